@@ -1,0 +1,125 @@
+"""Fixtures: the app on SQLite (default) or PostgreSQL (`TEST_DATABASE_URL`), clients, helpers.
+
+The schema is built once per run by the Alembic migrations themselves, so every test run
+also proves that `flask db upgrade` works on that database. Each test then starts from the
+reference data only: every other row is deleted after the test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from webinars import create_app
+from webinars.catalog.reference import ensure_reference_data
+from webinars.extensions import db
+
+from . import factories
+
+REFERENCE_TABLES = {"countries", "organizations", "working_groups", "alembic_version"}
+
+
+def _database_url(tmp_dir: Path) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        from config import _sqlalchemy_url
+
+        return _sqlalchemy_url(url)
+    return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = _database_url(tmp_path_factory.mktemp("db"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+        ensure_reference_data()
+        db.session.commit()
+        db.engine.dispose()
+    return url
+
+
+def make_test_app(database_url: str, **overrides: Any) -> Flask:
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_SUPPRESS_SEND": True,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def _delete_test_rows(app: Flask) -> None:
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in REFERENCE_TABLES:
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_test_app(database_url)
+    yield app
+    _delete_test_rows(app)
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An app context for the whole test, for tests that work with models directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log a staff user in and out through the real form."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = factories.PASSWORD) -> Any:
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self) -> Any:
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def demo(app: Flask) -> Flask:
+    """The demo data of the seeds, loaded once into this test's database."""
+    from webinars.demo.loader import load_demo
+
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+    return app

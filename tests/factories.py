@@ -1,0 +1,116 @@
+"""Factories: the smallest valid rows, with any field overridable.
+
+They add to `db.session` and flush; the test commits when it needs the rows outside.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from webinars.accounts.models import StaffRole, User
+from webinars.catalog.models import Organization, Person
+from webinars.extensions import db
+from webinars.series.models import (
+    AgendaItem,
+    AgendaKind,
+    EventSession,
+    Modality,
+    ParticipantProfile,
+    Role,
+    RoleKind,
+    Series,
+    SeriesStatus,
+)
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery"
+
+
+def _add(obj: Any) -> Any:
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def make_series(**fields: Any) -> Series:
+    n = next(_counter)
+    values: dict[str, Any] = {
+        "slug": f"series-{n}",
+        "title_en": f"Series {n}",
+        "title_es": f"Serie {n}",
+        "modality": Modality.ONLINE,
+        "timezone": "America/Costa_Rica",
+        "status": SeriesStatus.PUBLISHED,
+    }
+    values.update(fields)
+    return _add(Series(**values))
+
+
+def make_session(series: Series, **fields: Any) -> EventSession:
+    start = fields.pop("start_at", datetime(2030, 3, 4, 15, 0, tzinfo=UTC))
+    values: dict[str, Any] = {
+        "series": series,
+        "topic_en": "Topic",
+        "topic_es": "Tema",
+        "start_at": start,
+        "end_at": start + timedelta(hours=2),
+    }
+    values.update(fields)
+    return _add(EventSession(**values))
+
+
+def make_agenda_item(event_session: EventSession, **fields: Any) -> AgendaItem:
+    values: dict[str, Any] = {
+        "event_session": event_session,
+        "kind": AgendaKind.OPENING_REMARKS,
+        "start_at": event_session.start_at,
+        "end_at": event_session.start_at + timedelta(minutes=15),
+        "title_en": "Opening remarks",
+        "title_es": "Palabras de apertura",
+    }
+    values.update(fields)
+    return _add(AgendaItem(**values))
+
+
+def make_profile(series: Series, **fields: Any) -> ParticipantProfile:
+    n = next(_counter)
+    values: dict[str, Any] = {
+        "series": series,
+        "code": f"profile_{n}",
+        "label_en": f"Profile {n}",
+        "label_es": f"Perfil {n}",
+        "min_per_country": 2,
+    }
+    values.update(fields)
+    return _add(ParticipantProfile(**values))
+
+
+def make_person(**fields: Any) -> Person:
+    n = next(_counter)
+    values: dict[str, Any] = {"name": f"Person {n}"}
+    values.update(fields)
+    return _add(Person(**values))
+
+
+def make_role(**fields: Any) -> Role:
+    values: dict[str, Any] = {"kind": RoleKind.PANELIST}
+    values.update(fields)
+    return _add(Role(**values))
+
+
+def organization(acronym_en: str) -> Organization:
+    return db.session.execute(db.select(Organization).filter_by(acronym_en=acronym_en)).scalar_one()
+
+
+def make_user(role: StaffRole = StaffRole.ORGANIZER, **fields: Any) -> User:
+    n = next(_counter)
+    password = fields.pop("password", PASSWORD)
+    values: dict[str, Any] = {"email": f"{role.value}{n}@example.org", "role": role}
+    if role == StaffRole.FOCAL_POINT:
+        values["country_code"] = "CR"
+    values.update(fields)
+    user = User(**values)
+    user.set_password(password)
+    return _add(user)

@@ -1,0 +1,51 @@
+"""The Webinars application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE_DIR
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; `test_config` overrides the configuration read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PROJECT_DIR / "static"),
+    )
+    app.config.from_object(CONFIGS[os.environ.get("WEBINARS_CONFIG", "development")])
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (production refuses to start without it)")
+    INSTANCE_DIR.mkdir(exist_ok=True)
+
+    from webinars import extensions, web
+
+    extensions.init_app(app)
+    web.init_app(app)
+
+    from webinars.accounts import bp as accounts_bp
+    from webinars.api import register_api
+    from webinars.public import bp as public_bp
+    from webinars.staff import bp as staff_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    register_api(app)
+
+    from webinars.cli import register_commands
+
+    register_commands(app)
+    return app

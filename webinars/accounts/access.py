@@ -1,0 +1,39 @@
+"""Who may see what in the staff area.
+
+Anonymous visitors are sent to the login page; staff without the right role get 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from webinars.accounts.models import StaffRole
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def roles_required(*roles: StaffRole) -> Callable[[F], F]:
+    """Log in first; then only these roles pass."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+#: Any member of staff.
+staff_required = roles_required(*StaffRole)
+#: Those who create and edit series: organizers and admins.
+organizer_required = roles_required(StaffRole.ADMIN, StaffRole.ORGANIZER)

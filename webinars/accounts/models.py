@@ -1,0 +1,75 @@
+"""Staff users and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webinars.catalog.models import Country
+from webinars.extensions import db
+from webinars.series.models import Series
+from webinars.types import UTCDateTime, enum_column, utcnow
+
+
+class StaffRole(enum.StrEnum):
+    ADMIN = "admin"
+    ORGANIZER = "organizer"
+    FACILITATOR = "facilitator"
+    FOCAL_POINT = "focal_point"
+
+
+facilitator_assignments = Table(
+    "facilitator_assignments",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("series_id", ForeignKey("series.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    """A member of staff. Officials register without an account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole))
+    #: The focal point's country; only focal points have one.
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    country: Mapped[Country | None] = relationship()
+    #: The series a facilitator is assigned to.
+    series: Mapped[list[Series]] = relationship(secondary=facilitator_assignments)
+
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'focal_point') = (country_code IS NOT NULL)", name="focal_point_country"
+        ),
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def can_manage_series(self) -> bool:
+        """Organizers and admins create and edit series."""
+        return self.role in (StaffRole.ADMIN, StaffRole.ORGANIZER)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"

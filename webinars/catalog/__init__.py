@@ -1,0 +1,1 @@
+"""Reference data: member countries, organizations, working groups and people."""

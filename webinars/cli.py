@@ -1,0 +1,11 @@
+"""Flask commands, one group per domain."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from webinars.accounts.cli import users_cli
+    from webinars.demo.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

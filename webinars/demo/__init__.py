@@ -1,0 +1,1 @@
+"""Demo data reproducing the conference's seed documents."""

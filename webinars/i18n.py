@@ -1,0 +1,44 @@
+"""Language choice and bilingual fields.
+
+The locale comes from `?lang=`, remembered in the session, else from Accept-Language.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    wanted = request.args.get("lang")
+    if wanted in languages:
+        session["lang"] = wanted
+        return wanted
+    if session.get("lang") in languages:
+        return session["lang"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def current_language() -> str:
+    """`en` or `es`; English outside a request (CLI, workers)."""
+    if not has_request_context():
+        return "en"
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def pick(en: str | None, es: str | None, language: str | None = None) -> str:
+    """The text in the wanted language, falling back to the other one when it is empty."""
+    language = language or current_language()
+    first, second = (es, en) if language == "es" else (en, es)
+    return first or second or ""
+
+
+class Bilingual:
+    """Mixin: `obj.t("title")` reads `title_en` or `title_es` for the current language."""
+
+    def t(self, field: str, language: str | None = None) -> str:
+        return pick(getattr(self, f"{field}_en"), getattr(self, f"{field}_es"), language)

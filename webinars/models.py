@@ -1,0 +1,38 @@
+"""Every model, imported in one place so that Alembic and the app see them all."""
+
+from webinars.accounts.models import StaffRole, User, facilitator_assignments
+from webinars.catalog.models import Country, Organization, Person, WorkingGroup
+from webinars.series.models import (
+    AgendaItem,
+    AgendaKind,
+    ApprovalMode,
+    EventSession,
+    Modality,
+    ParticipantProfile,
+    Role,
+    RoleKind,
+    Series,
+    SeriesStatus,
+    series_partners,
+)
+
+__all__ = [
+    "AgendaItem",
+    "AgendaKind",
+    "ApprovalMode",
+    "Country",
+    "EventSession",
+    "Modality",
+    "Organization",
+    "ParticipantProfile",
+    "Person",
+    "Role",
+    "RoleKind",
+    "Series",
+    "SeriesStatus",
+    "StaffRole",
+    "User",
+    "WorkingGroup",
+    "facilitator_assignments",
+    "series_partners",
+]

@@ -1,0 +1,8 @@
+"""Public pages."""
+
+from webinars.public import bp
+
+
+@bp.route("/")
+def index() -> str:
+    return "Webinars"

@@ -1,0 +1,1 @@
+"""Series, their sessions, agendas, speakers and participant profiles."""

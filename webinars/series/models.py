@@ -1,0 +1,388 @@
+"""A series (an event) and what it is made of.
+
+Times are stored in UTC (`UTCDateTime`) and shown in the series' IANA zone or the viewer's.
+The model of one sitting is `EventSession`: `Session` would collide with `db.session`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webinars.catalog.models import Country, Organization, Person, WorkingGroup
+from webinars.extensions import db
+from webinars.i18n import Bilingual, current_language, pick
+from webinars.types import UTCDateTime, enum_column, utcnow
+
+
+class Modality(enum.StrEnum):
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+
+
+class ApprovalMode(enum.StrEnum):
+    AUTOMATIC = "automatic"
+    ORGANIZER = "organizer"
+    FOCAL_POINT = "focal_point"
+
+
+class SeriesStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+#: Statuses a visitor may see; drafts stay in the staff area.
+PUBLIC_STATUSES = (SeriesStatus.PUBLISHED, SeriesStatus.CLOSED, SeriesStatus.ARCHIVED)
+
+
+class AgendaKind(enum.StrEnum):
+    OPENING_REMARKS = "opening_remarks"
+    INTRODUCTION = "introduction"
+    TECHNICAL_EXCHANGE = "technical_exchange"
+    PANEL = "panel"
+    PRESENTATION = "presentation"
+    QUESTIONS_AND_ANSWERS = "questions_and_answers"
+    GUIDED_DIALOGUE = "guided_dialogue"
+    PLENARY = "plenary"
+    GROUP_WORK = "group_work"
+    CLOSING_REMARKS = "closing_remarks"
+    BREAK = "break"
+
+
+class RoleKind(enum.StrEnum):
+    PANELIST = "panelist"
+    MODERATOR = "moderator"
+    FACILITATOR = "facilitator"
+    SPEAKER = "speaker"
+    RAPPORTEUR = "rapporteur"
+    OPENING_REMARKS = "opening_remarks"
+
+
+series_partners = Table(
+    "series_partners",
+    db.metadata,
+    Column("series_id", ForeignKey("series.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization_id", ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Series(Bilingual, db.Model):
+    """A webinar series or workshop: one registration, several sessions."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_es: Mapped[str] = mapped_column(String(300))
+    background_en: Mapped[str] = mapped_column(Text, default="")
+    background_es: Mapped[str] = mapped_column(Text, default="")
+    objective_en: Mapped[str] = mapped_column(Text, default="")
+    objective_es: Mapped[str] = mapped_column(Text, default="")
+    methodology_en: Mapped[str] = mapped_column(Text, default="")
+    methodology_es: Mapped[str] = mapped_column(Text, default="")
+    modality: Mapped[Modality] = mapped_column(enum_column(Modality))
+    venue_en: Mapped[str] = mapped_column(String(300), default="")
+    venue_es: Mapped[str] = mapped_column(String(300), default="")
+    conference_url: Mapped[str] = mapped_column(String(500), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    #: Shown while no session is dated, e.g. "November 2020, date to be defined".
+    tentative_dates_en: Mapped[str] = mapped_column(String(200), default="")
+    tentative_dates_es: Mapped[str] = mapped_column(String(200), default="")
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approval_mode: Mapped[ApprovalMode] = mapped_column(
+        enum_column(ApprovalMode), default=ApprovalMode.AUTOMATIC
+    )
+    status: Mapped[SeriesStatus] = mapped_column(
+        enum_column(SeriesStatus), default=SeriesStatus.DRAFT
+    )
+    #: Total seats of the series; None means no limit (online series).
+    capacity: Mapped[int | None] = mapped_column()
+    working_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="SET NULL"), index=True
+    )
+    host_country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    working_group: Mapped[WorkingGroup | None] = relationship()
+    host_country: Mapped[Country | None] = relationship()
+    partners: Mapped[list[Organization]] = relationship(
+        secondary=series_partners, order_by=Organization.acronym_en
+    )
+    sessions: Mapped[list[EventSession]] = relationship(
+        back_populates="series",
+        cascade="all, delete-orphan",
+        order_by="(EventSession.start_at, EventSession.id)",
+    )
+    profiles: Mapped[list[ParticipantProfile]] = relationship(
+        back_populates="series",
+        cascade="all, delete-orphan",
+        order_by="(ParticipantProfile.position, ParticipantProfile.id)",
+    )
+
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint(
+            "registration_opens_at IS NULL OR registration_closes_at IS NULL"
+            " OR registration_closes_at > registration_opens_at",
+            name="registration_window_ordered",
+        ),
+    )
+
+    @property
+    def title(self) -> str:
+        return self.t("title")
+
+    @property
+    def venue(self) -> str:
+        return self.t("venue")
+
+    @property
+    def tentative_dates(self) -> str:
+        return self.t("tentative_dates")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def starts_at(self) -> datetime | None:
+        return self.sessions[0].start_at if self.sessions else None
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return max((s.end_at for s in self.sessions), default=None)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    def registration_is_open(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        if self.status != SeriesStatus.PUBLISHED:
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        return not (self.registration_closes_at and now >= self.registration_closes_at)
+
+    def session_number(self, event_session: EventSession) -> int:
+        """1-based position of a session in time order."""
+        return self.sessions.index(event_session) + 1
+
+    def __repr__(self) -> str:
+        return f"<Series {self.slug}>"
+
+
+class EventSession(Bilingual, db.Model):
+    """One sitting of a series, with its own time, topic and agenda."""
+
+    __tablename__ = "event_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    topic_en: Mapped[str] = mapped_column(String(300))
+    topic_es: Mapped[str] = mapped_column(String(300))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Seats in the room (in-person); None means no limit.
+    capacity: Mapped[int | None] = mapped_column()
+    #: A parallel track, e.g. "Working group 2: Field operations"; empty for plenary sittings.
+    track_en: Mapped[str] = mapped_column(String(200), default="")
+    track_es: Mapped[str] = mapped_column(String(200), default="")
+
+    series: Mapped[Series] = relationship(back_populates="sessions")
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="event_session",
+        cascade="all, delete-orphan",
+        order_by="(AgendaItem.start_at, AgendaItem.position, AgendaItem.id)",
+    )
+    roles: Mapped[list[Role]] = relationship(
+        back_populates="event_session",
+        cascade="all, delete-orphan",
+        order_by="(Role.kind, Role.id)",
+        foreign_keys="Role.session_id",
+    )
+
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    @property
+    def topic(self) -> str:
+        return self.t("topic")
+
+    @property
+    def track(self) -> str:
+        return self.t("track")
+
+    @property
+    def number(self) -> int:
+        return self.series.session_number(self)
+
+    def __repr__(self) -> str:
+        return f"<EventSession {self.id} {self.start_at:%Y-%m-%d %H:%M}Z>"
+
+
+class AgendaItem(Bilingual, db.Model):
+    """A slot inside a session: opening remarks, a panel, questions and answers..."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[AgendaKind] = mapped_column(enum_column(AgendaKind))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title_en: Mapped[str] = mapped_column(String(500))
+    title_es: Mapped[str] = mapped_column(String(500))
+    #: Ordered list of {"en": ..., "es": ...}.
+    sub_points: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+    event_session: Mapped[EventSession] = relationship(back_populates="agenda_items")
+    roles: Mapped[list[Role]] = relationship(
+        back_populates="agenda_item",
+        cascade="all, delete-orphan",
+        order_by="(Role.kind, Role.id)",
+        foreign_keys="Role.agenda_item_id",
+    )
+
+    __table_args__ = (CheckConstraint("end_at > start_at", name="ends_after_start"),)
+
+    @property
+    def title(self) -> str:
+        return self.t("title")
+
+    def sub_point_texts(self, language: str | None = None) -> list[str]:
+        language = language or current_language()
+        return [pick(p.get("en"), p.get("es"), language) for p in self.sub_points or []]
+
+
+class Role(Bilingual, db.Model):
+    """Who does what in a session or an agenda item.
+
+    The seeds often name an organization rather than a person ("Facilitator: UNODC") or a
+    position still to be filled ("a high-ranking official of a Member Country"), so a role
+    has a person, an organization, a note, or several of them.
+    """
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RoleKind] = mapped_column(enum_column(RoleKind))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    note_en: Mapped[str] = mapped_column(String(300), default="")
+    note_es: Mapped[str] = mapped_column(String(300), default="")
+
+    event_session: Mapped[EventSession | None] = relationship(
+        back_populates="roles", foreign_keys=[session_id]
+    )
+    agenda_item: Mapped[AgendaItem | None] = relationship(
+        back_populates="roles", foreign_keys=[agenda_item_id]
+    )
+    person: Mapped[Person | None] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("(session_id IS NULL) <> (agenda_item_id IS NULL)", name="one_place"),
+        CheckConstraint(
+            "person_id IS NOT NULL OR organization_id IS NOT NULL OR note_en <> ''",
+            name="someone",
+        ),
+    )
+
+    @property
+    def note(self) -> str:
+        return self.t("note")
+
+    @property
+    def effective_organization(self) -> Organization | None:
+        if self.organization is not None:
+            return self.organization
+        return self.person.organization if self.person is not None else None
+
+    @property
+    def display_name(self) -> str:
+        """The person's name, else the organization's, else the note."""
+        if self.person is not None:
+            return self.person.name
+        if self.organization is not None:
+            return self.organization.name
+        return self.note
+
+    @property
+    def owning_session(self) -> EventSession:
+        if self.event_session is not None:
+            return self.event_session
+        assert self.agenda_item is not None
+        return self.agenda_item.event_session
+
+    def as_dict(self, language: str | None = None) -> dict[str, Any]:
+        org = self.effective_organization
+        return {
+            "name": self.display_name,
+            "role": self.kind.value,
+            "organization": org.t("acronym", language) if org else None,
+        }
+
+
+class ParticipantProfile(Bilingual, db.Model):
+    """A kind of official a series asks every country for ("at least two prosecutors")."""
+
+    __tablename__ = "participant_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    label_en: Mapped[str] = mapped_column(String(200))
+    label_es: Mapped[str] = mapped_column(String(200))
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_es: Mapped[str] = mapped_column(Text, default="")
+    #: A target shown on the quota matrix; never refuses anyone.
+    min_per_country: Mapped[int] = mapped_column(default=0)
+    #: A hard limit; past it registrations wait. None means no limit.
+    max_per_country: Mapped[int | None] = mapped_column()
+    position: Mapped[int] = mapped_column(default=0)
+
+    series: Mapped[Series] = relationship(back_populates="profiles")
+
+    __table_args__ = (
+        db.UniqueConstraint("series_id", "code"),
+        CheckConstraint("min_per_country >= 0", name="min_not_negative"),
+        CheckConstraint(
+            "max_per_country IS NULL OR (max_per_country > 0 AND max_per_country >= min_per_country)",
+            name="max_at_least_min",
+        ),
+    )
+
+    @property
+    def label(self) -> str:
+        return self.t("label")
+
+    @property
+    def description(self) -> str:
+        return self.t("description")

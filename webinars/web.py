@@ -1,0 +1,51 @@
+"""What every page needs: template helpers, the current user, error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from webinars import formatting
+from webinars.extensions import db, login_manager
+from webinars.i18n import current_language
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(
+        date_in=formatting.date_in,
+        time_in=formatting.time_in,
+        offset_label=formatting.offset_label,
+        iso_utc=formatting.iso_utc,
+    )
+    app.context_processor(_template_context)
+    app.register_error_handler(HTTPException, _http_error)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Any:
+        from webinars.accounts.models import User
+
+        return db.session.get(User, int(user_id))
+
+
+def switch_language_url(language: str) -> str:
+    """The current page in another language."""
+    args = dict(request.view_args or {})
+    args.update(request.args.to_dict())
+    args["lang"] = language
+    if request.endpoint is None:
+        return url_for("public.index", lang=language)
+    return url_for(request.endpoint, **args)
+
+
+def _template_context() -> dict[str, Any]:
+    return {"current_language": current_language(), "switch_language_url": switch_language_url}
+
+
+def _http_error(error: HTTPException) -> Any:
+    """JSON for the API, a page in the visitor's language for everything else."""
+    if request.path.startswith("/api/"):
+        return {"code": error.code, "message": error.description}, error.code
+    return render_template("error.html", error=error), error.code
