@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from webinars import formatting
 from webinars.extensions import db, login_manager
 from webinars.i18n import current_language
+from webinars.series import labels as series_labels
 
 
 def init_app(app: Flask) -> None:
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
         iso_utc=formatting.iso_utc,
     )
     app.context_processor(_template_context)
+    series_labels.register(app)
     app.register_error_handler(HTTPException, _http_error)
 
     @login_manager.user_loader

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from webinars.staff import views  # noqa: E402,F401
+from webinars.staff import agenda_views, series_views, views  # noqa: E402,F401

@@ -1,0 +1,57 @@
+"""Human labels of the series enums, in the current language."""
+
+from __future__ import annotations
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from webinars.series.models import AgendaKind, ApprovalMode, Modality, RoleKind, SeriesStatus
+
+MODALITY: dict[Modality, LazyString] = {
+    Modality.ONLINE: _l("Online"),
+    Modality.IN_PERSON: _l("In person"),
+    Modality.HYBRID: _l("Hybrid"),
+}
+
+APPROVAL_MODE: dict[ApprovalMode, LazyString] = {
+    ApprovalMode.AUTOMATIC: _l("Automatic"),
+    ApprovalMode.ORGANIZER: _l("Approved by the organizers"),
+    ApprovalMode.FOCAL_POINT: _l("Approved by the country's focal point"),
+}
+
+SERIES_STATUS: dict[SeriesStatus, LazyString] = {
+    SeriesStatus.DRAFT: _l("Draft"),
+    SeriesStatus.PUBLISHED: _l("Published"),
+    SeriesStatus.CLOSED: _l("Closed"),
+    SeriesStatus.ARCHIVED: _l("Archived"),
+}
+
+AGENDA_KIND: dict[AgendaKind, LazyString] = {
+    AgendaKind.OPENING_REMARKS: _l("Opening remarks"),
+    AgendaKind.INTRODUCTION: _l("Introduction"),
+    AgendaKind.TECHNICAL_EXCHANGE: _l("Technical exchange"),
+    AgendaKind.PANEL: _l("Panel of experts"),
+    AgendaKind.PRESENTATION: _l("Presentation"),
+    AgendaKind.QUESTIONS_AND_ANSWERS: _l("Questions and answers"),
+    AgendaKind.GUIDED_DIALOGUE: _l("Guided dialogue"),
+    AgendaKind.PLENARY: _l("Plenary session"),
+    AgendaKind.GROUP_WORK: _l("Group work"),
+    AgendaKind.CLOSING_REMARKS: _l("Closing remarks"),
+    AgendaKind.BREAK: _l("Break"),
+}
+
+ROLE_KIND: dict[RoleKind, LazyString] = {
+    RoleKind.PANELIST: _l("Panelist"),
+    RoleKind.MODERATOR: _l("Moderator"),
+    RoleKind.FACILITATOR: _l("Facilitator"),
+    RoleKind.SPEAKER: _l("Speaker"),
+    RoleKind.RAPPORTEUR: _l("Rapporteur"),
+    RoleKind.OPENING_REMARKS: _l("Opening remarks"),
+}
+
+
+def register(app: object) -> None:
+    """Expose the label maps to templates as `labels.<NAME>`."""
+    import sys
+
+    app.jinja_env.globals["labels"] = sys.modules[__name__]  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Staff pages for series, their sessions and participant profiles."""
