@@ -16,7 +16,13 @@ from webinars.accounts.services import authenticate
 
 def _safe_next(target: str | None) -> str:
     """Only redirect back to a path of this site."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "//" not in target:
+    if (
+        target
+        and target.startswith("/")
+        and not urlsplit(target).netloc
+        and "//" not in target
+        and "\\" not in target  # browsers read "/\\host" as "//host"
+    ):
         return target
     return url_for("staff.dashboard")
 
