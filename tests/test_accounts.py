@@ -87,7 +87,15 @@ def test_cli_assigns_a_facilitator_to_series(app, runner) -> None:
         factories.make_series(slug="mass-flows")
         db.session.commit()
     result = runner.invoke(
-        args=["users", "create", "f@example.org", "--role", "facilitator", "--series", "mass-flows"],
+        args=[
+            "users",
+            "create",
+            "f@example.org",
+            "--role",
+            "facilitator",
+            "--series",
+            "mass-flows",
+        ],
         input="a long enough password\n",
     )
     assert result.exit_code == 0, result.output

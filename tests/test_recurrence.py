@@ -11,7 +11,12 @@ from webinars.series.recurrence import MAX_OCCURRENCES, Frequency, RecurrenceErr
 
 def test_four_daily_sessions_of_two_hours_in_costa_rica() -> None:
     result = occurrences(
-        date(2020, 9, 8), time(9, 0), timedelta(hours=2), "America/Costa_Rica", Frequency.DAILY, count=4
+        date(2020, 9, 8),
+        time(9, 0),
+        timedelta(hours=2),
+        "America/Costa_Rica",
+        Frequency.DAILY,
+        count=4,
     )
     assert result == [
         (datetime(2020, 9, d, 15, 0, tzinfo=UTC), datetime(2020, 9, d, 17, 0, tzinfo=UTC))
@@ -39,14 +44,24 @@ def test_quarterly_until_an_end_date() -> None:
 def test_weekly_rule_keeps_the_wall_clock_across_daylight_saving() -> None:
     # Toronto leaves daylight saving on 1 November 2020: 09:00 local is 13:00Z then 14:00Z.
     result = occurrences(
-        date(2020, 10, 25), time(9, 0), timedelta(hours=1), "America/Toronto", Frequency.WEEKLY, count=2
+        date(2020, 10, 25),
+        time(9, 0),
+        timedelta(hours=1),
+        "America/Toronto",
+        Frequency.WEEKLY,
+        count=2,
     )
     assert [start.hour for start, _ in result] == [13, 14]
 
 
 def test_monthly_rule() -> None:
     result = occurrences(
-        date(2021, 1, 15), time(8, 30), timedelta(minutes=90), "America/Mexico_City", Frequency.MONTHLY, count=3
+        date(2021, 1, 15),
+        time(8, 30),
+        timedelta(minutes=90),
+        "America/Mexico_City",
+        Frequency.MONTHLY,
+        count=3,
     )
     assert [start.month for start, _ in result] == [1, 2, 3]
     assert all(end - start == timedelta(minutes=90) for start, end in result)
@@ -66,5 +81,10 @@ def test_monthly_rule() -> None:
 def test_bad_rules_are_refused(kwargs: dict, message: str) -> None:
     with pytest.raises(RecurrenceError, match=message):
         occurrences(
-            date(2020, 9, 8), time(9), timedelta(hours=1), "America/Costa_Rica", Frequency.DAILY, **kwargs
+            date(2020, 9, 8),
+            time(9),
+            timedelta(hours=1),
+            "America/Costa_Rica",
+            Frequency.DAILY,
+            **kwargs,
         )

@@ -17,7 +17,7 @@ def test_spanish_visitor_finds_the_four_sessions_and_their_agenda(demo, live_ser
     page.get_by_role("link", name=re.compile("Intercambio Técnico Regional")).first.click()
     page.wait_for_url(re.compile(r"/series/migrant-smuggling-exchange-2020"))
 
-    sessions = page.locator("[data-session]")
+    sessions = page.locator("article.session")
     assert sessions.count() == 4
     body = page.locator("main").inner_text()
     for topic in (

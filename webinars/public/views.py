@@ -1,8 +1,45 @@
-"""Public pages."""
+"""Public pages: the list of series and a series' page, readable without an account."""
 
-from webinars.public import bp
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, render_template, request
+
+from webinars.public import bp, display, programme, queries
+from webinars.public.timezones import choose_zone
+from webinars.types import utcnow
 
 
-@bp.route("/")
+@bp.context_processor
+def _public_helpers() -> dict[str, Any]:
+    return {
+        "series_dates": display.series_dates,
+        "paragraphs": display.paragraphs,
+        "role_lines": programme.role_lines,
+    }
+
+
+@bp.get("/")
 def index() -> str:
-    return "Webinars"
+    overview = queries.series_overview(utcnow())
+    return render_template("public/index.html", upcoming=overview.upcoming, past=overview.past)
+
+
+@bp.get("/series/<slug>")
+def series_detail(slug: str) -> str:
+    series = queries.public_series(slug)
+    if series is None:
+        abort(404)
+    countries = sorted(queries.member_countries(), key=lambda c: c.name)
+    # The zone form carries `lang` on, so a visitor without cookies keeps their language.
+    lang = request.args.get("lang")
+    return render_template(
+        "public/series.html",
+        series=series,
+        countries=countries,
+        zone=choose_zone(series.timezone, request.args.get("tz"), countries),
+        groups=programme.session_groups(series.sessions),
+        registration=display.registration_state(series, utcnow()),
+        lang_arg=lang if lang in current_app.config["LANGUAGES"] else None,
+    )

@@ -1,1 +1,277 @@
-"""Staff pages for series, their sessions and participant profiles."""
+"""Staff pages for series, their sessions and participant profiles.
+
+Every view is thin: validate the form, call a service, commit once. A `SchedulingError` from a
+service is rolled back and shown beside the field it names, so bad input writes nothing.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from webinars.accounts.access import organizer_required, staff_required
+from webinars.extensions import db
+from webinars.series import services
+from webinars.series.models import EventSession, ParticipantProfile, Series
+from webinars.series.services import SchedulingError
+from webinars.staff import bp
+from webinars.staff.series_forms import (
+    ZONE_SUGGESTIONS,
+    ConfirmForm,
+    ProfileForm,
+    RecurrenceForm,
+    SeriesForm,
+    SessionForm,
+)
+
+
+def _series_or_404(slug: str) -> Series:
+    return db.first_or_404(db.select(Series).filter_by(slug=slug))
+
+
+def _session_or_404(series: Series, session_id: int) -> EventSession:
+    event_session = db.get_or_404(EventSession, session_id)
+    if event_session.series_id != series.id:
+        abort(404)
+    return event_session
+
+
+def _profile_or_404(series: Series, profile_id: int) -> ParticipantProfile:
+    profile = db.get_or_404(ParticipantProfile, profile_id)
+    if profile.series_id != series.id:
+        abort(404)
+    return profile
+
+
+def _reject(form: FlaskForm, error: SchedulingError) -> None:
+    """Undo the failed change and show its error beside the fields it names."""
+    db.session.rollback()
+    for name in error.fields:
+        form[name].errors = [*form[name].errors, error.message]
+
+
+# --- series ----------------------------------------------------------------------------------
+
+
+@bp.route("/series/<slug>")
+@staff_required
+def series_detail(slug: str) -> str:
+    series = _series_or_404(slug)
+    if not services.may_view(current_user, series):
+        abort(403)
+    return render_template("staff/series_detail.html", series=series)
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@organizer_required
+def series_new() -> str | Response:
+    form = SeriesForm()
+    if form.validate_on_submit():
+        try:
+            series = services.create_series(form.to_data())
+        except SchedulingError as error:
+            _reject(form, error)
+        else:
+            db.session.commit()
+            flash(_("The series was created."), "success")
+            return redirect(url_for("staff.series_detail", slug=series.slug))
+    return render_template("staff/series_form.html", form=form, series=None, zones=ZONE_SUGGESTIONS)
+
+
+@bp.route("/series/<slug>/edit", methods=["GET", "POST"])
+@organizer_required
+def series_edit(slug: str) -> str | Response:
+    series = _series_or_404(slug)
+    form = SeriesForm.for_series(series)
+    if form.validate_on_submit():
+        try:
+            services.update_series(series, form.to_data())
+        except SchedulingError as error:
+            _reject(form, error)
+        else:
+            db.session.commit()
+            flash(_("The series was saved."), "success")
+            return redirect(url_for("staff.series_detail", slug=series.slug))
+    return render_template(
+        "staff/series_form.html", form=form, series=series, zones=ZONE_SUGGESTIONS
+    )
+
+
+@bp.route("/series/<slug>/delete", methods=["GET", "POST"])
+@organizer_required
+def series_delete(slug: str) -> str | Response:
+    series = _series_or_404(slug)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_series(series)
+        db.session.commit()
+        flash(_("The series and everything in it were deleted."), "success")
+        return redirect(url_for("staff.dashboard"))
+    contents = services.series_contents(series)
+    consequences = [
+        ngettext("%(num)d session", "%(num)d sessions", contents.sessions),
+        ngettext("%(num)d agenda item", "%(num)d agenda items", contents.agenda_items),
+        ngettext("%(num)d participant profile", "%(num)d participant profiles", contents.profiles),
+    ]
+    return render_template(
+        "staff/confirm_delete.html",
+        form=form,
+        heading=_("Delete the series “%(title)s”?", title=series.title),
+        consequences=consequences,
+        cancel_url=url_for("staff.series_detail", slug=series.slug),
+    )
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+@bp.route("/series/<slug>/sessions/new", methods=["GET", "POST"])
+@organizer_required
+def session_new(slug: str) -> str | Response:
+    series = _series_or_404(slug)
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            services.create_session(series, form.to_data())
+        except SchedulingError as error:
+            _reject(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session was added."), "success")
+            return redirect(url_for("staff.series_detail", slug=series.slug))
+    return render_template("staff/session_form.html", form=form, series=series, event_session=None)
+
+
+@bp.route("/series/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def session_edit(slug: str, session_id: int) -> str | Response:
+    series = _series_or_404(slug)
+    event_session = _session_or_404(series, session_id)
+    form = SessionForm.for_session(event_session)
+    if form.validate_on_submit():
+        try:
+            services.update_session(event_session, form.to_data())
+        except SchedulingError as error:
+            _reject(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session was saved."), "success")
+            return redirect(url_for("staff.series_detail", slug=series.slug))
+    return render_template(
+        "staff/session_form.html", form=form, series=series, event_session=event_session
+    )
+
+
+@bp.route("/series/<slug>/sessions/<int:session_id>/delete", methods=["GET", "POST"])
+@organizer_required
+def session_delete(slug: str, session_id: int) -> str | Response:
+    series = _series_or_404(slug)
+    event_session = _session_or_404(series, session_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_session(event_session)
+        db.session.commit()
+        flash(_("The session was deleted."), "success")
+        return redirect(url_for("staff.series_detail", slug=series.slug))
+    return render_template(
+        "staff/confirm_delete.html",
+        form=form,
+        heading=_(
+            "Delete session %(number)d, “%(topic)s”?",
+            number=event_session.number,
+            topic=event_session.topic,
+        ),
+        consequences=[
+            ngettext("%(num)d agenda item", "%(num)d agenda items", len(event_session.agenda_items))
+        ],
+        cancel_url=url_for("staff.series_detail", slug=series.slug),
+    )
+
+
+@bp.route("/series/<slug>/sessions/recurring", methods=["GET", "POST"])
+@organizer_required
+def sessions_recurring(slug: str) -> str | Response:
+    series = _series_or_404(slug)
+    form = RecurrenceForm()
+    preview: list[services.PlannedSitting] = []
+    if form.validate_on_submit():
+        try:
+            if not form.create.data:
+                preview = services.plan_recurring(series, form.to_data())
+            else:
+                created = services.create_recurring(series, form.to_data())
+                db.session.commit()
+                flash(
+                    ngettext(
+                        "%(num)d session was added.", "%(num)d sessions were added.", len(created)
+                    ),
+                    "success",
+                )
+                return redirect(url_for("staff.series_detail", slug=series.slug))
+        except SchedulingError as error:
+            _reject(form, error)
+    return render_template(
+        "staff/session_recurring.html", form=form, series=series, preview=preview
+    )
+
+
+# --- participant profiles --------------------------------------------------------------------
+
+
+@bp.route("/series/<slug>/profiles/new", methods=["GET", "POST"])
+@organizer_required
+def profile_new(slug: str) -> str | Response:
+    series = _series_or_404(slug)
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.create_profile(series, form.to_data())
+        except SchedulingError as error:
+            _reject(form, error)
+        else:
+            db.session.commit()
+            flash(_("The participant profile was added."), "success")
+            return redirect(url_for("staff.series_detail", slug=series.slug, _anchor="profiles"))
+    return render_template("staff/profile_form.html", form=form, series=series, profile=None)
+
+
+@bp.route("/series/<slug>/profiles/<int:profile_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def profile_edit(slug: str, profile_id: int) -> str | Response:
+    series = _series_or_404(slug)
+    profile = _profile_or_404(series, profile_id)
+    form = ProfileForm(obj=profile)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(profile, form.to_data())
+        except SchedulingError as error:
+            _reject(form, error)
+        else:
+            db.session.commit()
+            flash(_("The participant profile was saved."), "success")
+            return redirect(url_for("staff.series_detail", slug=series.slug, _anchor="profiles"))
+    return render_template("staff/profile_form.html", form=form, series=series, profile=profile)
+
+
+@bp.route("/series/<slug>/profiles/<int:profile_id>/delete", methods=["GET", "POST"])
+@organizer_required
+def profile_delete(slug: str, profile_id: int) -> str | Response:
+    series = _series_or_404(slug)
+    profile = _profile_or_404(series, profile_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_profile(profile)
+        db.session.commit()
+        flash(_("The participant profile was deleted."), "success")
+        return redirect(url_for("staff.series_detail", slug=series.slug, _anchor="profiles"))
+    return render_template(
+        "staff/confirm_delete.html",
+        form=form,
+        heading=_("Delete the participant profile “%(label)s”?", label=profile.label),
+        consequences=[],
+        cancel_url=url_for("staff.series_detail", slug=series.slug),
+    )

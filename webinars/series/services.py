@@ -1,0 +1,561 @@
+"""Business rules for scheduling: series, their sessions and their participant profiles.
+
+Functions take models and validated form data, raise `SchedulingError` naming the field at
+fault, flush and never commit. After a `SchedulingError` the caller rolls back: a failed
+flush (a unique slug taken by a concurrent request) leaves the transaction unusable.
+
+Times arrive as wall-clock values in the series' IANA zone (what the organizer typed) and are
+stored in UTC.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func
+from sqlalchemy.exc import IntegrityError
+
+from webinars.accounts.models import StaffRole, User, facilitator_assignments
+from webinars.catalog.models import Organization
+from webinars.extensions import db
+from webinars.series.models import (
+    PUBLIC_STATUSES,
+    AgendaItem,
+    ApprovalMode,
+    EventSession,
+    Modality,
+    ParticipantProfile,
+    Series,
+    SeriesStatus,
+)
+from webinars.series.recurrence import MAX_OCCURRENCES, Frequency, RecurrenceError, occurrences
+
+#: Slugs that would collide with a fixed staff URL (`/staff/series/new`).
+RESERVED_SLUGS = frozenset({"new"})
+
+
+class SchedulingError(ValueError):
+    """A rule is broken; `fields` names the form fields the message belongs beside."""
+
+    def __init__(self, field: str | tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.fields: tuple[str, ...] = (field,) if isinstance(field, str) else field
+        self.message = message
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+def visible_series(user: User) -> Select[tuple[Series]]:
+    """The series a member of staff may see in the staff area.
+
+    Organizers and admins see everything, drafts included; facilitators the series they are
+    assigned to; focal points the series the public sees.
+    """
+    query = db.select(Series)
+    if user.can_manage_series:
+        return query
+    if user.role == StaffRole.FACILITATOR:
+        assigned = db.select(facilitator_assignments.c.series_id).where(
+            facilitator_assignments.c.user_id == user.id
+        )
+        return query.where(Series.id.in_(assigned))
+    return query.where(Series.status.in_(PUBLIC_STATUSES))
+
+
+def may_view(user: User, series: Series) -> bool:
+    """Whether `user` may open this series' staff pages (read-only for non-organizers)."""
+    if user.can_manage_series:
+        return True
+    if user.role == StaffRole.FACILITATOR:
+        return series in user.series
+    return series.is_public
+
+
+@dataclass(frozen=True)
+class SeriesOverview:
+    """A row of the dashboard."""
+
+    series: Series
+    session_count: int
+    first_start: datetime | None
+
+
+def series_overview(user: User) -> list[SeriesOverview]:
+    """The series `user` may see with their number of sessions and first date, in one query.
+
+    Undated series come first (they need work), then the most recent first.
+    """
+    visible = visible_series(user).subquery()
+    rows = db.session.execute(
+        db.select(Series, func.count(EventSession.id), func.min(EventSession.start_at))
+        .join(visible, visible.c.id == Series.id)
+        .outerjoin(EventSession, EventSession.series_id == Series.id)
+        .group_by(Series.id)
+    ).all()
+    overview = [SeriesOverview(series, count, first) for series, count, first in rows]
+    dated = sorted(
+        (row for row in overview if row.first_start is not None),
+        key=lambda row: row.first_start,  # type: ignore[arg-type,return-value]
+        reverse=True,
+    )
+    undated = sorted(
+        (row for row in overview if row.first_start is None), key=lambda row: row.series.slug
+    )
+    return undated + dated
+
+
+# --- time zones ------------------------------------------------------------------------------
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_known_zone(name: str) -> bool:
+    """A real IANA zone name, as zoneinfo knows it ("America/Costa_Rica", not "Mars/Olympus")."""
+    return name in _known_zones()
+
+
+def to_utc(wall_clock: datetime, zone: str, field: str) -> datetime:
+    """A wall-clock time in `zone` as an aware UTC datetime.
+
+    A time skipped by a daylight-saving change (02:30 on a spring-forward night) is refused
+    rather than silently moved.
+    """
+    tz = ZoneInfo(zone)
+    instant = wall_clock.replace(tzinfo=tz).astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != wall_clock.replace(tzinfo=None):
+        raise SchedulingError(
+            field,
+            _("This time does not exist in %(zone)s: the clocks change that night.", zone=zone),
+        )
+    return instant
+
+
+def to_wall_clock(instant: datetime, zone: str) -> datetime:
+    """The naive wall-clock time of a UTC instant in `zone` (what a form shows)."""
+    return instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def _check_zone(zone: str) -> None:
+    if not is_known_zone(zone):
+        raise SchedulingError(
+            "timezone", _("Unknown time zone; use an IANA name such as America/Costa_Rica.")
+        )
+
+
+def _unique_violation(error: IntegrityError, constraint: str, sqlite_columns: str) -> bool:
+    """Whether a failed flush broke this unique constraint (PostgreSQL names it, SQLite lists
+    the columns)."""
+    message = str(error.orig)
+    return constraint in message or f"UNIQUE constraint failed: {sqlite_columns}" in message
+
+
+# --- series ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeriesData:
+    """A series as the form gives it; registration times are wall-clock in `timezone`."""
+
+    slug: str
+    title_en: str
+    title_es: str
+    background_en: str
+    background_es: str
+    objective_en: str
+    objective_es: str
+    methodology_en: str
+    methodology_es: str
+    modality: Modality
+    venue_en: str
+    venue_es: str
+    conference_url: str
+    timezone: str
+    tentative_dates_en: str
+    tentative_dates_es: str
+    registration_opens: datetime | None
+    registration_closes: datetime | None
+    approval_mode: ApprovalMode
+    status: SeriesStatus
+    capacity: int | None
+    working_group_id: int | None
+    host_country_code: str | None
+    partner_ids: list[int]
+
+
+#: Fields copied as they are onto the model.
+_SERIES_PLAIN_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(SeriesData)
+    if f.name not in {"registration_opens", "registration_closes", "partner_ids"}
+)
+
+
+def create_series(data: SeriesData) -> Series:
+    series = Series()
+    _apply_series(series, data)
+    db.session.add(series)
+    _flush_series()
+    return series
+
+
+def update_series(series: Series, data: SeriesData) -> None:
+    """Change a series. Its sessions keep their UTC instants when the zone changes."""
+    _apply_series(series, data)
+    _flush_series()
+
+
+def slug_taken(slug: str, series: Series) -> bool:
+    """Whether another series uses `slug`. A concurrent request may still take it before the
+    flush: the unique constraint then decides (see `_flush_series`)."""
+    query = db.select(Series.id).where(Series.slug == slug)
+    if series.id is not None:
+        query = query.where(Series.id != series.id)
+    return db.session.execute(query).first() is not None
+
+
+def _apply_series(series: Series, data: SeriesData) -> None:
+    if data.slug in RESERVED_SLUGS:
+        raise SchedulingError("slug", _("This address is reserved; choose another one."))
+    if slug_taken(data.slug, series):
+        raise SchedulingError("slug", _("Another series already uses this address."))
+    _check_zone(data.timezone)
+    opens = closes = None
+    if data.registration_opens is not None:
+        opens = to_utc(data.registration_opens, data.timezone, "registration_opens")
+    if data.registration_closes is not None:
+        closes = to_utc(data.registration_closes, data.timezone, "registration_closes")
+    if opens is not None and closes is not None and closes <= opens:
+        raise SchedulingError("registration_closes", _("Registration must close after it opens."))
+    if data.capacity is not None and data.capacity < 1:
+        raise SchedulingError("capacity", _("The capacity must be a positive number."))
+    partners = list(
+        db.session.scalars(db.select(Organization).where(Organization.id.in_(data.partner_ids)))
+    )
+    if len(partners) != len(set(data.partner_ids)):
+        raise SchedulingError("partner_ids", _("Unknown organization."))
+
+    for name in _SERIES_PLAIN_FIELDS:
+        setattr(series, name, getattr(data, name))
+    series.registration_opens_at = opens
+    series.registration_closes_at = closes
+    series.partners = partners
+
+
+def _flush_series() -> None:
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if _unique_violation(error, "uq_series_slug", "series.slug"):
+            raise SchedulingError("slug", _("Another series already uses this address.")) from error
+        raise
+
+
+def delete_series(series: Series) -> None:
+    """Delete a series with everything in it.
+
+    One statement: the database cascades to sessions, agenda items, roles, profiles, partners
+    and facilitator assignments (every foreign key to them is ON DELETE CASCADE), instead of
+    the ORM loading each collection to delete it row by row.
+    """
+    db.session.execute(db.delete(Series).where(Series.id == series.id))
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class SeriesContents:
+    """What deleting a series would delete with it."""
+
+    sessions: int
+    agenda_items: int
+    profiles: int
+
+
+def series_contents(series: Series) -> SeriesContents:
+    sessions, agenda_items = db.session.execute(
+        db.select(func.count(func.distinct(EventSession.id)), func.count(AgendaItem.id))
+        .select_from(EventSession)
+        .outerjoin(AgendaItem, AgendaItem.session_id == EventSession.id)
+        .where(EventSession.series_id == series.id)
+    ).one()
+    profiles = db.session.scalar(
+        db.select(func.count(ParticipantProfile.id)).where(
+            ParticipantProfile.series_id == series.id
+        )
+    )
+    return SeriesContents(sessions, agenda_items, profiles or 0)
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionData:
+    """One sitting as the form gives it: a local date and times in the series' zone."""
+
+    topic_en: str
+    topic_es: str
+    day: date
+    start_time: time
+    end_time: time
+    capacity: int | None
+    track_en: str
+    track_es: str
+
+
+def _session_window(series: Series, data: SessionData) -> tuple[datetime, datetime]:
+    if data.end_time <= data.start_time:
+        raise SchedulingError("end_time", _("The session must end after it starts."))
+    if data.capacity is not None and data.capacity < 1:
+        raise SchedulingError("capacity", _("The capacity must be a positive number."))
+    start = to_utc(datetime.combine(data.day, data.start_time), series.timezone, "start_time")
+    end = to_utc(datetime.combine(data.day, data.end_time), series.timezone, "end_time")
+    return start, end
+
+
+def _apply_session(event_session: EventSession, data: SessionData) -> None:
+    event_session.topic_en = data.topic_en
+    event_session.topic_es = data.topic_es
+    event_session.capacity = data.capacity
+    event_session.track_en = data.track_en
+    event_session.track_es = data.track_es
+
+
+def create_session(series: Series, data: SessionData) -> EventSession:
+    start, end = _session_window(series, data)
+    event_session = EventSession(series=series, start_at=start, end_at=end)
+    _apply_session(event_session, data)
+    db.session.add(event_session)
+    db.session.flush()
+    return event_session
+
+
+def update_session(event_session: EventSession, data: SessionData) -> None:
+    """Change a session; its agenda must stay inside it.
+
+    When the session keeps its length and only moves (another day, another start time), its
+    agenda items move with it by the same offset. When its length changes, the items stay
+    where they are and must still fit between the new start and end, else the change is
+    refused on the end-time field.
+    """
+    start, end = _session_window(event_session.series, data)
+    offset = start - event_session.start_at
+    moves = end - start == event_session.end_at - event_session.start_at
+    items = event_session.agenda_items
+    if moves and offset:
+        for item in items:
+            item.start_at += offset
+            item.end_at += offset
+    outside = [item for item in items if item.start_at < start or item.end_at > end]
+    if outside:
+        zone = event_session.series.timezone
+        raise SchedulingError(
+            "end_time",
+            _(
+                "The agenda item “%(title)s” (%(day)s %(start)s–%(end)s) would fall outside"
+                " the session. Change the agenda first, or move the session keeping its"
+                " length to move the agenda with it.",
+                title=outside[0].title,
+                day=to_wall_clock(outside[0].start_at, zone).date().isoformat(),
+                start=to_wall_clock(outside[0].start_at, zone).strftime("%H:%M"),
+                end=to_wall_clock(outside[0].end_at, zone).strftime("%H:%M"),
+            ),
+        )
+    event_session.start_at = start
+    event_session.end_at = end
+    _apply_session(event_session, data)
+    db.session.flush()
+
+
+def delete_session(event_session: EventSession) -> None:
+    """Delete a session; the database cascades to its agenda items and roles."""
+    db.session.execute(db.delete(EventSession).where(EventSession.id == event_session.id))
+    db.session.flush()
+
+
+# --- sessions from a recurrence rule ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecurrenceData:
+    """Sittings from a rule; `{n}` in a topic becomes the sitting's number in the rule."""
+
+    first_day: date
+    start_time: time
+    end_time: time
+    frequency: Frequency
+    count: int | None
+    until: date | None
+    topic_en: str
+    topic_es: str
+    track_en: str
+    track_es: str
+    capacity: int | None
+
+
+@dataclass(frozen=True)
+class PlannedSitting:
+    number: int
+    start_at: datetime
+    end_at: datetime
+    topic_en: str
+    topic_es: str
+
+
+def plan_recurring(series: Series, data: RecurrenceData) -> list[PlannedSitting]:
+    """The sittings a rule gives, without writing anything (the preview)."""
+    if data.count is not None and data.until is not None:
+        raise SchedulingError(
+            ("count", "until"), _("Give either a count or an end date, not both.")
+        )
+    if data.count is None and data.until is None:
+        raise SchedulingError(("count", "until"), _("Give a count or an end date."))
+    if data.count is not None and not 1 <= data.count <= MAX_OCCURRENCES:
+        raise SchedulingError(
+            "count", _("The count must be between 1 and %(max)d.", max=MAX_OCCURRENCES)
+        )
+    if data.until is not None and data.until < data.first_day:
+        raise SchedulingError("until", _("The end date must not be before the first date."))
+    if data.end_time <= data.start_time:
+        raise SchedulingError("end_time", _("The session must end after it starts."))
+    if data.capacity is not None and data.capacity < 1:
+        raise SchedulingError("capacity", _("The capacity must be a positive number."))
+    duration = datetime.combine(data.first_day, data.end_time) - datetime.combine(
+        data.first_day, data.start_time
+    )
+    try:
+        pairs = occurrences(
+            data.first_day,
+            data.start_time,
+            duration,
+            series.timezone,
+            data.frequency,
+            count=data.count,
+            until=data.until,
+        )
+    except RecurrenceError as error:
+        raise SchedulingError(
+            "until",
+            _("This rule gives more than %(max)d sessions.", max=MAX_OCCURRENCES),
+        ) from error
+    zone = ZoneInfo(series.timezone)
+    sittings = []
+    for number, (start, end) in enumerate(pairs, start=1):
+        if start.astimezone(zone).time() != data.start_time:
+            raise SchedulingError(
+                "start_time",
+                _(
+                    "On %(day)s this time does not exist in %(zone)s: the clocks change that night.",
+                    day=start.astimezone(zone).date().isoformat(),
+                    zone=series.timezone,
+                ),
+            )
+        sittings.append(
+            PlannedSitting(
+                number=number,
+                start_at=start,
+                end_at=end,
+                topic_en=data.topic_en.replace("{n}", str(number)),
+                topic_es=data.topic_es.replace("{n}", str(number)),
+            )
+        )
+    return sittings
+
+
+def create_recurring(series: Series, data: RecurrenceData) -> list[EventSession]:
+    """One session row per sitting of the rule."""
+    created = [
+        EventSession(
+            series=series,
+            start_at=sitting.start_at,
+            end_at=sitting.end_at,
+            topic_en=sitting.topic_en,
+            topic_es=sitting.topic_es,
+            track_en=data.track_en,
+            track_es=data.track_es,
+            capacity=data.capacity,
+        )
+        for sitting in plan_recurring(series, data)
+    ]
+    db.session.add_all(created)
+    db.session.flush()
+    return created
+
+
+# --- participant profiles --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    code: str
+    label_en: str
+    label_es: str
+    description_en: str
+    description_es: str
+    min_per_country: int
+    max_per_country: int | None
+    position: int
+
+
+def code_taken(code: str, series: Series, profile: ParticipantProfile) -> bool:
+    """Whether another profile of `series` uses `code` (the unique constraint backs this up)."""
+    query = db.select(ParticipantProfile.id).where(
+        ParticipantProfile.series_id == series.id, ParticipantProfile.code == code
+    )
+    if profile.id is not None:
+        query = query.where(ParticipantProfile.id != profile.id)
+    return db.session.execute(query).first() is not None
+
+
+def _apply_profile(profile: ParticipantProfile, series: Series, data: ProfileData) -> None:
+    if data.min_per_country < 0:
+        raise SchedulingError("min_per_country", _("The minimum cannot be negative."))
+    if data.max_per_country is not None and data.max_per_country < max(1, data.min_per_country):
+        raise SchedulingError(
+            "max_per_country",
+            _(
+                "The maximum must be at least %(least)d, or empty for no limit.",
+                least=max(1, data.min_per_country),
+            ),
+        )
+    if code_taken(data.code, series, profile):
+        raise SchedulingError("code", _("This series already has a profile with this code."))
+    for field in dataclasses.fields(ProfileData):
+        setattr(profile, field.name, getattr(data, field.name))
+    profile.series = series
+    db.session.add(profile)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if _unique_violation(
+            error,
+            "uq_participant_profiles_series_id_code",
+            "participant_profiles.series_id, participant_profiles.code",
+        ):
+            raise SchedulingError(
+                "code", _("This series already has a profile with this code.")
+            ) from error
+        raise
+
+
+def create_profile(series: Series, data: ProfileData) -> ParticipantProfile:
+    profile = ParticipantProfile()
+    _apply_profile(profile, series, data)
+    return profile
+
+
+def update_profile(profile: ParticipantProfile, data: ProfileData) -> None:
+    _apply_profile(profile, profile.series, data)
+
+
+def delete_profile(profile: ParticipantProfile) -> None:
+    db.session.delete(profile)
+    db.session.flush()

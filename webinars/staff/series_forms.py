@@ -1,0 +1,318 @@
+"""Forms of the staff pages for series, sessions and participant profiles.
+
+The forms check each field on its own (required, format, range); the rules that join fields
+or need the database (end after start, a real time zone, a unique slug) live in
+`webinars.series.services`, whose errors the views put beside the fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    Field,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+
+from webinars.catalog.models import Country, Organization, WorkingGroup
+from webinars.catalog.reference import COUNTRIES
+from webinars.extensions import db
+from webinars.series import labels
+from webinars.series.models import ApprovalMode, EventSession, Modality, Series, SeriesStatus
+from webinars.series.recurrence import MAX_OCCURRENCES, Frequency
+from webinars.series.services import (
+    ProfileData,
+    RecurrenceData,
+    SeriesData,
+    SessionData,
+    to_wall_clock,
+)
+
+D = TypeVar("D")
+
+#: Offered in the time-zone field; any other IANA zone may be typed and is checked on the server.
+ZONE_SUGGESTIONS: tuple[str, ...] = tuple(
+    sorted({zone for *_, zone in COUNTRIES} | {"UTC", "America/Bogota", "Europe/Madrid"})
+)
+
+FREQUENCY_LABELS: dict[Frequency, LazyString] = {
+    Frequency.DAILY: _l("Every day"),
+    Frequency.WEEKLY: _l("Every week"),
+    Frequency.MONTHLY: _l("Every month"),
+    Frequency.QUARTERLY: _l("Every three months"),
+}
+
+_TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(
+    label: LazyString, *, required: bool = False, max_length: int | None = None, area: bool = False
+) -> Field:
+    validators: list[Any] = [DataRequired()] if required else [Optional()]
+    if max_length is not None:
+        validators.append(Length(max=max_length))
+    field_class = TextAreaField if area else StringField
+    return field_class(label, validators=validators, filters=[_strip], default="")
+
+
+def _positive_or_empty(label: LazyString) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=1, message=_l("A positive number, or empty."))],
+        description=_l("Empty for no limit."),
+    )
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _enum_choices(names: dict[Any, LazyString]) -> list[SelectChoice]:
+    return [SelectChoice(member.value, label) for member, label in names.items()]
+
+
+def _working_group_choices() -> list[SelectChoice]:
+    groups = db.session.scalars(db.select(WorkingGroup).order_by(WorkingGroup.id))
+    return [SelectChoice("", "—")] + [SelectChoice(str(g.id), g.name) for g in groups]
+
+
+def _country_choices() -> list[SelectChoice]:
+    countries = sorted(db.session.scalars(db.select(Country)), key=lambda c: c.name)
+    return [SelectChoice("", "—")] + [SelectChoice(c.code, c.name) for c in countries]
+
+
+def _organization_choices() -> list[SelectChoice]:
+    organizations = db.session.scalars(db.select(Organization).order_by(Organization.acronym_en))
+    return [SelectChoice(str(o.id), f"{o.acronym} · {o.name}") for o in organizations]
+
+
+def _data_of(cls: type[D], form: FlaskForm) -> D:
+    """The service's data class filled from the form fields of the same names."""
+    return cls(**{f.name: form[f.name].data for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
+
+
+class SeriesForm(FlaskForm):
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[
+            DataRequired(),
+            Length(max=80),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message=_l(
+                    "Use lowercase letters, digits and hyphens, e.g. border-management-2020."
+                ),
+            ),
+        ],
+        filters=[_strip],
+        default="",
+        description=_l("Part of the public address of the series."),
+    )
+    title_en = _text(_l("Title in English"), required=True, max_length=300)
+    title_es = _text(_l("Title in Spanish"), required=True, max_length=300)
+    background_en = _text(_l("Background in English"), area=True)
+    background_es = _text(_l("Background in Spanish"), area=True)
+    objective_en = _text(_l("Objective in English"), area=True)
+    objective_es = _text(_l("Objective in Spanish"), area=True)
+    methodology_en = _text(_l("Methodology in English"), area=True)
+    methodology_es = _text(_l("Methodology in Spanish"), area=True)
+    modality = SelectField(
+        _l("Modality"),
+        choices=_enum_choices(labels.MODALITY),
+        coerce=Modality,
+        default=Modality.ONLINE,
+    )
+    venue_en = _text(_l("Venue in English"), max_length=300)
+    venue_es = _text(_l("Venue in Spanish"), max_length=300)
+    conference_url = URLField(
+        _l("Conference link"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a full address, e.g. https://…")),
+            Length(max=500),
+        ],
+        filters=[_strip],
+        default="",
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[DataRequired(), Length(max=64)],
+        filters=[_strip],
+        default="",
+        description=_l("IANA name of the host's zone, e.g. America/Costa_Rica."),
+    )
+    tentative_dates_en = _text(_l("Tentative dates in English"), max_length=200)
+    tentative_dates_es = _text(_l("Tentative dates in Spanish"), max_length=200)
+    registration_opens = DateTimeLocalField(
+        _l("Registration opens"),
+        format=_DATETIME_FORMATS,
+        validators=[Optional()],
+        description=_l("Local time in the series' time zone."),
+    )
+    registration_closes = DateTimeLocalField(
+        _l("Registration closes"),
+        format=_DATETIME_FORMATS,
+        validators=[Optional()],
+        description=_l("Local time in the series' time zone."),
+    )
+    approval_mode = SelectField(
+        _l("Approval of registrations"),
+        choices=_enum_choices(labels.APPROVAL_MODE),
+        coerce=ApprovalMode,
+        default=ApprovalMode.AUTOMATIC,
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=_enum_choices(labels.SERIES_STATUS),
+        coerce=SeriesStatus,
+        default=SeriesStatus.DRAFT,
+    )
+    capacity = _positive_or_empty(_l("Seats in the series"))
+    working_group_id = SelectField(
+        _l("Working group"), choices=_working_group_choices, coerce=_optional_int
+    )
+    host_country_code = SelectField(
+        _l("Host country"), choices=_country_choices, coerce=_optional_str
+    )
+    partner_ids = SelectMultipleField(
+        _l("Partners"), choices=_organization_choices, coerce=int, default=list
+    )
+
+    @classmethod
+    def for_series(cls, series: Series) -> SeriesForm:
+        """The form filled from a series, registration times on its own wall clock."""
+        return cls(
+            obj=series,
+            registration_opens=series.registration_opens_at
+            and to_wall_clock(series.registration_opens_at, series.timezone),
+            registration_closes=series.registration_closes_at
+            and to_wall_clock(series.registration_closes_at, series.timezone),
+            partner_ids=[p.id for p in series.partners],
+        )
+
+    def to_data(self) -> SeriesData:
+        return _data_of(SeriesData, self)
+
+
+class SessionForm(FlaskForm):
+    topic_en = _text(_l("Topic in English"), required=True, max_length=300)
+    topic_es = _text(_l("Topic in Spanish"), required=True, max_length=300)
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    start_time = TimeField(_l("Start time"), format=_TIME_FORMATS, validators=[InputRequired()])
+    end_time = TimeField(_l("End time"), format=_TIME_FORMATS, validators=[InputRequired()])
+    capacity = _positive_or_empty(_l("Seats"))
+    track_en = _text(_l("Parallel track in English"), max_length=200)
+    track_es = _text(_l("Parallel track in Spanish"), max_length=200)
+
+    @classmethod
+    def for_session(cls, event_session: EventSession) -> SessionForm:
+        zone = event_session.series.timezone
+        start = to_wall_clock(event_session.start_at, zone)
+        return cls(
+            obj=event_session,
+            day=start.date(),
+            start_time=start.time(),
+            end_time=to_wall_clock(event_session.end_at, zone).time(),
+        )
+
+    def to_data(self) -> SessionData:
+        return _data_of(SessionData, self)
+
+
+class RecurrenceForm(FlaskForm):
+    first_day = DateField(_l("First date"), validators=[InputRequired()])
+    start_time = TimeField(_l("Start time"), format=_TIME_FORMATS, validators=[InputRequired()])
+    end_time = TimeField(_l("End time"), format=_TIME_FORMATS, validators=[InputRequired()])
+    frequency = SelectField(
+        _l("Repeat"),
+        choices=_enum_choices(FREQUENCY_LABELS),
+        coerce=Frequency,
+        default=Frequency.WEEKLY,
+    )
+    count = IntegerField(
+        _l("Number of sessions"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_OCCURRENCES)],
+        description=_l("Give a number of sessions or a last date, not both."),
+    )
+    until = DateField(_l("Last date"), validators=[Optional()])
+    topic_en = _text(_l("Topic in English"), required=True, max_length=280)
+    topic_es = _text(_l("Topic in Spanish"), required=True, max_length=280)
+    track_en = _text(_l("Parallel track in English"), max_length=200)
+    track_es = _text(_l("Parallel track in Spanish"), max_length=200)
+    capacity = _positive_or_empty(_l("Seats"))
+    preview = SubmitField(_l("Preview"))
+    create = SubmitField(_l("Create the sessions"))
+
+    def to_data(self) -> RecurrenceData:
+        return _data_of(RecurrenceData, self)
+
+
+class ProfileForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(
+                r"^[a-z][a-z0-9_]*$",
+                message=_l("Lowercase letters, digits and underscores, e.g. border_control."),
+            ),
+        ],
+        filters=[_strip],
+        default="",
+    )
+    label_en = _text(_l("Label in English"), required=True, max_length=200)
+    label_es = _text(_l("Label in Spanish"), required=True, max_length=200)
+    description_en = _text(_l("Description in English"), area=True)
+    description_es = _text(_l("Description in Spanish"), area=True)
+    min_per_country = IntegerField(
+        _l("Minimum per country"),
+        validators=[InputRequired(), NumberRange(min=0)],
+        default=0,
+        description=_l("A target shown to focal points; it never refuses anyone."),
+    )
+    max_per_country = IntegerField(
+        _l("Maximum per country"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("A hard limit: past it registrations wait. Empty for no limit."),
+    )
+    position = IntegerField(_l("Position in lists"), validators=[InputRequired()], default=0)
+
+    def to_data(self) -> ProfileData:
+        return _data_of(ProfileData, self)
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation button; the form exists for its CSRF token."""
