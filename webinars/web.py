@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask, render_template, request, url_for
@@ -49,5 +50,8 @@ def _template_context() -> dict[str, Any]:
 def _http_error(error: HTTPException) -> Any:
     """JSON for the API, a page in the visitor's language for everything else."""
     if request.path.startswith("/api/"):
-        return {"code": error.code, "message": error.description}, error.code
+        response = error.get_response()  # keeps headers such as Allow on a 405
+        response.data = json.dumps({"code": error.code, "message": error.description})
+        response.content_type = "application/json"
+        return response
     return render_template("error.html", error=error), error.code
