@@ -159,8 +159,9 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[LiveServer]:
-    with LiveServer(app) as server:
+def live_server(app: Flask, database_url: str) -> Iterator[LiveServer]:
+    """A server on the test database, with CSRF protection on as in production."""
+    with LiveServer(make_test_app(database_url, WTF_CSRF_ENABLED=True)) as server:
         yield server
 
 
