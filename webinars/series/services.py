@@ -17,14 +17,14 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from webinars.accounts.models import StaffRole, User, facilitator_assignments
+from webinars.accounts.models import User
+from webinars.accounts.permissions import visible_series
 from webinars.catalog.models import Organization
 from webinars.extensions import db
 from webinars.series.models import (
-    PUBLIC_STATUSES,
     AgendaItem,
     ApprovalMode,
     EventSession,
@@ -49,32 +49,6 @@ class SchedulingError(ValueError):
 
 
 # --- who sees what ---------------------------------------------------------------------------
-
-
-def visible_series(user: User) -> Select[tuple[Series]]:
-    """The series a member of staff may see in the staff area.
-
-    Organizers and admins see everything, drafts included; facilitators the series they are
-    assigned to; focal points the series the public sees.
-    """
-    query = db.select(Series)
-    if user.can_manage_series:
-        return query
-    if user.role == StaffRole.FACILITATOR:
-        assigned = db.select(facilitator_assignments.c.series_id).where(
-            facilitator_assignments.c.user_id == user.id
-        )
-        return query.where(Series.id.in_(assigned))
-    return query.where(Series.status.in_(PUBLIC_STATUSES))
-
-
-def may_view(user: User, series: Series) -> bool:
-    """Whether `user` may open this series' staff pages (read-only for non-organizers)."""
-    if user.can_manage_series:
-        return True
-    if user.role == StaffRole.FACILITATOR:
-        return series in user.series
-    return series.is_public
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from webinars.accounts.access import organizer_required, staff_required
-from webinars.accounts.models import StaffRole
+from webinars.accounts.permissions import may_work_on_sessions
 from webinars.catalog.models import Country, Organization, Person
 from webinars.extensions import db
 from webinars.series import agenda_services as services
@@ -48,14 +48,6 @@ def _item_or_404(event_session: EventSession, item_id: int) -> AgendaItem:
         if item.id == item_id:
             return item
     abort(404)
-
-
-def _may_view(event_session: EventSession) -> bool:
-    if current_user.can_manage_series:
-        return True
-    return current_user.role == StaffRole.FACILITATOR and any(
-        series.id == event_session.series_id for series in current_user.series
-    )
 
 
 def _show_error(form: FlaskForm, error: AgendaError) -> None:
@@ -90,7 +82,7 @@ def _organizations() -> list[Organization]:
 @staff_required
 def session_detail(slug: str, session_id: int) -> str:
     event_session = _session_or_404(slug, session_id)
-    if not _may_view(event_session):
+    if not may_work_on_sessions(current_user, event_session.series):
         abort(403)
     return render_template(
         "staff/session_detail.html",

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from webinars.accounts.access import organizer_required, staff_required
+from webinars.accounts.permissions import may_view_series
 from webinars.extensions import db
 from webinars.series import services
 from webinars.series.models import EventSession, ParticipantProfile, Series
@@ -61,7 +62,7 @@ def _reject(form: FlaskForm, error: SchedulingError) -> None:
 @staff_required
 def series_detail(slug: str) -> str:
     series = _series_or_404(slug)
-    if not services.may_view(current_user, series):
+    if not may_view_series(current_user, series):
         abort(403)
     return render_template("staff/series_detail.html", series=series)
 
