@@ -35,10 +35,24 @@ class Config:
     WTF_CSRF_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    #: The site's public address, for links in e-mails (never taken from a request's Host).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: No MAIL_SERVER (the `make run` default): messages wait in the outbox, shown to staff.
+    MAIL_SERVER: str | None = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "webinars@crmsv.org")
     ORGANIZER_EMAIL = os.environ.get("ORGANIZER_EMAIL", "crmst@iom.int")
+    #: Delivery: attempts before `failed`, and the first retry delay (doubled each time).
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+    OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
+    #: Flask-Limiter: "memory://" for one process; "redis://host:6379" for several.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Public registration API, per client address.
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute")
     # flask-smorest: where the OpenAPI document is served.
     API_TITLE = "Webinars API"
     API_VERSION = "v1"

@@ -114,3 +114,35 @@ def make_user(role: StaffRole = StaffRole.ORGANIZER, **fields: Any) -> User:
     user = User(**values)
     user.set_password(password)
     return _add(user)
+
+
+def registration_data(**fields: Any) -> Any:
+    """Valid input for `registration.services.register`."""
+    from webinars.registration.services import RegistrationData
+
+    n = next(_counter)
+    values: dict[str, Any] = {
+        "first_name": "Ana",
+        "last_name": f"Pérez {n}",
+        "email": f"official{n}@example.gov",
+        "institution": "Fiscalía General",
+        "position": "Fiscal",
+        "language": "es",
+        "country_code": "CR",
+    }
+    values.update(fields)
+    return RegistrationData(**values)
+
+
+def open_series(**fields: Any) -> Series:
+    """A published series open for registration, with two sessions."""
+    values: dict[str, Any] = {
+        "registration_opens_at": datetime(2020, 1, 1, tzinfo=UTC),
+        "registration_closes_at": datetime(2100, 1, 1, tzinfo=UTC),
+    }
+    values.update(fields)
+    series = make_series(**values)
+    make_session(series, start_at=datetime(2030, 3, 4, 15, tzinfo=UTC))
+    make_session(series, start_at=datetime(2030, 3, 5, 15, tzinfo=UTC))
+    db.session.refresh(series)
+    return series

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import Babel, lazy_gettext
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -36,6 +38,8 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 api = Api()
+#: Rate limits; storage from RATELIMIT_STORAGE_URI (memory by default, Redis in production).
+limiter = Limiter(key_func=get_remote_address)
 
 
 def init_app(app: Flask) -> None:
@@ -52,6 +56,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     babel.init_app(app, locale_selector=select_locale)
     api.init_app(app)
+    limiter.init_app(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

@@ -5,11 +5,14 @@ The locale comes from `?lang=`, remembered in the session, else from Accept-Lang
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import get_locale
 
 
 def select_locale() -> str:
+    """Outside a request (CLI, mail worker) the default; `force_locale` picks another."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang")
     if wanted in languages:
@@ -23,8 +26,8 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    """`en` or `es`; English outside a request (CLI, workers)."""
-    if not has_request_context():
+    """`en` or `es`: the request's language, or the one forced for an e-mail; else English."""
+    if not has_app_context():
         return "en"
     locale = get_locale()
     return locale.language if locale is not None else "en"

@@ -2,6 +2,13 @@
 
 from webinars.accounts.models import StaffRole, User, facilitator_assignments
 from webinars.catalog.models import Country, Organization, Person, WorkingGroup
+from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.registration.models import (
+    HOLDING_STATUSES,
+    Registration,
+    RegistrationStatus,
+    registration_sessions,
+)
 from webinars.series.models import (
     AgendaItem,
     AgendaKind,
@@ -17,6 +24,12 @@ from webinars.series.models import (
 )
 
 __all__ = [
+    "HOLDING_STATUSES",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Registration",
+    "RegistrationStatus",
+    "registration_sessions",
     "AgendaItem",
     "AgendaKind",
     "ApprovalMode",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from webinars import formatting
@@ -33,6 +33,16 @@ def init_app(app: Flask) -> None:
         return db.session.get(User, int(user_id))
 
 
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL on the public address of the site (`PUBLIC_BASE_URL`).
+
+    Works outside a request too (CLI, workers), and never trusts the Host header of a request,
+    so a link in an e-mail always points at the real site.
+    """
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
 def switch_language_url(language: str) -> str:
     """The current page in another language."""
     args = dict(request.view_args or {})
@@ -44,7 +54,11 @@ def switch_language_url(language: str) -> str:
 
 
 def _template_context() -> dict[str, Any]:
-    return {"current_language": current_language(), "switch_language_url": switch_language_url}
+    return {
+        "current_language": current_language(),
+        "switch_language_url": switch_language_url,
+        "external_url": external_url,
+    }
 
 
 def _http_error(error: HTTPException) -> Any:

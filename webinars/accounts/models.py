@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     #: The focal point's country; only focal points have one.
     country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    #: SHA-256 of the personal API token (`flask users token`); the token itself is never stored.
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     country: Mapped[Country | None] = relationship()

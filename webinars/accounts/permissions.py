@@ -10,7 +10,8 @@ from sqlalchemy import Select
 
 from webinars.accounts.models import StaffRole, User, facilitator_assignments
 from webinars.extensions import db
-from webinars.series.models import PUBLIC_STATUSES, Series
+from webinars.registration.models import Registration
+from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
 
 
 def visible_series(user: User) -> Select[tuple[Series]]:
@@ -43,3 +44,35 @@ def may_view_series(user: User, series: Series) -> bool:
 def may_work_on_sessions(user: User, series: Series) -> bool:
     """The sessions' working pages: organizers, admins and the series' facilitators."""
     return user.can_manage_series or is_assigned(user, series)
+
+
+def may_see_registrations(user: User, series: Series) -> bool:
+    """Lists of registrations hold personal data: organizers, admins, the series' facilitators,
+    and focal points (for their own country only: see `registrations_filter`)."""
+    return (
+        user.can_manage_series
+        or is_assigned(user, series)
+        or (user.role == StaffRole.FOCAL_POINT and series.is_public)
+    )
+
+
+def country_scope(user: User) -> str | None:
+    """The only country whose registrations `user` may see, or None for every country."""
+    return user.country_code if user.role == StaffRole.FOCAL_POINT else None
+
+
+def may_approve(user: User, registration: Registration) -> bool:
+    """Organizers and admins always; a focal point for their own country when the series
+    leaves approval to the focal points."""
+    if user.can_manage_series:
+        return True
+    return (
+        user.role == StaffRole.FOCAL_POINT
+        and registration.series.approval_mode == ApprovalMode.FOCAL_POINT
+        and registration.country_code == user.country_code
+    )
+
+
+def may_register_delegation(user: User, series: Series) -> bool:
+    """Focal points register officials of their own country; organizers and admins anyone."""
+    return series.is_public and (user.can_manage_series or user.role == StaffRole.FOCAL_POINT)

@@ -13,8 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -34,6 +33,7 @@ from webinars.series.models import (
     SeriesStatus,
 )
 from webinars.series.recurrence import MAX_OCCURRENCES, Frequency, RecurrenceError, occurrences
+from webinars.zones import is_known_zone
 
 #: Slugs that would collide with a fixed staff URL (`/staff/series/new`).
 RESERVED_SLUGS = frozenset({"new"})
@@ -85,16 +85,6 @@ def series_overview(user: User) -> list[SeriesOverview]:
 
 
 # --- time zones ------------------------------------------------------------------------------
-
-
-@cache
-def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def is_known_zone(name: str) -> bool:
-    """A real IANA zone name, as zoneinfo knows it ("America/Costa_Rica", not "Mars/Olympus")."""
-    return name in _known_zones()
 
 
 def to_utc(wall_clock: datetime, zone: str, field: str) -> datetime:

@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from webinars.staff import agenda_views, series_views, views  # noqa: E402,F401
+from webinars.staff import (  # noqa: E402,F401
+    agenda_views,
+    delegation_views,
+    outbox_views,
+    registration_views,
+    series_views,
+    views,
+)

@@ -1,0 +1,76 @@
+"""Writing e-mails into the outbox, in the same transaction as the change that causes them.
+
+Nothing here talks to an SMTP server: the delivery worker does that after the commit.
+"""
+
+from __future__ import annotations
+
+from email.utils import make_msgid
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from webinars.extensions import db
+from webinars.mail.models import OutboxMessage
+
+
+def enqueue(
+    *,
+    kind: str,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    language: str,
+    to_name: str = "",
+    series_id: int | None = None,
+    registration_id: int | None = None,
+) -> OutboxMessage:
+    """Add one message to the outbox; flushes, never commits."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    domain = sender.rsplit("@", 1)[-1].strip(">") if "@" in sender else None
+    message = OutboxMessage(
+        kind=kind,
+        to_address=to_address,
+        to_name=to_name,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        language=language,
+        message_id=make_msgid(domain=domain),
+        series_id=series_id,
+        registration_id=registration_id,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def enqueue_template(
+    template: str,
+    *,
+    kind: str,
+    to_address: str,
+    language: str,
+    to_name: str = "",
+    series_id: int | None = None,
+    registration_id: int | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Render `templates/email/<template>.{subject.txt,txt,html}` in `language` and enqueue it."""
+    with force_locale(language):
+        subject = render_template(f"email/{template}.subject.txt", **context).strip()
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", **context)
+    return enqueue(
+        kind=kind,
+        to_address=to_address,
+        to_name=to_name,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+        language=language,
+        series_id=series_id,
+        registration_id=registration_id,
+    )

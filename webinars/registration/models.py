@@ -1,0 +1,103 @@
+"""Registrations of officials to a series, and the sessions each one chose."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webinars.catalog.models import Country
+from webinars.extensions import db
+from webinars.series.models import EventSession, ParticipantProfile, Series
+from webinars.types import UTCDateTime, enum_column, utcnow
+
+
+class RegistrationStatus(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+#: Statuses that hold a seat: counted against every hard limit.
+HOLDING_STATUSES = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+
+registration_sessions = Table(
+    "registration_sessions",
+    db.metadata,
+    Column("registration_id", ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True),
+    Column("session_id", ForeignKey("event_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_registration_sessions_session_id", "session_id"),
+)
+
+
+class Registration(db.Model):
+    """One official in one series. One per (series, e-mail); the e-mail is stored lower-case."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Indexed by (series_id, status) below.
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    #: A member country, or None for an observer organization (then `observer_organization`).
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"), index=True)
+    observer_organization: Mapped[str] = mapped_column(String(200), default="")
+    institution: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    #: None means "other": a profile the series did not ask for.
+    profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant_profiles.id"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+    consent_to_list: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus))
+    rejection_reason: Mapped[str] = mapped_column(String(500), default="")
+    #: Random secret of the private manage link (the link carries it signed).
+    manage_token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The focal point who registered this official with a delegation, if any.
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: When the registration joined the waiting list: its place in the queue.
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    series: Mapped[Series] = relationship()
+    country: Mapped[Country | None] = relationship()
+    profile: Mapped[ParticipantProfile | None] = relationship()
+    sessions: Mapped[list[EventSession]] = relationship(
+        secondary=registration_sessions, order_by="(EventSession.start_at, EventSession.id)"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("series_id", "email"),
+        CheckConstraint(
+            "(country_code IS NULL) <> (observer_organization = '')", name="country_or_observer"
+        ),
+        CheckConstraint("language IN ('en', 'es')", name="language_known"),
+        Index("ix_registrations_series_id_status", "series_id", "status"),
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in HOLDING_STATUSES
+
+    @property
+    def origin(self) -> str:
+        """The country's name, or the observer organization's."""
+        return self.country.name if self.country is not None else self.observer_organization
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.email} {self.status.value}>"

@@ -1,0 +1,33 @@
+"""E-mails to a registrant about their registration, in their language, through the outbox."""
+
+from __future__ import annotations
+
+from webinars.mail.outbox import enqueue_template
+from webinars.registration.models import Registration
+from webinars.registration.tokens import public_token
+from webinars.web import external_url
+
+#: What happened, and so which text the e-mail carries.
+EVENTS = ("received", "confirmed", "waitlisted", "promoted", "rejected", "cancelled", "updated")
+
+
+def manage_url(registration: Registration) -> str:
+    return external_url("registration.manage", token=public_token(registration))
+
+
+def notify(registration: Registration, event: str) -> None:
+    """Enqueue the e-mail for `event` (one of EVENTS) to the registrant."""
+    assert event in EVENTS, event
+    enqueue_template(
+        "registration",
+        kind=f"registration.{event}",
+        to_address=registration.email,
+        to_name=registration.full_name,
+        language=registration.language,
+        series_id=registration.series_id,
+        registration_id=registration.id,
+        registration=registration,
+        series=registration.series,
+        event=event,
+        manage_url=manage_url(registration),
+    )

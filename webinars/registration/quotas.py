@@ -1,0 +1,143 @@
+"""The country x profile matrix: how far each country's delegation is from the series' targets.
+
+One grouped query, whatever the number of registrations. A cell is "met" when its confirmed
+registrations reach the profile's `min_per_country`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+
+from webinars.catalog.models import Country
+from webinars.extensions import db
+from webinars.registration.models import Registration, RegistrationStatus
+from webinars.series.models import ParticipantProfile, Series
+
+S = RegistrationStatus
+
+
+@dataclass(frozen=True)
+class Cell:
+    profile: ParticipantProfile | None  # None: "other"
+    confirmed: int
+    pending: int
+    waitlisted: int
+
+    @property
+    def minimum(self) -> int:
+        return self.profile.min_per_country if self.profile else 0
+
+    @property
+    def maximum(self) -> int | None:
+        return self.profile.max_per_country if self.profile else None
+
+    @property
+    def met(self) -> bool:
+        return self.confirmed >= self.minimum
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.minimum - self.confirmed)
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    country: Country
+    cells: list[Cell]
+    other: Cell
+
+    @property
+    def confirmed(self) -> int:
+        return sum(c.confirmed for c in self.cells) + self.other.confirmed
+
+    @property
+    def pending(self) -> int:
+        return sum(c.pending for c in self.cells) + self.other.pending
+
+    @property
+    def waitlisted(self) -> int:
+        return sum(c.waitlisted for c in self.cells) + self.other.waitlisted
+
+    @property
+    def lacking(self) -> list[Cell]:
+        """The profiles whose target this country has not reached yet."""
+        return [c for c in self.cells if not c.met]
+
+    @property
+    def complete(self) -> bool:
+        return not self.lacking
+
+
+@dataclass(frozen=True)
+class QuotaMatrix:
+    series: Series
+    profiles: list[ParticipantProfile]
+    rows: list[CountryRow]
+    #: Observer organizations: not counted against any country.
+    observers: Counter[RegistrationStatus] = field(default_factory=Counter)
+
+    def column(self, index: int) -> Cell:
+        """Totals of one profile over the rows (index len(profiles) is "other")."""
+        cells = [r.other if index == len(self.profiles) else r.cells[index] for r in self.rows]
+        profile = None if index == len(self.profiles) else self.profiles[index]
+        return Cell(
+            profile,
+            sum(c.confirmed for c in cells),
+            sum(c.pending for c in cells),
+            sum(c.waitlisted for c in cells),
+        )
+
+    @property
+    def columns(self) -> list[Cell]:
+        return [self.column(i) for i in range(len(self.profiles) + 1)]
+
+    @property
+    def lacking_rows(self) -> list[CountryRow]:
+        return [r for r in self.rows if not r.complete]
+
+
+def quota_matrix(series: Series, *, country_code: str | None = None) -> QuotaMatrix:
+    """The matrix for every member country, or for one (a focal point's)."""
+    counts: Counter[tuple[str | None, int | None, RegistrationStatus]] = Counter()
+    query = (
+        db.select(
+            Registration.country_code,
+            Registration.profile_id,
+            Registration.status,
+            func.count(Registration.id),
+        )
+        .where(
+            Registration.series_id == series.id,
+            Registration.status.in_((S.CONFIRMED, S.PENDING, S.WAITLISTED)),
+        )
+        .group_by(Registration.country_code, Registration.profile_id, Registration.status)
+    )
+    for code, profile_id, status, n in db.session.execute(query):
+        counts[(code, profile_id, status)] = n
+    countries_query = db.select(Country).order_by(Country.name_en)
+    if country_code is not None:
+        countries_query = countries_query.where(Country.code == country_code)
+    profiles = list(series.profiles)
+
+    def cell(code: str, profile: ParticipantProfile | None) -> Cell:
+        pid = profile.id if profile else None
+        return Cell(
+            profile,
+            counts[(code, pid, S.CONFIRMED)],
+            counts[(code, pid, S.PENDING)],
+            counts[(code, pid, S.WAITLISTED)],
+        )
+
+    rows = [
+        CountryRow(country, [cell(country.code, p) for p in profiles], cell(country.code, None))
+        for country in db.session.scalars(countries_query)
+    ]
+    observers: Counter[RegistrationStatus] = Counter()
+    if country_code is None:
+        for (code, _pid, status), n in counts.items():
+            if code is None:
+                observers[status] += n
+    return QuotaMatrix(series=series, profiles=profiles, rows=rows, observers=observers)

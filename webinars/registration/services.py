@@ -1,0 +1,431 @@
+"""The rules of registration: one per e-mail, hard limits, the waiting list, approvals.
+
+Hard limits (a profile's `max_per_country`, the series' capacity, a session's capacity) are
+checked against the registrations that hold a seat (pending and confirmed), counted from the
+rows after taking a lock on the series row, inside the caller's transaction. So concurrent
+registrations can never exceed a limit: a second transaction waits for the first to commit,
+then counts again. Minimums are targets only and never refuse anyone.
+
+Services flush and never commit; every status change enqueues an e-mail to the registrant in
+the same transaction (`notifications.notify`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from webinars.accounts.models import User
+from webinars.catalog.models import Country
+from webinars.extensions import db
+from webinars.registration import notifications
+from webinars.registration.models import (
+    HOLDING_STATUSES,
+    Registration,
+    RegistrationStatus,
+    registration_sessions,
+)
+from webinars.registration.tokens import new_secret
+from webinars.series.models import ApprovalMode, EventSession, ParticipantProfile, Series
+from webinars.types import utcnow
+from webinars.zones import is_known_zone
+
+LANGUAGES = ("en", "es")
+#: The profile code of "other": an official outside the series' profiles.
+OTHER_PROFILE = "other"
+MAX_LENGTHS = {
+    "first_name": 100,
+    "last_name": 100,
+    "institution": 200,
+    "position": 200,
+    "observer_organization": 200,
+}
+
+
+class RegistrationError(Exception):
+    """Refused input; `field` names the form or JSON field, `code` the kind of refusal."""
+
+    code = "invalid"
+
+    def __init__(self, field: str, message: str | LazyString) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+class RegistrationClosed(RegistrationError):
+    code = "registration_closed"
+
+    def __init__(self) -> None:
+        super().__init__("series", _l("Registration for this series is not open."))
+
+
+class DuplicateRegistration(RegistrationError):
+    code = "duplicate_registration"
+
+    def __init__(self) -> None:
+        super().__init__("email", _l("This e-mail address is already registered for this series."))
+
+
+class TransitionError(RegistrationError):
+    """The registration is not in a status that allows this change."""
+
+    code = "invalid_status"
+
+    def __init__(self, message: str | LazyString) -> None:
+        super().__init__("status", message)
+
+
+@dataclass
+class RegistrationData:
+    """What an official (or a focal point for them) submits; checked by `register`."""
+
+    first_name: str
+    last_name: str
+    email: str
+    institution: str
+    position: str
+    language: str
+    #: ISO code of a member country; None (or "") with an observer organization instead.
+    country_code: str | None = None
+    observer_organization: str = ""
+    #: A profile code of the series, or "other" / None.
+    profile_code: str | None = None
+    #: Session ids; None means every session of the series.
+    session_ids: Sequence[int] | None = None
+    timezone: str | None = None
+    consent_to_list: bool = False
+
+
+@dataclass
+class _Checked:
+    email: str
+    country: Country | None
+    profile: ParticipantProfile | None
+    sessions: list[EventSession]
+    timezone: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+# --- checking input -------------------------------------------------------------------------
+
+
+def normalize_email(raw: str) -> str:
+    """The address lower-cased and checked; raises RegistrationError on `email`."""
+    try:
+        checked = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise RegistrationError("email", _l("Enter a valid e-mail address.")) from error
+    return checked.normalized.lower()
+
+
+def _check_text(data: RegistrationData) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name, limit in MAX_LENGTHS.items():
+        value = (getattr(data, name) or "").strip()
+        if name != "observer_organization" and not value:
+            raise RegistrationError(name, _l("This field is required."))
+        if len(value) > limit:
+            raise RegistrationError(name, _l("At most %(limit)d characters.", limit=limit))
+        values[name] = value
+    return values
+
+
+def _check_profile(series: Series, code: str | None) -> ParticipantProfile | None:
+    if code in (None, "", OTHER_PROFILE):
+        return None
+    for profile in series.profiles:
+        if profile.code == code:
+            return profile
+    raise RegistrationError("profile", _l("Choose one of the profiles of this series."))
+
+
+def _check_sessions(series: Series, session_ids: Sequence[int] | None) -> list[EventSession]:
+    if session_ids is None:
+        return list(series.sessions)
+    by_id = {s.id: s for s in series.sessions}
+    wanted = list(dict.fromkeys(session_ids))
+    if not wanted:
+        raise RegistrationError("sessions", _l("Choose at least one session."))
+    unknown = [i for i in wanted if i not in by_id]
+    if unknown:
+        raise RegistrationError("sessions", _l("A chosen session is not part of this series."))
+    return [by_id[i] for i in wanted]
+
+
+def _check(series: Series, data: RegistrationData) -> _Checked:
+    fields = _check_text(data)
+    email = normalize_email(data.email or "")
+    country: Country | None = None
+    if data.country_code:
+        country = db.session.get(Country, data.country_code.upper())
+        if country is None:
+            raise RegistrationError("country", _l("Choose a member country."))
+        fields["observer_organization"] = ""
+    elif not fields["observer_organization"]:
+        raise RegistrationError(
+            "country", _l("Choose a member country, or give the name of your organization.")
+        )
+    if data.language not in LANGUAGES:
+        raise RegistrationError("language", _l("Choose Spanish or English."))
+    zone = data.timezone or (country.timezone if country else series.timezone)
+    if not is_known_zone(zone):
+        raise RegistrationError("timezone", _l("Choose a valid time zone."))
+    return _Checked(
+        email=email,
+        country=country,
+        profile=_check_profile(series, data.profile_code),
+        sessions=_check_sessions(series, data.session_ids),
+        timezone=zone,
+        fields=fields,
+    )
+
+
+# --- seats ---------------------------------------------------------------------------------
+
+
+def lock_series(series_id: int) -> None:
+    """Serialize every seat-changing transaction of one series.
+
+    PostgreSQL: `SELECT ... FOR UPDATE` on the series row. SQLite has no row locks; a no-op
+    write takes its database write lock at once, which serializes writers the same way.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(db.select(Series.id).where(Series.id == series_id).with_for_update())
+    else:
+        db.session.execute(text("UPDATE series SET id = id WHERE id = :id"), {"id": series_id})
+
+
+@dataclass
+class Occupancy:
+    """Seats held in a series, counted from the rows (never from a stored counter)."""
+
+    total: int = 0
+    by_profile_country: Counter[tuple[int | None, str | None]] = field(default_factory=Counter)
+    by_session: Counter[int] = field(default_factory=Counter)
+
+    def take(
+        self, profile_id: int | None, country_code: str | None, session_ids: Iterable[int]
+    ) -> None:
+        self.total += 1
+        self.by_profile_country[(profile_id, country_code)] += 1
+        self.by_session.update(session_ids)
+
+
+def occupancy(series_id: int, *, excluding: int | None = None) -> Occupancy:
+    """Two queries, whatever the number of registrations."""
+    holders = db.select(Registration.id, Registration.profile_id, Registration.country_code).where(
+        Registration.series_id == series_id, Registration.status.in_(HOLDING_STATUSES)
+    )
+    if excluding is not None:
+        holders = holders.where(Registration.id != excluding)
+    result = Occupancy()
+    for _id, profile_id, country_code in db.session.execute(holders):
+        result.total += 1
+        result.by_profile_country[(profile_id, country_code)] += 1
+    if result.total:
+        chosen = db.select(registration_sessions.c.session_id).where(
+            registration_sessions.c.registration_id.in_(holders.with_only_columns(Registration.id))
+        )
+        result.by_session.update(db.session.scalars(chosen))
+    return result
+
+
+def fits(
+    occ: Occupancy,
+    series: Series,
+    profile: ParticipantProfile | None,
+    country_code: str | None,
+    sessions: Iterable[EventSession],
+) -> bool:
+    """Whether one more seat fits under every hard limit."""
+    if series.capacity is not None and occ.total >= series.capacity:
+        return False
+    if (
+        profile is not None
+        and profile.max_per_country is not None
+        and country_code is not None
+        and occ.by_profile_country[(profile.id, country_code)] >= profile.max_per_country
+    ):
+        return False
+    return all(s.capacity is None or occ.by_session[s.id] < s.capacity for s in sessions)
+
+
+def _seated_status(series: Series) -> RegistrationStatus:
+    if series.approval_mode == ApprovalMode.AUTOMATIC:
+        return RegistrationStatus.CONFIRMED
+    return RegistrationStatus.PENDING
+
+
+# --- registering -----------------------------------------------------------------------------
+
+
+def register(
+    series: Series,
+    data: RegistrationData,
+    *,
+    registered_by: User | None = None,
+    now: datetime | None = None,
+) -> Registration:
+    """A new registration: confirmed or pending when a seat is free, else waitlisted."""
+    now = now or utcnow()
+    if not series.registration_is_open(now):
+        raise RegistrationClosed()
+    checked = _check(series, data)
+    lock_series(series.id)
+    exists = db.select(Registration.id).filter_by(series_id=series.id, email=checked.email)
+    if db.session.execute(exists).first() is not None:
+        raise DuplicateRegistration()
+    country_code = checked.country.code if checked.country else None
+    seated = fits(occupancy(series.id), series, checked.profile, country_code, checked.sessions)
+    registration = Registration(
+        series=series,
+        email=checked.email,
+        first_name=checked.fields["first_name"],
+        last_name=checked.fields["last_name"],
+        country_code=country_code,
+        observer_organization=checked.fields["observer_organization"],
+        institution=checked.fields["institution"],
+        position=checked.fields["position"],
+        profile=checked.profile,
+        language=data.language,
+        timezone=checked.timezone,
+        consent_to_list=bool(data.consent_to_list),
+        status=_seated_status(series) if seated else RegistrationStatus.WAITLISTED,
+        waitlisted_at=None if seated else now,
+        manage_token=new_secret(),
+        registered_by_id=registered_by.id if registered_by else None,
+        sessions=checked.sessions,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+    except IntegrityError as error:  # a concurrent twin won the unique (series, email)
+        raise DuplicateRegistration() from error
+    notifications.notify(registration, _event_of(registration.status))
+    return registration
+
+
+def _event_of(status: RegistrationStatus) -> str:
+    return {
+        RegistrationStatus.CONFIRMED: "confirmed",
+        RegistrationStatus.PENDING: "received",
+        RegistrationStatus.WAITLISTED: "waitlisted",
+    }[status]
+
+
+def promote_waitlist(series: Series, *, now: datetime | None = None) -> list[Registration]:
+    """Give freed seats to the waiting list, first come first served; returns the promoted.
+
+    Each waiting registration in turn gets a seat if one fits it now; one whose profile or
+    session is still full keeps its place while a later one with another profile moves up.
+    """
+    lock_series(series.id)
+    waiting = db.session.scalars(
+        db.select(Registration)
+        .where(
+            Registration.series_id == series.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.waitlisted_at, Registration.id)
+        .options(selectinload(Registration.sessions), selectinload(Registration.profile))
+    ).all()
+    if not waiting:
+        return []
+    occ = occupancy(series.id)
+    promoted = []
+    for registration in waiting:
+        if fits(
+            occ, series, registration.profile, registration.country_code, registration.sessions
+        ):
+            occ.take(
+                registration.profile_id,
+                registration.country_code,
+                (s.id for s in registration.sessions),
+            )
+            registration.status = _seated_status(series)
+            registration.waitlisted_at = None
+            notifications.notify(registration, "promoted")
+            promoted.append(registration)
+    db.session.flush()
+    return promoted
+
+
+# --- changes of status -------------------------------------------------------------------------
+
+
+def approve(registration: Registration) -> None:
+    """Pending -> confirmed. The seat was held since the registration came in."""
+    if registration.status != RegistrationStatus.PENDING:
+        raise TransitionError(_l("Only a pending registration can be approved."))
+    registration.status = RegistrationStatus.CONFIRMED
+    db.session.flush()
+    notifications.notify(registration, "confirmed")
+
+
+def reject(registration: Registration, reason: str = "") -> list[Registration]:
+    """Refuse a registration (with an optional reason); its seat goes to the waiting list."""
+    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+        raise TransitionError(_l("This registration is already closed."))
+    if len(reason) > 500:
+        raise RegistrationError("reason", _l("At most %(limit)d characters.", limit=500))
+    lock_series(registration.series_id)
+    registration.status = RegistrationStatus.REJECTED
+    registration.rejection_reason = reason.strip()
+    registration.waitlisted_at = None
+    db.session.flush()
+    notifications.notify(registration, "rejected")
+    return promote_waitlist(registration.series)
+
+
+def cancel(registration: Registration) -> list[Registration]:
+    """The registrant (or staff for them) cancels; the seat goes to the waiting list."""
+    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+        raise TransitionError(_l("This registration is already closed."))
+    lock_series(registration.series_id)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.waitlisted_at = None
+    db.session.flush()
+    notifications.notify(registration, "cancelled")
+    return promote_waitlist(registration.series)
+
+
+def change_choice(
+    registration: Registration,
+    *,
+    profile_code: str | None,
+    session_ids: Sequence[int] | None,
+) -> list[Registration]:
+    """Another profile or other sessions, checked against the limits again.
+
+    A registration holding a seat keeps it only if the new choice fits; otherwise the change
+    is refused and nothing moves. A waitlisted one takes its new choice to the queue. Seats
+    freed by the change go to the waiting list.
+    """
+    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+        raise TransitionError(_l("This registration is already closed."))
+    series = registration.series
+    profile = _check_profile(series, profile_code)
+    sessions = _check_sessions(series, session_ids)
+    lock_series(series.id)
+    if registration.holds_seat:
+        occ = occupancy(series.id, excluding=registration.id)
+        if not fits(occ, series, profile, registration.country_code, sessions):
+            raise RegistrationError(
+                "profile" if profile != registration.profile else "sessions",
+                _l("There is no seat left for this choice; your registration is unchanged."),
+            )
+    registration.profile = profile
+    registration.sessions = sessions
+    db.session.flush()
+    notifications.notify(registration, "updated")
+    return promote_waitlist(series)
