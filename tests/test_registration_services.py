@@ -220,3 +220,38 @@ def test_quota_matrix_counts_per_country_and_profile(ctx) -> None:
     assert [c.profile.code for c in mx.lacking] == ["prosecutor", "investigator"]
     only_mx = quota_matrix(series, country_code="MX")
     assert [r.country.code for r in only_mx.rows] == ["MX"] and not only_mx.observers
+
+
+def test_organizer_raising_a_profile_maximum_seats_the_waiting_list(ctx) -> None:
+    from webinars.series import services as scheduling
+
+    series = factories.open_series()
+    profile = factories.make_profile(series, code="prosecutor", min_per_country=1, max_per_country=1)
+    services.register(series, registration_data(profile_code="prosecutor"))
+    waiting = services.register(series, registration_data(profile_code="prosecutor"))
+    assert waiting.status == S.WAITLISTED
+    scheduling.update_profile(
+        profile,
+        scheduling.ProfileData(
+            code="prosecutor",
+            label_en="Prosecutors",
+            label_es="Fiscales",
+            description_en="",
+            description_es="",
+            min_per_country=1,
+            max_per_country=2,
+            position=0,
+        ),
+    )
+    assert waiting.status == S.CONFIRMED
+    assert _mails("registration.promoted")[0].registration_id == waiting.id
+
+
+def test_a_profile_in_use_cannot_be_deleted(ctx) -> None:
+    from webinars.series import services as scheduling
+
+    series = factories.open_series()
+    profile = factories.make_profile(series, code="prosecutor")
+    services.register(series, registration_data(profile_code="prosecutor"))
+    with pytest.raises(scheduling.SchedulingError, match="1 registration uses this profile"):
+        scheduling.delete_profile(profile)

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +24,8 @@ from webinars.accounts.models import User
 from webinars.accounts.permissions import visible_series
 from webinars.catalog.models import Organization
 from webinars.extensions import db
+from webinars.registration.models import Registration
+from webinars.registration.services import promote_waitlist
 from webinars.series.models import (
     AgendaItem,
     ApprovalMode,
@@ -172,9 +175,13 @@ def create_series(data: SeriesData) -> Series:
 
 
 def update_series(series: Series, data: SeriesData) -> None:
-    """Change a series. Its sessions keep their UTC instants when the zone changes."""
+    """Change a series. Its sessions keep their UTC instants when the zone changes.
+
+    A raised capacity gives its new seats to the waiting list at once.
+    """
     _apply_series(series, data)
     _flush_series()
+    promote_waitlist(series)
 
 
 def slug_taken(slug: str, series: Series) -> bool:
@@ -241,6 +248,7 @@ class SeriesContents:
     sessions: int
     agenda_items: int
     profiles: int
+    registrations: int
 
 
 def series_contents(series: Series) -> SeriesContents:
@@ -255,7 +263,10 @@ def series_contents(series: Series) -> SeriesContents:
             ParticipantProfile.series_id == series.id
         )
     )
-    return SeriesContents(sessions, agenda_items, profiles or 0)
+    registrations = db.session.scalar(
+        db.select(func.count(Registration.id)).where(Registration.series_id == series.id)
+    )
+    return SeriesContents(sessions, agenda_items, profiles or 0, registrations or 0)
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -337,6 +348,7 @@ def update_session(event_session: EventSession, data: SessionData) -> None:
     event_session.end_at = end
     _apply_session(event_session, data)
     db.session.flush()
+    promote_waitlist(event_session.series)  # a raised capacity seats the waiting list
 
 
 def delete_session(event_session: EventSession) -> None:
@@ -517,9 +529,24 @@ def create_profile(series: Series, data: ProfileData) -> ParticipantProfile:
 
 
 def update_profile(profile: ParticipantProfile, data: ProfileData) -> None:
+    """A raised `max_per_country` gives its new seats to the waiting list at once."""
     _apply_profile(profile, profile.series, data)
+    promote_waitlist(profile.series)
 
 
 def delete_profile(profile: ParticipantProfile) -> None:
+    """Only a profile nobody registered with can go: registrations keep their profile."""
+    used = db.session.scalar(
+        db.select(func.count(Registration.id)).where(Registration.profile_id == profile.id)
+    )
+    if used:
+        raise SchedulingError(
+            "profile",
+            ngettext(
+                "%(num)d registration uses this profile; it cannot be deleted.",
+                "%(num)d registrations use this profile; it cannot be deleted.",
+                used,
+            ),
+        )
     db.session.delete(profile)
     db.session.flush()

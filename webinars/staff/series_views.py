@@ -117,6 +117,7 @@ def series_delete(slug: str) -> str | Response:
         ngettext("%(num)d session", "%(num)d sessions", contents.sessions),
         ngettext("%(num)d agenda item", "%(num)d agenda items", contents.agenda_items),
         ngettext("%(num)d participant profile", "%(num)d participant profiles", contents.profiles),
+        ngettext("%(num)d registration", "%(num)d registrations", contents.registrations),
     ]
     return render_template(
         "staff/confirm_delete.html",
@@ -265,9 +266,14 @@ def profile_delete(slug: str, profile_id: int) -> str | Response:
     profile = _profile_or_404(series, profile_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.delete_profile(profile)
-        db.session.commit()
-        flash(_("The participant profile was deleted."), "success")
+        try:
+            services.delete_profile(profile)
+        except SchedulingError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The participant profile was deleted."), "success")
         return redirect(url_for("staff.series_detail", slug=series.slug, _anchor="profiles"))
     return render_template(
         "staff/confirm_delete.html",
