@@ -185,3 +185,88 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# --- a real SMTP server on localhost (aiosmtpd), for the mail outbox ----------------------------
+
+
+class SmtpSink:
+    """aiosmtpd handler: keeps every message it accepts, refuses on demand to simulate faults."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+        #: A reply such as "451 4.3.0 Try again later" given to every DATA command instead of 250.
+        self.refuse_data: str | None = None
+        #: Per recipient address, a reply given to its RCPT command instead of 250.
+        self.refuse_rcpt: dict[str, str] = {}
+        #: Seconds to wait before accepting each message (a slow server).
+        self.delay = 0.0
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        refusal = self.refuse_rcpt.get(address)
+        if refusal:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import asyncio
+
+        if self.refuse_data:
+            return self.refuse_data
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """An SMTP server on a free localhost port; `stop()` then `start()` simulate an outage."""
+
+    host = "127.0.0.1"
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind((self.host, 0))
+            self.port: int = probe.getsockname()[1]
+        self.handler = SmtpSink()
+        self._controller: Any = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self.handler, hostname=self.host, port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """App settings that deliver to this server."""
+        return {"MAIL_SERVER": self.host, "MAIL_PORT": self.port, "MAIL_SUPPRESS_SEND": False}
+
+    @property
+    def messages(self) -> list[Any]:
+        """What was accepted, parsed as `email.message.EmailMessage` objects."""
+        from email import message_from_bytes, policy
+
+        return [
+            message_from_bytes(envelope.original_content, policy=policy.default)
+            for envelope in list(self.handler.envelopes)
+        ]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A running SMTP server on localhost that collects what it receives."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

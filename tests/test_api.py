@@ -7,7 +7,6 @@ the endpoints return.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -27,62 +26,10 @@ from webinars.series.models import AgendaKind, Modality, RoleKind, Series, Serie
 
 from . import factories
 from .factories import organization
+from .openapi_check import assert_matches_document
+from .openapi_check import resolve as _resolve
 
 JOIN_URL = "https://zoom.example.org/j/987654321?pwd=secret"
-
-
-# --- the generated document as a validator -----------------------------------------------------
-
-
-def _json_schema(node: Any) -> Any:
-    """OpenAPI 3.0 schema objects as JSON Schema: `nullable: true` becomes "or null"."""
-    if isinstance(node, list):
-        return [_json_schema(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    converted = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
-    if node.get("nullable"):
-        return {"anyOf": [{"type": "null"}, converted]}
-    return converted
-
-
-def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local `$ref` (`#/components/...`) to the object it names."""
-    while "$ref" in node:
-        ref = node["$ref"]
-        assert ref.startswith("#/"), ref
-        node = document
-        for part in ref[2:].split("/"):
-            node = node[part]
-    return node
-
-
-def _path_template(document: dict[str, Any], path: str) -> str | None:
-    for template in document["paths"]:
-        if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), path):
-            return template
-    return None
-
-
-def response_schema(document: dict[str, Any], path: str, status: int) -> dict[str, Any]:
-    """The JSON Schema the document promises for a GET of `path` answered with `status`.
-
-    Paths the document does not know (unknown URLs) answer with its `Error` schema.
-    """
-    template = _path_template(document, path)
-    if template is None:
-        schema: dict[str, Any] = {"$ref": "#/components/schemas/Error"}
-    else:
-        responses = document["paths"][template]["get"]["responses"]
-        response = _resolve(document, responses.get(str(status)) or responses["default"])
-        schema = response["content"]["application/json"]["schema"]
-    root = {**_json_schema(schema), "components": _json_schema(document["components"])}
-    jsonschema.Draft202012Validator.check_schema(root)
-    return root
-
-
-def assert_matches_document(document: dict[str, Any], path: str, status: int, body: Any) -> None:
-    jsonschema.Draft202012Validator(response_schema(document, path, status)).validate(body)
 
 
 class ApiClient:

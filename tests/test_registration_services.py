@@ -226,7 +226,9 @@ def test_organizer_raising_a_profile_maximum_seats_the_waiting_list(ctx) -> None
     from webinars.series import services as scheduling
 
     series = factories.open_series()
-    profile = factories.make_profile(series, code="prosecutor", min_per_country=1, max_per_country=1)
+    profile = factories.make_profile(
+        series, code="prosecutor", min_per_country=1, max_per_country=1
+    )
     services.register(series, registration_data(profile_code="prosecutor"))
     waiting = services.register(series, registration_data(profile_code="prosecutor"))
     assert waiting.status == S.WAITLISTED

@@ -1,4 +1,7 @@
-"""`flask users create EMAIL --role ROLE [--country XX] [--series SLUG]`"""
+"""Staff accounts from the command line.
+
+`flask users create EMAIL --role ROLE [--country XX] [--series SLUG]`; `flask users token EMAIL`.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from webinars.accounts.models import StaffRole
-from webinars.accounts.services import AccountError, create_user
+from webinars.accounts.models import StaffRole, User
+from webinars.accounts.services import AccountError, create_user, normalize_email
+from webinars.accounts.tokens import issue_token
 from webinars.extensions import db
 
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -48,3 +52,23 @@ def create_command(
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+def token_command(email: str) -> None:
+    """Print a new API token for a staff user; their previous token stops working."""
+    user = db.session.execute(
+        db.select(User).filter_by(email=normalize_email(email))
+    ).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"no user with the e-mail {email}")
+    if not user.active:
+        raise click.ClickException(f"{user.email} is not active: a token would not work")
+    replaced = user.api_token_hash is not None
+    token = issue_token(user)
+    db.session.commit()
+    click.echo(token)
+    if replaced:
+        click.echo(f"The previous token of {user.email} no longer works.", err=True)
+    click.echo("Send it in the header 'Authorization: Bearer <token>'.", err=True)

@@ -1,5 +1,42 @@
 """`flask quotas remind SLUG`."""
 
+from __future__ import annotations
+
+import click
 from flask.cli import AppGroup
 
+from webinars.extensions import db
+from webinars.registration.reminders import remind_by_country
+from webinars.registration.services import RegistrationError
+from webinars.series.models import Series
+
 quotas_cli = AppGroup("quotas", help="Per-country profile quotas.")
+
+
+@quotas_cli.command("remind")
+@click.argument("slug")
+def remind_command(slug: str) -> None:
+    """E-mail the focal points of the countries that still lack profiles in series SLUG."""
+    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
+    if series is None:
+        raise click.ClickException(f"No series with the address (slug) {slug!r}.")
+    try:
+        reminders = remind_by_country(series)
+    except RegistrationError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{slug}: {error}") from error
+    db.session.commit()
+    if not reminders:
+        click.echo(f"{slug}: every country has reached its targets; no reminder queued.")
+        return
+    for reminder in reminders:
+        lacks = ", ".join(
+            f"{c.missing} {c.profile.label_en}" for c in reminder.row.lacking if c.profile
+        )
+        recipients = ", ".join(m.to_address for m in reminder.messages) or "no active focal point"
+        click.echo(
+            f"{reminder.row.country.name_en} ({lacks}): "
+            f"{len(reminder.messages)} queued [{recipients}]"
+        )
+    total = sum(len(r.messages) for r in reminders)
+    click.echo(f"{slug}: {total} reminder(s) queued for {len(reminders)} country(ies).")

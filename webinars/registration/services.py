@@ -221,8 +221,11 @@ class Occupancy:
         self.by_session.update(session_ids)
 
 
-def occupancy(series_id: int, *, excluding: int | None = None) -> Occupancy:
-    """Two queries, whatever the number of registrations."""
+def occupancy(
+    series_id: int, *, excluding: int | None = None, per_session: bool = True
+) -> Occupancy:
+    """At most two queries, whatever the number of registrations; the seats per session
+    only when asked (`per_session`), i.e. when some session has a capacity."""
     holders = db.select(Registration.id, Registration.profile_id, Registration.country_code).where(
         Registration.series_id == series_id, Registration.status.in_(HOLDING_STATUSES)
     )
@@ -232,7 +235,7 @@ def occupancy(series_id: int, *, excluding: int | None = None) -> Occupancy:
     for _id, profile_id, country_code in db.session.execute(holders):
         result.total += 1
         result.by_profile_country[(profile_id, country_code)] += 1
-    if result.total:
+    if per_session and result.total:
         chosen = db.select(registration_sessions.c.session_id).where(
             registration_sessions.c.registration_id.in_(holders.with_only_columns(Registration.id))
         )
@@ -258,6 +261,10 @@ def fits(
     ):
         return False
     return all(s.capacity is None or occ.by_session[s.id] < s.capacity for s in sessions)
+
+
+def _has_session_capacity(series: Series) -> bool:
+    return any(s.capacity is not None for s in series.sessions)
 
 
 def _seated_status(series: Series) -> RegistrationStatus:
@@ -286,7 +293,8 @@ def register(
     if db.session.execute(exists).first() is not None:
         raise DuplicateRegistration()
     country_code = checked.country.code if checked.country else None
-    seated = fits(occupancy(series.id), series, checked.profile, country_code, checked.sessions)
+    occ = occupancy(series.id, per_session=_has_session_capacity(series))
+    seated = fits(occ, series, checked.profile, country_code, checked.sessions)
     registration = Registration(
         series=series,
         email=checked.email,
@@ -306,10 +314,12 @@ def register(
         registered_by_id=registered_by.id if registered_by else None,
         sessions=checked.sessions,
     )
+    db.session.add(registration)
     try:
-        with db.session.begin_nested():
-            db.session.add(registration)
-    except IntegrityError as error:  # a concurrent twin won the unique (series, email)
+        db.session.flush()
+    except IntegrityError as error:
+        # Under the series lock the check above is authoritative; this is the last guard.
+        # The transaction is spoiled: the caller rolls back, as after any RegistrationError.
         raise DuplicateRegistration() from error
     notifications.notify(registration, _event_of(registration.status))
     return registration
@@ -341,7 +351,7 @@ def promote_waitlist(series: Series, *, now: datetime | None = None) -> list[Reg
     ).all()
     if not waiting:
         return []
-    occ = occupancy(series.id)
+    occ = occupancy(series.id, per_session=_has_session_capacity(series))
     promoted = []
     for registration in waiting:
         if fits(
@@ -418,7 +428,9 @@ def change_choice(
     sessions = _check_sessions(series, session_ids)
     lock_series(series.id)
     if registration.holds_seat:
-        occ = occupancy(series.id, excluding=registration.id)
+        occ = occupancy(
+            series.id, excluding=registration.id, per_session=_has_session_capacity(series)
+        )
         if not fits(occ, series, profile, registration.country_code, sessions):
             raise RegistrationError(
                 "profile" if profile != registration.profile else "sessions",

@@ -1,8 +1,262 @@
-"""Public registration form and the registrant's manage page."""
+"""Public registration form, its thank-you page, and the registrant's private manage page.
 
-from webinars.registration import bp
+Each view parses a form, calls `registration.services` and commits once. A `RegistrationError`
+is rolled back and shown beside the field it names, so refused input writes nothing.
+
+The manage pages carry the private token in their address: they are never indexed, cached or
+sent on as a referrer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, flash, make_response, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from webinars.catalog.models import Country
+from webinars.extensions import db, limiter
+from webinars.i18n import current_language
+from webinars.mail.outbox import enqueue_template
+from webinars.registration import bp, services
+from webinars.registration.forms import (
+    LANGUAGE_NAMES,
+    ChoiceForm,
+    ConfirmForm,
+    RegistrationForm,
+    ResendLinkForm,
+)
+from webinars.registration.models import Registration, RegistrationStatus
+from webinars.registration.notifications import manage_url
+from webinars.registration.services import DuplicateRegistration, RegistrationError
+from webinars.registration.tokens import find_by_public_token, public_token
+from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
+from webinars.types import utcnow
+
+#: Where the thank-you page finds the registration just made (never in the address).
+_JUST_REGISTERED = "registered_token"
+
+STATUS_LABELS = {
+    RegistrationStatus.PENDING: _l("Pending approval"),
+    RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    RegistrationStatus.WAITLISTED: _l("On the waiting list"),
+    RegistrationStatus.REJECTED: _l("Not accepted"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+}
+
+PRIVATE_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+}
 
 
-@bp.route("/r/<token>")
-def manage(token: str) -> str:
-    raise NotImplementedError  # replaced by the manage page
+def private(view: Callable[..., Any]) -> Callable[..., Response]:
+    """A page about one registration: not indexed, not cached, no referrer leaves it."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.headers.update(PRIVATE_HEADERS)
+        return response
+
+    return wrapper
+
+
+@bp.context_processor
+def _registration_helpers() -> dict[str, Any]:
+    return {
+        "status_labels": STATUS_LABELS,
+        "language_names": LANGUAGE_NAMES,
+        "approver": _approver,
+    }
+
+
+def _approver(registration: Registration) -> str:
+    """Who decides on a pending registration, for the registrant."""
+    if registration.series.approval_mode == ApprovalMode.FOCAL_POINT and registration.country_code:
+        return _("the national focal point of your country")
+    return _("the organizers")
+
+
+def _public_series(slug: str) -> Series:
+    """A published, closed or archived series with its profiles and sessions; 404 otherwise."""
+    series = db.session.scalars(
+        db.select(Series)
+        .where(Series.slug == slug, Series.status.in_(PUBLIC_STATUSES))
+        .options(selectinload(Series.profiles), selectinload(Series.sessions))
+    ).one_or_none()
+    if series is None:
+        abort(404)
+    return series
+
+
+def _registration_or_404(token: str) -> Registration:
+    registration = find_by_public_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _show_error(form: FlaskForm, error: RegistrationError) -> None:
+    """Undo the refused change; its message goes beside the field it names, else on top."""
+    db.session.rollback()
+    if error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _closed(series: Series) -> str:
+    # Imported here: the public package configures the mappers when imported, and this module
+    # is imported while the models are still being defined.
+    from webinars.public.display import registration_state
+
+    return render_template(
+        "registration/closed.html", series=series, state=registration_state(series, utcnow())
+    )
+
+
+# --- registering -------------------------------------------------------------------------------
+
+
+@bp.route("/series/<slug>/register", methods=["GET", "POST"])
+def register(slug: str) -> str | Response:
+    series = _public_series(slug)
+    if not series.registration_is_open():
+        return _closed(series)
+    countries = list(db.session.scalars(db.select(Country)))
+    form = RegistrationForm.for_series(series, countries, language=current_language())
+    duplicate = False
+    if form.validate_on_submit():
+        try:
+            registration = services.register(series, form.to_data())
+        except services.RegistrationClosed:
+            db.session.rollback()
+            return _closed(series)
+        except RegistrationError as error:
+            _show_error(form, error)
+            duplicate = isinstance(error, DuplicateRegistration)
+        else:
+            token = public_token(registration)
+            db.session.commit()
+            session[_JUST_REGISTERED] = token
+            return redirect(url_for(".registered", slug=series.slug))
+    return render_template(
+        "registration/register.html", series=series, form=form, duplicate=duplicate
+    )
+
+
+@bp.get("/series/<slug>/registered")
+@private
+def registered(slug: str) -> str | Response:
+    """The thank-you page, for the registration this browser has just made."""
+    series = _public_series(slug)
+    registration = find_by_public_token(session.get(_JUST_REGISTERED, ""))
+    if registration is None or registration.series_id != series.id:
+        return redirect(url_for("public.series_detail", slug=series.slug))
+    return render_template(
+        "registration/registered.html",
+        series=series,
+        registration=registration,
+        token=public_token(registration),
+    )
+
+
+@bp.post("/series/<slug>/resend-link")
+@limiter.limit("5 per hour")
+def resend_link(slug: str) -> str:
+    """Send the private link again, only to a registered address.
+
+    The answer is the same whether the address is registered or not, so that nobody learns
+    who registered.
+    """
+    series = _public_series(slug)
+    form = ResendLinkForm()
+    if not form.validate_on_submit():
+        return render_template("registration/resend_link.html", series=series, form=form)
+    registration = db.session.scalars(
+        db.select(Registration).filter_by(series_id=series.id, email=form.email.data)
+    ).one_or_none()
+    if registration is not None:
+        enqueue_template(
+            "manage_link",
+            kind="registration.manage_link",
+            to_address=registration.email,
+            to_name=registration.full_name,
+            language=registration.language,
+            series_id=series.id,
+            registration_id=registration.id,
+            registration=registration,
+            series=series,
+            manage_url=manage_url(registration),
+        )
+        db.session.commit()
+    return render_template("registration/link_sent.html", series=series)
+
+
+# --- the registrant's own pages ----------------------------------------------------------------
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+@private
+def manage(token: str) -> str | Response:
+    """See the registration; change profile and sessions while it is open."""
+    registration = _registration_or_404(token)
+    form = ChoiceForm.for_registration(registration)
+    if form.validate_on_submit():
+        if not form.changes(registration):
+            flash(_("Nothing to change."), "info")
+            return redirect(url_for(".manage", token=token))
+        try:
+            services.change_choice(
+                registration, profile_code=form.profile_code, session_ids=form.session_ids
+            )
+        except RegistrationError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved. We have sent you an e-mail about them."), "success")
+            return redirect(url_for(".manage", token=token))
+    return render_template(
+        "registration/manage.html",
+        registration=registration,
+        series=registration.series,
+        form=form,
+        token=token,
+    )
+
+
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
+@private
+def cancel(token: str) -> str | Response:
+    """Ask for confirmation, then cancel: the seat goes to the waiting list."""
+    registration = _registration_or_404(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel(registration)
+        except RegistrationError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("Your registration is cancelled. We have sent you an e-mail about it."), "success"
+            )
+        return redirect(url_for(".manage", token=token))
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+        return redirect(url_for(".manage", token=token))
+    return render_template(
+        "registration/cancel.html",
+        registration=registration,
+        series=registration.series,
+        form=form,
+        token=token,
+    )

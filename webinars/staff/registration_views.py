@@ -1,1 +1,372 @@
-"""Staff pages."""
+"""Staff pages for the registrations of a series and its country x profile quota matrix.
+
+Who sees what comes from `accounts.permissions`: organizers, admins and the series'
+facilitators see every country; a focal point sees their own country only, on every page
+and in every count (`country_scope`). Approving and rejecting follow `may_approve`;
+cancelling a registration is for organizers and admins.
+
+Each action calls a service, commits once, flashes, and goes back to the list with its
+filters. A refused change (wrong status, a reason too long) is rolled back and shown.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import Select, func
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from webinars.accounts import permissions
+from webinars.accounts.access import organizer_required, staff_required
+from webinars.accounts.models import User
+from webinars.extensions import db
+from webinars.registration import services
+from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
+from webinars.registration.quotas import Cell, QuotaMatrix, quota_matrix
+from webinars.registration.reminders import remind_by_country
+from webinars.registration.services import OTHER_PROFILE, RegistrationError
+from webinars.series.models import Series
+from webinars.staff import bp
+from webinars.staff.registration_forms import (
+    FILTER_KEYS,
+    OBSERVERS,
+    STATUS_LABELS,
+    RegistrationFilterForm,
+    RegistrationFilters,
+    RejectForm,
+)
+
+REGISTRATION_URL = "/series/<slug>/registrations/<int:registration_id>"
+#: A CSV cell starting with one of these is a formula to a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The statuses the quota matrix counts.
+MATRIX_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.PENDING,
+    RegistrationStatus.WAITLISTED,
+)
+
+
+def _series_or_404(slug: str) -> Series:
+    return db.first_or_404(db.select(Series).filter_by(slug=slug))
+
+
+def _viewable_series(slug: str) -> Series:
+    """The series, if the current user may see its registrations (404, else 403)."""
+    series = _series_or_404(slug)
+    if not permissions.may_see_registrations(current_user, series):
+        abort(403)
+    return series
+
+
+def _registration_or_404(series: Series, registration_id: int) -> Registration:
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.series_id != series.id:
+        abort(404)
+    return registration
+
+
+def _approvable(slug: str, registration_id: int) -> tuple[Series, Registration]:
+    series = _viewable_series(slug)
+    registration = _registration_or_404(series, registration_id)
+    if not permissions.may_approve(current_user, registration):
+        abort(403)
+    return series, registration
+
+
+def _kept_filters() -> dict[str, str]:
+    """The list's filters, carried in the query string of every action."""
+    return {key: request.args[key] for key in FILTER_KEYS if request.args.get(key)}
+
+
+def _back_to_list(series: Series) -> Response:
+    return redirect(url_for("staff.registrations", slug=series.slug, **_kept_filters()))
+
+
+def _refused(error: RegistrationError) -> None:
+    db.session.rollback()
+    flash(str(error.message), "error")
+
+
+def _flash_promoted(promoted: Sequence[Registration]) -> None:
+    if promoted:
+        flash(
+            ngettext(
+                "%(num)d registration moved up from the waiting list.",
+                "%(num)d registrations moved up from the waiting list.",
+                len(promoted),
+            ),
+            "success",
+        )
+
+
+# --- the list --------------------------------------------------------------------------------
+
+
+def _filtered(
+    series: Series, scope: str | None, filters: RegistrationFilters
+) -> Select[tuple[Registration]]:
+    query = db.select(Registration).where(Registration.series_id == series.id)
+    if scope is not None:
+        query = query.where(Registration.country_code == scope)
+    if filters.status is not None:
+        query = query.where(Registration.status == filters.status)
+    if filters.country == OBSERVERS:
+        query = query.where(Registration.country_code.is_(None))
+    elif filters.country:
+        query = query.where(Registration.country_code == filters.country)
+    if filters.profile == OTHER_PROFILE:
+        query = query.where(Registration.profile_id.is_(None))
+    elif filters.profile:
+        [profile_id] = [p.id for p in series.profiles if p.code == filters.profile]
+        query = query.where(Registration.profile_id == profile_id)
+    return query
+
+
+def _status_counts(series: Series, scope: str | None) -> dict[RegistrationStatus, int]:
+    query = (
+        db.select(Registration.status, func.count(Registration.id))
+        .where(Registration.series_id == series.id)
+        .group_by(Registration.status)
+    )
+    if scope is not None:
+        query = query.where(Registration.country_code == scope)
+    counts = dict(db.session.execute(query).all())
+    return {status: counts.get(status, 0) for status in STATUS_LABELS}
+
+
+def _session_counts(registration_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(registration_ids)
+    if not ids:
+        return {}
+    column = registration_sessions.c.registration_id
+    query = db.select(column, func.count()).where(column.in_(ids)).group_by(column)
+    return dict(db.session.execute(query).all())
+
+
+def _delegating_users(registrations: Iterable[Registration]) -> dict[int, User]:
+    ids = {r.registered_by_id for r in registrations if r.registered_by_id is not None}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
+
+
+@bp.route("/series/<slug>/registrations")
+@staff_required
+def registrations(slug: str) -> str:
+    series = _viewable_series(slug)
+    scope = permissions.country_scope(current_user)
+    form = RegistrationFilterForm(series, request.args, scoped=scope is not None)
+    filters = form.filters()
+    rows = list(
+        db.session.scalars(
+            _filtered(series, scope, filters)
+            .options(selectinload(Registration.country), selectinload(Registration.profile))
+            .order_by(Registration.created_at, Registration.id)
+        )
+    )
+    return render_template(
+        "staff/registrations.html",
+        series=series,
+        form=form,
+        filters=filters,
+        rows=rows,
+        scope=scope,
+        status_counts=_status_counts(series, scope),
+        session_counts=_session_counts(r.id for r in rows),
+        delegating=_delegating_users(rows),
+        status_labels=STATUS_LABELS,
+        may_approve=permissions.may_approve,
+    )
+
+
+# --- approve, reject, cancel ---------------------------------------------------------------------
+
+
+@bp.route(f"{REGISTRATION_URL}/approve", methods=["POST"])
+@staff_required
+def registration_approve(slug: str, registration_id: int) -> Response:
+    series, registration = _approvable(slug, registration_id)
+    try:
+        services.approve(registration)
+    except RegistrationError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(_("%(name)s is confirmed.", name=registration.full_name), "success")
+    return _back_to_list(series)
+
+
+@bp.route(f"{REGISTRATION_URL}/reject", methods=["GET", "POST"])
+@staff_required
+def registration_reject(slug: str, registration_id: int) -> str | Response:
+    series, registration = _approvable(slug, registration_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            promoted = services.reject(registration, form.reason.data or "")
+        except RegistrationError as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            flash(
+                _("The registration of %(name)s was rejected.", name=registration.full_name),
+                "success",
+            )
+            _flash_promoted(promoted)
+        return _back_to_list(series)
+    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+        flash(_("This registration is already closed."), "error")
+        return _back_to_list(series)
+    return render_template(
+        "staff/registrations_reject.html",
+        series=series,
+        registration=registration,
+        form=form,
+        status_labels=STATUS_LABELS,
+        back_url=url_for("staff.registrations", slug=series.slug, **_kept_filters()),
+    )
+
+
+@bp.route(f"{REGISTRATION_URL}/cancel", methods=["POST"])
+@organizer_required
+def registration_cancel(slug: str, registration_id: int) -> Response:
+    series = _series_or_404(slug)
+    registration = _registration_or_404(series, registration_id)
+    try:
+        promoted = services.cancel(registration)
+    except RegistrationError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(
+            _("The registration of %(name)s was cancelled.", name=registration.full_name), "success"
+        )
+        _flash_promoted(promoted)
+    return _back_to_list(series)
+
+
+# --- quotas ----------------------------------------------------------------------------------
+
+
+def _met_counts(matrix: QuotaMatrix) -> list[int]:
+    """Per profile, how many countries have reached its target."""
+    return [sum(1 for row in matrix.rows if row.cells[i].met) for i in range(len(matrix.profiles))]
+
+
+@bp.route("/series/<slug>/quotas")
+@staff_required
+def quotas(slug: str) -> str:
+    series = _viewable_series(slug)
+    scope = permissions.country_scope(current_user)
+    matrix = quota_matrix(series, country_code=scope)
+    return render_template(
+        "staff/quotas.html",
+        series=series,
+        matrix=matrix,
+        scope=scope,
+        met_counts=_met_counts(matrix),
+        observers=[(STATUS_LABELS[status], matrix.observers[status]) for status in MATRIX_STATUSES],
+    )
+
+
+def _safe(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _cell_values(cell: Cell, *, target: bool) -> list[object]:
+    values: list[object] = [cell.confirmed, cell.pending, cell.waitlisted]
+    if target:
+        values += [cell.minimum, _("yes") if cell.met else _("no")]
+    return values
+
+
+def matrix_csv(matrix: QuotaMatrix) -> bytes:
+    """The matrix as CSV for spreadsheets: UTF-8 with a BOM, formulas neutralised.
+
+    Columns: the country; per profile its confirmed, pending, waitlisted, minimum and met;
+    "other" (no target) and the row's totals with confirmed, pending and waitlisted. A row per
+    country, then a totals row whose "met" column counts the countries that met the target.
+    """
+    counts = (_("confirmed"), _("pending"), _("waiting list"))
+    target = (*counts, _("minimum"), _("met"))
+    header = [_("Country")]
+    for profile in matrix.profiles:
+        header += [f"{profile.label}: {part}" for part in target]
+    header += [f"{_('Other')}: {part}" for part in counts]
+    header += [f"{_('Total')}: {part}" for part in counts]
+
+    lines: list[list[object]] = [header]
+    for row in matrix.rows:
+        line: list[object] = [row.country.name]
+        for cell in row.cells:
+            line += _cell_values(cell, target=True)
+        line += _cell_values(row.other, target=False)
+        line += [row.confirmed, row.pending, row.waitlisted]
+        lines.append(line)
+
+    totals: list[object] = [_("Total")]
+    columns = matrix.columns
+    for column, met in zip(columns[:-1], _met_counts(matrix), strict=True):
+        totals += _cell_values(column, target=False)
+        totals += [column.minimum * len(matrix.rows), f"{met}/{len(matrix.rows)}"]
+    totals += _cell_values(columns[-1], target=False)
+    totals += [
+        sum(r.confirmed for r in matrix.rows),
+        sum(r.pending for r in matrix.rows),
+        sum(r.waitlisted for r in matrix.rows),
+    ]
+    lines.append(totals)
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([[_safe(value) for value in line] for line in lines])
+    return out.getvalue().encode("utf-8-sig")
+
+
+@bp.route("/series/<slug>/quotas.csv")
+@staff_required
+def quotas_csv(slug: str) -> Response:
+    series = _viewable_series(slug)
+    matrix = quota_matrix(series, country_code=permissions.country_scope(current_user))
+    return Response(
+        matrix_csv(matrix),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=quotas-{series.slug}.csv"},
+    )
+
+
+@bp.route("/series/<slug>/quotas/remind", methods=["POST"])
+@organizer_required
+def quotas_remind(slug: str) -> Response:
+    series = _series_or_404(slug)
+    try:
+        reminders = remind_by_country(series)
+    except RegistrationError as error:
+        _refused(error)
+        return redirect(url_for("staff.quotas", slug=series.slug))
+    db.session.commit()
+    if not reminders:
+        flash(_("Every country has reached its targets: no reminder was queued."), "success")
+    else:
+        queued = sum(len(r.messages) for r in reminders)
+        flash(ngettext("%(num)d reminder queued.", "%(num)d reminders queued.", queued), "success")
+        unreached = [r.row.country.name for r in reminders if not r.messages]
+        if unreached:
+            flash(
+                _(
+                    "No active focal point to remind for: %(countries)s.",
+                    countries=", ".join(unreached),
+                ),
+                "error",
+            )
+    return redirect(url_for("staff.quotas", slug=series.slug))

@@ -1,0 +1,213 @@
+"""`/api/v1/series/<slug>/registrations` and `/api/v1/registrations/<manage_token>`.
+
+Officials register and manage their registration without an account: no cookie, no CSRF
+token; the manage token (the one in the private link of every e-mail) is the only key to a
+registration. Every call is rate-limited per client address.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import abort
+from flask_smorest.error_handler import ErrorSchema
+from sqlalchemy.orm import selectinload
+
+from webinars.api.errors import FlatErrorsBlueprint, InvalidInput, RefusedByState
+from webinars.api.registration_schemas import (
+    ConflictSchema,
+    InvalidInputSchema,
+    ManagedRegistrationSchema,
+    RegistrationBodySchema,
+    RegistrationChangeSchema,
+    RegistrationCreatedSchema,
+)
+from webinars.extensions import db, limiter
+from webinars.registration import services
+from webinars.registration.models import Registration
+from webinars.registration.notifications import manage_url
+from webinars.registration.services import OTHER_PROFILE, RegistrationData, RegistrationError
+from webinars.registration.tokens import find_by_public_token, public_token
+from webinars.series.models import Series
+
+#: Per client address, over seeing, changing and cancelling together: slows token guessing.
+MANAGE_RATE_LIMIT = "120 per minute"
+
+blp = FlatErrorsBlueprint(
+    "api_registrations",
+    __name__,
+    url_prefix="/api/v1",
+    description="Registration of officials to a series, and its management by its holder.",
+)
+
+
+def _too_many_requests() -> str:
+    return _("Too many requests from your address; try again in a minute.")
+
+
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _refusal(error: RegistrationError) -> InvalidInput | RefusedByState:
+    """A service's refusal as the API's: 422 on a field, or 409 with the refusal's code."""
+    if error.code == RegistrationError.code:
+        return InvalidInput({error.field: [str(error.message)]})
+    return RefusedByState(error.code, str(error.message))
+
+
+def _registration_data(body: dict[str, Any]) -> RegistrationData:
+    return RegistrationData(
+        first_name=body["first_name"],
+        last_name=body["last_name"],
+        email=body["email"],
+        institution=body["institution"],
+        position=body["position"],
+        language=body["language"],
+        country_code=body.get("country"),
+        observer_organization=body.get("observer_organization") or "",
+        profile_code=body["profile"],
+        session_ids=body.get("sessions"),
+        timezone=body.get("timezone"),
+        consent_to_list=body["consent_to_list"],
+    )
+
+
+TOO_MANY = {"schema": ErrorSchema, "description": "Too many requests from this address."}
+CONFLICT_DESCRIPTION = (
+    "`duplicate_registration`: this e-mail address is already registered for the series "
+    "(whatever its case); `registration_closed`: the series does not take registrations now."
+)
+
+
+@blp.route("/series/<slug>/registrations", methods=["POST"])
+@limiter.limit(_registration_limit, error_message=_too_many_requests)
+@blp.arguments(RegistrationBodySchema, description="The official and their choices.")
+@blp.response(HTTPStatus.CREATED, RegistrationCreatedSchema)
+@blp.alt_response(
+    HTTPStatus.NOT_FOUND, schema=ErrorSchema, description="No public series at this address."
+)
+@blp.alt_response(HTTPStatus.CONFLICT, schema=ConflictSchema, description=CONFLICT_DESCRIPTION)
+@blp.alt_response(
+    HTTPStatus.UNPROCESSABLE_ENTITY,
+    schema=InvalidInputSchema,
+    description="Refused fields, or a body that is not a JSON object sent as "
+    "`application/json`. Nothing is written.",
+)
+@blp.alt_response(HTTPStatus.TOO_MANY_REQUESTS, **TOO_MANY)
+def register(body: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Register an official
+
+    No account, cookie or CSRF token: the answer's `manage_token` (also sent by e-mail, in
+    the link `manage_url`) is the key to the registration. The registration is confirmed,
+    pending approval, or waitlisted when a hard limit is reached; an e-mail in `language`
+    tells the official which.
+    """
+    series = db.session.execute(
+        db.select(Series)
+        .filter_by(slug=slug)
+        .options(selectinload(Series.sessions), selectinload(Series.profiles))
+    ).scalar_one_or_none()
+    if series is None or not series.is_public:
+        abort(HTTPStatus.NOT_FOUND, message=_("There is no public series at this address."))
+    try:
+        registration = services.register(series, _registration_data(body))
+    except RegistrationError as error:
+        db.session.rollback()
+        raise _refusal(error) from error
+    created = {  # read before the commit expires the row
+        "id": registration.id,
+        "status": registration.status,
+        "manage_url": manage_url(registration),
+        "manage_token": public_token(registration),
+    }
+    db.session.commit()
+    return created
+
+
+def _held_registration(manage_token: str) -> Registration:
+    registration = find_by_public_token(manage_token)
+    if registration is None:
+        abort(HTTPStatus.NOT_FOUND, message=_("This link is not valid."))
+    return registration
+
+
+def _current_choice(registration: Registration) -> tuple[str, list[int] | None]:
+    """The profile code and session ids as they are; no session at all means "every one"."""
+    profile = registration.profile.code if registration.profile else OTHER_PROFILE
+    return profile, [s.id for s in registration.sessions] or None
+
+
+NOT_FOUND = {"schema": ErrorSchema, "description": "No registration has this manage token."}
+CLOSED = {
+    "schema": ConflictSchema,
+    "description": "`invalid_status`: the registration is cancelled or rejected.",
+}
+
+
+@blp.route("/registrations/<manage_token>")
+class ManagedRegistration(MethodView):
+    decorators = [limiter.limit(MANAGE_RATE_LIMIT, error_message=_too_many_requests)]
+
+    @blp.response(HTTPStatus.OK, ManagedRegistrationSchema)
+    @blp.alt_response(HTTPStatus.NOT_FOUND, **NOT_FOUND)
+    @blp.alt_response(HTTPStatus.TOO_MANY_REQUESTS, **TOO_MANY)
+    def get(self, manage_token: str) -> Registration:
+        """See a registration
+
+        For its holder: the manage token comes from the registration's answer or e-mails.
+        """
+        return _held_registration(manage_token)
+
+    @blp.arguments(RegistrationChangeSchema, description="What changes.")
+    @blp.response(HTTPStatus.OK, ManagedRegistrationSchema)
+    @blp.alt_response(HTTPStatus.NOT_FOUND, **NOT_FOUND)
+    @blp.alt_response(HTTPStatus.CONFLICT, **CLOSED)
+    @blp.alt_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        schema=InvalidInputSchema,
+        description="Refused fields, no seat left for the new choice (the registration is "
+        "unchanged), or a body that is not a JSON object sent as `application/json`.",
+    )
+    @blp.alt_response(HTTPStatus.TOO_MANY_REQUESTS, **TOO_MANY)
+    def patch(self, body: dict[str, Any], manage_token: str) -> Registration:
+        """Change the profile or the sessions
+
+        Checked against the hard limits again: a registration holding a seat keeps it only if
+        the new choice fits. Seats it frees go to the waiting list.
+        """
+        registration = _held_registration(manage_token)
+        profile_code, session_ids = _current_choice(registration)
+        try:
+            services.change_choice(
+                registration,
+                profile_code=body.get("profile", profile_code),
+                session_ids=body.get("sessions", session_ids),
+            )
+        except RegistrationError as error:
+            db.session.rollback()
+            raise _refusal(error) from error
+        db.session.commit()
+        return registration
+
+    @blp.response(HTTPStatus.OK, ManagedRegistrationSchema)
+    @blp.alt_response(HTTPStatus.NOT_FOUND, **NOT_FOUND)
+    @blp.alt_response(HTTPStatus.CONFLICT, **CLOSED)
+    @blp.alt_response(HTTPStatus.TOO_MANY_REQUESTS, **TOO_MANY)
+    def delete(self, manage_token: str) -> Registration:
+        """Cancel a registration
+
+        Answers the registration, now cancelled; its seat goes to the waiting list.
+        """
+        registration = _held_registration(manage_token)
+        try:
+            services.cancel(registration)
+        except RegistrationError as error:
+            db.session.rollback()
+            raise _refusal(error) from error
+        db.session.commit()
+        return registration

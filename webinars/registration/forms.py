@@ -1,0 +1,268 @@
+"""Forms of the public registration page and of the registrant's manage page.
+
+The forms check the shape of each field (required, length, a well-formed e-mail address). The
+rules that need the series or the database (a member country, a profile or a session of this
+series, the hard limits, one registration per address) belong to `registration.services`,
+whose errors the views put beside the field they name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webinars.catalog.models import Country
+from webinars.formatting import offset_label
+from webinars.registration.models import Registration
+from webinars.registration.services import (
+    MAX_LENGTHS,
+    OTHER_PROFILE,
+    RegistrationData,
+    RegistrationError,
+    normalize_email,
+)
+from webinars.series.models import Series
+from webinars.types import utcnow
+
+#: The value of the country select for an official of an observer organization.
+OBSERVER = "observer"
+#: Languages offered, each named in itself.
+LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label: Any, name: str, *, required: bool = True) -> StringField:
+    # No `Optional()` when not required: it would stop the form's own `validate_<name>` too.
+    validators: list[Any] = [DataRequired()] if required else []
+    validators.append(Length(max=MAX_LENGTHS[name]))
+    return StringField(label, validators=validators, filters=[_strip], default="")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes: works without JavaScript, unlike a multiple select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _sessions_field() -> MultiCheckboxField:
+    return MultiCheckboxField(
+        _l("Sessions"),
+        coerce=int,
+        # The service says which sessions belong to the series, with a clearer message.
+        validate_choice=False,
+        invalid_value_message=_l("Choose sessions from the list."),
+    )
+
+
+def _profile_field() -> RadioField:
+    return RadioField(_l("Participant profile"), validate_choice=False)
+
+
+def _set_choice_fields(form: RegistrationForm | ChoiceForm, series: Series) -> None:
+    """The series' profiles (plus "other") and sessions as the choices of the form."""
+    form.profile.choices = [SelectChoice(p.code, p.label) for p in series.profiles] + [
+        SelectChoice(OTHER_PROFILE, _("Other"))
+    ]
+    form.sessions.choices = [SelectChoice(s.id, s.topic) for s in series.sessions]
+
+
+def _check_profile_chosen(form: RegistrationForm | ChoiceForm, field: Field) -> None:
+    # Without profiles the field is not shown and the registration counts as "other".
+    if form.series.profiles and not field.data:
+        raise ValidationError(_("Choose the profile that fits you best, or Other."))
+
+
+def zone_choices(series: Series, countries: Iterable[Country]) -> list[SelectChoice]:
+    """The zones of the member countries and of the series, with the countries using each.
+
+    Labelled with their UTC offset at the series' first session (or now), soonest zone first:
+    'UTC-06:00 · America/Costa_Rica (Costa Rica)'.
+    """
+    names: dict[str, list[str]] = {}
+    for country in countries:
+        names.setdefault(country.timezone, []).append(country.name)
+    names.setdefault(series.timezone, [])
+    at: datetime = series.starts_at or utcnow()
+
+    def label(zone: str) -> str:
+        who = ", ".join(sorted(names[zone]))
+        if zone == series.timezone:
+            who = f"{who}; {_('the series')}" if who else _("the series")
+        return f"{offset_label(at, zone)} · {zone} ({who})"
+
+    def order(zone: str) -> tuple[float, str]:
+        offset = at.astimezone(ZoneInfo(zone)).utcoffset()
+        return (offset.total_seconds() if offset else 0.0), zone
+
+    return [SelectChoice("", _("The zone of my country (observers: the series' zone)"))] + [
+        SelectChoice(zone, label(zone)) for zone in sorted(names, key=order)
+    ]
+
+
+def country_choices(countries: Iterable[Country]) -> list[SelectChoice]:
+    """The member countries by name in the page's language, then "Observer organization"."""
+    return (
+        [SelectChoice("", _("Choose…"))]
+        + [SelectChoice(c.code, c.name) for c in sorted(countries, key=lambda c: c.name)]
+        + [SelectChoice(OBSERVER, _("Observer organization"))]
+    )
+
+
+class RegistrationForm(FlaskForm):
+    """The public registration form of one series; build it with `for_series`."""
+
+    first_name = _text(_l("First name"), "first_name")
+    last_name = _text(_l("Last name"), "last_name")
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Length(max=254)], filters=[_strip], default=""
+    )
+    country = SelectField(
+        _l("Country"),
+        # An unknown code gets the service's message ("Choose a member country.").
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Choose your country, or Observer organization."))],
+    )
+    observer_organization = _text(
+        _l("Organization (observers only)"), "observer_organization", required=False
+    )
+    institution = _text(_l("Institution"), "institution")
+    position = _text(_l("Position"), "position")
+    profile = _profile_field()
+    language = RadioField(
+        _l("Language of the e-mails"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        validate_choice=False,
+    )
+    timezone = SelectField(_l("Time zone"), validate_choice=False, default="")
+    sessions = _sessions_field()
+    consent_to_list = BooleanField(_l("I agree to appear on the list of participants"))
+    privacy_accepted = BooleanField(
+        _l("I have read the privacy notice"),
+        validators=[
+            DataRequired(message=_l("Please confirm that you have read the privacy notice."))
+        ],
+    )
+
+    series: Series
+
+    @classmethod
+    def for_series(
+        cls, series: Series, countries: Sequence[Country], *, language: str
+    ) -> RegistrationForm:
+        """The form of `series`; on a first visit in `language`, with every session ticked."""
+        form = cls(language=language, sessions=[s.id for s in series.sessions])
+        form.series = series
+        form.country.choices = country_choices(countries)
+        form.timezone.choices = zone_choices(series, countries)
+        _set_choice_fields(form, series)
+        return form
+
+    def validate_email(self, field: Field) -> None:
+        try:
+            normalize_email(field.data)
+        except RegistrationError as error:
+            raise ValidationError(str(error.message)) from error
+
+    def validate_observer_organization(self, field: Field) -> None:
+        if self.country.data == OBSERVER and not field.data:
+            raise ValidationError(_("Give the name of your organization."))
+
+    def validate_profile(self, field: Field) -> None:
+        _check_profile_chosen(self, field)
+
+    def to_data(self) -> RegistrationData:
+        observer = self.country.data == OBSERVER
+        return RegistrationData(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            email=self.email.data,
+            institution=self.institution.data,
+            position=self.position.data,
+            language=self.language.data or "",
+            country_code=None if observer else self.country.data,
+            observer_organization=self.observer_organization.data if observer else "",
+            profile_code=self.profile.data or OTHER_PROFILE,
+            # No session to choose (dates to be defined): the service takes "all" of none.
+            session_ids=self.sessions.data if self.series.sessions else None,
+            timezone=self.timezone.data or None,
+            consent_to_list=self.consent_to_list.data,
+        )
+
+
+class ChoiceForm(FlaskForm):
+    """What a registrant may change on their manage page: profile and sessions."""
+
+    profile = _profile_field()
+    sessions = _sessions_field()
+
+    series: Series
+
+    @classmethod
+    def for_registration(cls, registration: Registration) -> ChoiceForm:
+        """The form filled with the registration's current choice."""
+        form = cls(
+            profile=registration.profile.code if registration.profile else OTHER_PROFILE,
+            sessions=[s.id for s in registration.sessions],
+        )
+        form.series = registration.series
+        _set_choice_fields(form, registration.series)
+        return form
+
+    def validate_profile(self, field: Field) -> None:
+        _check_profile_chosen(self, field)
+
+    def changes(self, registration: Registration) -> bool:
+        """Whether the submitted choice differs from the registration's."""
+        current = registration.profile.code if registration.profile else OTHER_PROFILE
+        return self.profile_code != current or set(self.sessions.data) != {
+            s.id for s in registration.sessions
+        }
+
+    @property
+    def profile_code(self) -> str:
+        return self.profile.data or OTHER_PROFILE
+
+    @property
+    def session_ids(self) -> list[int] | None:
+        """None (every session, that is none) while the series has no session yet."""
+        return self.sessions.data if self.series.sessions else None
+
+
+class ResendLinkForm(FlaskForm):
+    """The address to send a private manage link to, if it is registered."""
+
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Length(max=254)], filters=[_strip], default=""
+    )
+
+    def validate_email(self, field: Field) -> None:
+        try:
+            field.data = normalize_email(field.data)
+        except RegistrationError as error:
+            raise ValidationError(str(error.message)) from error
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation button; the form exists for its CSRF token."""
