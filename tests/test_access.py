@@ -7,12 +7,16 @@ fails the suite instead of going unguarded.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 
 from webinars.accounts.models import StaffRole
 from webinars.extensions import db
+from webinars.mail.models import OutboxMessage
+from webinars.registration import services
+from webinars.registration.models import Registration, RegistrationStatus
 from webinars.series.models import RoleKind, Series, SeriesStatus
 
 from . import factories
@@ -29,8 +33,10 @@ EVERY_STAFF = {"focal_point", "facilitator_other", "facilitator", "organizer", "
 MANAGERS = {"organizer", "admin"}
 SERIES_VIEWERS = {"focal_point", "facilitator", "organizer", "admin"}  # focal: public series
 SESSION_VIEWERS = {"facilitator", "organizer", "admin"}
+DELEGATES = {"focal_point", "organizer", "admin"}
 
-#: endpoint -> the visitors that get 200 on GET; everyone else on staff gets 403.
+#: endpoint -> the visitors that get 200 on GET (on POST for POST-only endpoints, whose GET
+#: answers 405 to everyone); everyone else on staff gets 403.
 ALLOWED: dict[str, set[str]] = {
     "staff.dashboard": EVERY_STAFF,
     "staff.series_detail": SERIES_VIEWERS,
@@ -54,26 +60,47 @@ ALLOWED: dict[str, set[str]] = {
     "staff.person_new": MANAGERS,
     "staff.person_edit": MANAGERS,
     "staff.person_delete": MANAGERS,
+    "staff.registrations": SERIES_VIEWERS,
+    "staff.registration_reject": MANAGERS,  # focal points only when they approve (not here)
+    "staff.registration_approve": MANAGERS,
+    "staff.registration_cancel": MANAGERS,
+    "staff.quotas": SERIES_VIEWERS,
+    "staff.quotas_csv": SERIES_VIEWERS,
+    "staff.quotas_remind": MANAGERS,
+    "staff.delegation": DELEGATES,
+    "staff.delegation_template": DELEGATES,
+    "staff.delegation_upload": DELEGATES,
+    "staff.outbox": MANAGERS,
+    "staff.outbox_message": MANAGERS,
+    "staff.outbox_eml": MANAGERS,
+    "staff.outbox_resend": MANAGERS,
 }
 
 
 @dataclass
 class World:
-    urls: list[tuple[str, str, bool]]  # (endpoint, url, accepts POST)
+    urls: list[tuple[str, str, bool, bool]]  # (endpoint, url, accepts POST, POST only)
     emails: dict[str, str]
     series_id: int
+    registration_id: int
 
 
 @pytest.fixture
 def world(app: Flask) -> World:
     with app.app_context():
-        series = factories.make_series(slug="guarded", status=SeriesStatus.PUBLISHED)
+        series = factories.make_series(
+            slug="guarded",
+            status=SeriesStatus.PUBLISHED,
+            registration_opens_at=datetime(2020, 1, 1, tzinfo=UTC),
+        )
         other = factories.make_series(slug="elsewhere")
         sitting = factories.make_session(series)
         item = factories.make_agenda_item(sitting)
         role = factories.make_role(kind=RoleKind.MODERATOR, event_session=sitting, note_en="X")
         profile = factories.make_profile(series)
         person = factories.make_person()
+        registration = services.register(series, factories.registration_data(country_code="CR"))
+        message = db.session.scalars(db.select(OutboxMessage)).one()
         emails = {
             "focal_point": factories.make_user(StaffRole.FOCAL_POINT).email,
             "facilitator_other": factories.make_user(StaffRole.FACILITATOR, series=[other]).email,
@@ -88,6 +115,9 @@ def world(app: Flask) -> World:
             "role_id": role.id,
             "profile_id": profile.id,
             "person_id": person.id,
+            "registration_id": registration.id,
+            "message_id": message.id,
+            "fmt": "csv",
         }
         db.session.commit()
         urls = []
@@ -95,12 +125,18 @@ def world(app: Flask) -> World:
             if not rule.endpoint.startswith("staff."):
                 continue
             url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)
-            urls.append((rule.endpoint, url[1], "POST" in rule.methods))
-        return World(urls=urls, emails=emails, series_id=series.id)
+            post_only = "GET" not in rule.methods
+            urls.append((rule.endpoint, url[1], "POST" in rule.methods, post_only))
+        return World(
+            urls=urls,
+            emails=emails,
+            series_id=series.id,
+            registration_id=registration.id,
+        )
 
 
 def test_every_staff_endpoint_is_in_the_table(world: World) -> None:
-    assert {endpoint for endpoint, _, _ in world.urls} == set(ALLOWED)
+    assert {endpoint for endpoint, *_ in world.urls} == set(ALLOWED)
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
@@ -109,9 +145,11 @@ def test_each_visitor_gets_exactly_what_the_table_says(
 ) -> None:
     if visitor != "anonymous":
         assert auth.login(world.emails[visitor]).status_code == 302
-    for endpoint, url, _ in world.urls:
+    for endpoint, url, _, post_only in world.urls:
         response = client.get(url)
-        if visitor == "anonymous":
+        if post_only:
+            assert response.status_code == 405, url
+        elif visitor == "anonymous":
             assert response.status_code == 302, url
             assert "/login?next=" in response.headers["Location"], url
         elif visitor in ALLOWED[endpoint]:
@@ -128,7 +166,7 @@ def test_forbidden_posts_change_nothing(
 ) -> None:
     if visitor != "anonymous":
         auth.login(world.emails[visitor])
-    for endpoint, url, accepts_post in world.urls:
+    for endpoint, url, accepts_post, _ in world.urls:
         if accepts_post and visitor not in ALLOWED[endpoint]:
             response = client.post(url, data={"slug": "hijacked", "title_en": "x", "name": "x"})
             assert response.status_code in (302, 403), (visitor, url)
@@ -137,6 +175,10 @@ def test_forbidden_posts_change_nothing(
         assert series is not None and series.slug == "guarded"
         assert len(series.sessions) == 1 and len(series.profiles) == 1
         assert len(series.sessions[0].agenda_items) == 1
+        registration = db.session.get(Registration, world.registration_id)
+        assert registration.status == RegistrationStatus.CONFIRMED
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(Registration)) == 1
 
 
 def test_objects_of_another_series_are_not_reachable_by_id(

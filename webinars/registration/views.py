@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -32,6 +31,7 @@ from webinars.registration.forms import (
     RegistrationForm,
     ResendLinkForm,
 )
+from webinars.registration.labels import STATUS_FOR_REGISTRANT as STATUS_LABELS
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.notifications import manage_url
 from webinars.registration.services import DuplicateRegistration, RegistrationError
@@ -42,13 +42,6 @@ from webinars.types import utcnow
 #: Where the thank-you page finds the registration just made (never in the address).
 _JUST_REGISTERED = "registered_token"
 
-STATUS_LABELS = {
-    RegistrationStatus.PENDING: _l("Pending approval"),
-    RegistrationStatus.CONFIRMED: _l("Confirmed"),
-    RegistrationStatus.WAITLISTED: _l("On the waiting list"),
-    RegistrationStatus.REJECTED: _l("Not accepted"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
-}
 
 PRIVATE_HEADERS = {
     "Referrer-Policy": "no-referrer",

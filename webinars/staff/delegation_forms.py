@@ -34,7 +34,6 @@ from webinars.catalog.models import Country
 from webinars.formatting import date_in, time_in
 from webinars.i18n import current_language
 from webinars.registration.delegation import DelegationRow, RowError
-from webinars.registration.models import RegistrationStatus
 from webinars.registration.services import OTHER_PROFILE
 from webinars.series.models import Series
 
@@ -44,13 +43,6 @@ MAX_FORM_ROWS = 100
 #: The country choice of a row whose official belongs to an observer organization.
 OBSERVER = "observer"
 
-STATUS_LABELS: dict[RegistrationStatus, LazyString] = {
-    RegistrationStatus.PENDING: _l("Pending"),
-    RegistrationStatus.CONFIRMED: _l("Confirmed"),
-    RegistrationStatus.WAITLISTED: _l("Waiting list"),
-    RegistrationStatus.REJECTED: _l("Rejected"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
-}
 
 #: Labels of the columns and of the other fields an error may name.
 FIELD_LABELS: dict[str, LazyString] = {

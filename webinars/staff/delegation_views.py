@@ -25,6 +25,7 @@ from webinars.registration.delegation import (
     DelegationRejected,
     RowError,
 )
+from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import Registration
 from webinars.registration.services import RegistrationError
 from webinars.series.models import Series
@@ -32,7 +33,6 @@ from webinars.staff import bp
 from webinars.staff.delegation_forms import (
     FIELD_LABELS,
     MAX_FORM_ROWS,
-    STATUS_LABELS,
     DelegationForm,
     DelegationUploadForm,
     delegation_form,

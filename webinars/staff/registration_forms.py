@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -20,18 +19,11 @@ from wtforms.validators import Length, Optional
 
 from webinars.catalog.models import Country
 from webinars.extensions import db
+from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import RegistrationStatus
 from webinars.registration.services import OTHER_PROFILE
 from webinars.series.models import Series
 
-#: Translated labels of the registration statuses.
-STATUS_LABELS: dict[RegistrationStatus, LazyString] = {
-    RegistrationStatus.PENDING: _l("Pending"),
-    RegistrationStatus.CONFIRMED: _l("Confirmed"),
-    RegistrationStatus.WAITLISTED: _l("Waiting list"),
-    RegistrationStatus.REJECTED: _l("Rejected"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
-}
 #: The country filter's value for registrations of observer organizations.
 OBSERVERS = "observers"
 #: The query-string keys of the filters, kept across the approve/reject/cancel round trip.

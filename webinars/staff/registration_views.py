@@ -28,6 +28,7 @@ from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.models import User
 from webinars.extensions import db
 from webinars.registration import services
+from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.quotas import Cell, QuotaMatrix, quota_matrix
 from webinars.registration.reminders import remind_by_country
@@ -37,7 +38,6 @@ from webinars.staff import bp
 from webinars.staff.registration_forms import (
     FILTER_KEYS,
     OBSERVERS,
-    STATUS_LABELS,
     RegistrationFilterForm,
     RegistrationFilters,
     RejectForm,

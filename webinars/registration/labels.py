@@ -1,0 +1,26 @@
+"""Translated labels of the registration statuses."""
+
+from __future__ import annotations
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from webinars.registration.models import RegistrationStatus
+
+#: For staff pages: short.
+STATUS: dict[RegistrationStatus, LazyString] = {
+    RegistrationStatus.PENDING: _l("Pending"),
+    RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    RegistrationStatus.WAITLISTED: _l("Waiting list"),
+    RegistrationStatus.REJECTED: _l("Rejected"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+}
+
+#: For the registrant: what the status means for them.
+STATUS_FOR_REGISTRANT: dict[RegistrationStatus, LazyString] = {
+    RegistrationStatus.PENDING: _l("Pending approval"),
+    RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    RegistrationStatus.WAITLISTED: _l("On the waiting list"),
+    RegistrationStatus.REJECTED: _l("Not accepted"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+}
