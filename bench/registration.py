@@ -135,16 +135,29 @@ def _serve(app: str, env: dict[str, str], workers: int, port: int) -> subprocess
     return server
 
 
-def _load(port: int, path: str, clients: int, seconds: float, tag: str) -> Run:
+def _load(
+    port: int, path: str, clients: int, seconds: float, tag: str, rate: float | None = None
+) -> Run:
+    """Closed loop (each client sends again as soon as it has its answer) or, with `rate`,
+    open loop: request n is due at start + n/rate whoever sends it, and its latency counts
+    from that moment, so a server that falls behind pays for the queue (no coordinated
+    omission)."""
     run = Run()
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
+    start = time.monotonic()
+    deadline = start + seconds
     counter = iter(range(10**9))
 
     def client(index: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.monotonic() < deadline:
             n = next(counter)
+            due = None
+            if rate is not None:
+                due = start + n / rate
+                if due >= deadline:
+                    break
+                time.sleep(max(0.0, due - time.monotonic()))
             body = json.dumps(
                 {
                     "first_name": "Ana",
@@ -157,7 +170,7 @@ def _load(port: int, path: str, clients: int, seconds: float, tag: str) -> Run:
                     "language": "es",
                 }
             )
-            began = time.perf_counter()
+            began = time.monotonic() if due is None else due
             try:
                 conn.request("POST", path, body, {"Content-Type": "application/json"})
                 response = conn.getresponse()
@@ -167,7 +180,7 @@ def _load(port: int, path: str, clients: int, seconds: float, tag: str) -> Run:
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 status = 0
-            elapsed = time.perf_counter() - began
+            elapsed = time.monotonic() - began
             with lock:
                 run.statuses[status] = run.statuses.get(status, 0) + 1
                 if status in (200, 201):
@@ -177,12 +190,11 @@ def _load(port: int, path: str, clients: int, seconds: float, tag: str) -> Run:
         conn.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    began = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    run.seconds = time.monotonic() - began
+    run.seconds = time.monotonic() - start
     return run
 
 
@@ -214,6 +226,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--rate", type=float, default=100, help="offered load of the open-loop runs, req/s"
+    )
     args = parser.parse_args()
 
     _psql(f"DROP DATABASE IF EXISTS {DB}")
@@ -236,10 +251,10 @@ def main() -> None:
         port = _free_port()
         server = _serve("webinars:create_app()", env, args.workers, port)
         try:
-            warm = _load(port, f"/api/v1/series/{SLUG}/registrations", 5, 2, "warm")
-            app_run = _load(
-                port, f"/api/v1/series/{SLUG}/registrations", args.clients, args.seconds, "load"
-            )
+            path = f"/api/v1/series/{SLUG}/registrations"
+            warm = _load(port, path, 5, 2, "warm")
+            app_run = _load(port, path, args.clients, args.seconds, "load")
+            app_paced = _load(port, path, args.clients, args.seconds, "paced", args.rate)
         finally:
             server.terminate()
             server.wait()
@@ -248,6 +263,7 @@ def main() -> None:
         try:
             _load(port, "/", 5, 2, "warm")
             bare_run = _load(port, "/", args.clients, args.seconds, "bare")
+            bare_paced = _load(port, "/", args.clients, args.seconds, "barepaced", args.rate)
         finally:
             server.terminate()
             server.wait()
@@ -255,13 +271,21 @@ def main() -> None:
             f"{args.clients} clients, {args.workers} gunicorn sync workers, {args.seconds:.0f} s each,"
             f" PostgreSQL, {os.cpu_count()} cores"
         )
+        print("closed loop: every client posts again as soon as it is answered (saturation)")
         print(app_run.line("registration"))
         print(bare_run.line("bare insert"))
         print(
             f"ratio          {app_run.rate / bare_run.rate:8.2f} of the bare throughput,"
             f" p99 x{app_run.pct(0.99) / bare_run.pct(0.99):.1f}"
         )
-        print(_integrity(dsn, app_run.statuses.get(201, 0) + warm.statuses.get(201, 0)))
+        print(
+            f"open loop: {args.rate:.0f} requests/s offered, spread over the {args.clients} clients"
+        )
+        print(app_paced.line("registration"))
+        print(bare_paced.line("bare insert"))
+        print(f"ratio          p99 x{app_paced.pct(0.99) / bare_paced.pct(0.99):.1f}")
+        created = sum(r.statuses.get(201, 0) for r in (warm, app_run, app_paced))
+        print(_integrity(dsn, created))
     finally:
         _psql(f"DROP DATABASE IF EXISTS {DB}")
 
