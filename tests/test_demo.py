@@ -475,6 +475,23 @@ def test_fraudulent_documents_webinar_is_open_for_registration(loaded: dict[str,
         ("border_control", 2),
         ("document_examiner", 1),
     ]
+    assert series.approval_mode == ApprovalMode.FOCAL_POINT
+
+
+def test_the_open_webinar_has_fictitious_registrations(loaded: dict[str, Series]) -> None:
+    from webinars.registration.models import Registration, RegistrationStatus
+    from webinars.registration.quotas import quota_matrix
+
+    series = loaded["fraudulent-documents-webinar"]
+    registrations = list(db.session.scalars(db.select(Registration).filter_by(series=series)))
+    assert len(registrations) == 12
+    assert all(r.email.endswith("@demo.example") for r in registrations)
+    statuses = {r.status for r in registrations}
+    assert statuses == {RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING}
+    cr = next(row for row in quota_matrix(series).rows if row.country.code == "CR")
+    immigration, border, examiner = cr.cells
+    assert (immigration.confirmed, immigration.met) == (2, True)
+    assert (border.confirmed, border.pending, border.met) == (0, 1, False)
 
 
 def test_webinar_is_dated_from_the_load_day(ctx: Flask) -> None:

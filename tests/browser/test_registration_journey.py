@@ -57,9 +57,17 @@ def _register_in_spanish(app: Flask, live_server: Any, page: Any, email: str) ->
     page.wait_for_url(re.compile(rf"/series/{SLUG}/registered$"))
 
 
+def _set_approval_mode(app: Flask, mode: ApprovalMode) -> None:
+    with app.app_context():
+        series = db.session.scalars(db.select(Series).filter_by(slug=SLUG)).one()
+        series.approval_mode = mode
+        db.session.commit()
+
+
 def test_an_official_registers_in_spanish_and_sees_the_confirmation(
     demo: Flask, live_server: Any, page: Any
 ) -> None:
+    _set_approval_mode(demo, ApprovalMode.AUTOMATIC)  # the demo leaves it to focal points
     _register_in_spanish(demo, live_server, page, "mariela.solis@migracion.example.cr")
 
     assert page.locator("html").get_attribute("lang") == "es"
@@ -84,11 +92,7 @@ def test_an_official_registers_in_spanish_and_sees_the_confirmation(
 def test_the_focal_point_of_costa_rica_approves_a_registration(
     demo: Flask, live_server: Any, page: Any, browser: Any
 ) -> None:
-    with demo.app_context():
-        series = db.session.scalars(db.select(Series).filter_by(slug=SLUG)).one()
-        series.approval_mode = ApprovalMode.FOCAL_POINT
-        db.session.commit()
-
+    _set_approval_mode(demo, ApprovalMode.FOCAL_POINT)
     _register_in_spanish(demo, live_server, page, "esteban.rojas@migracion.example.cr")
     assert _es(demo, "Pending approval") in page.locator("main").inner_text()
     registration = _registration(demo, "esteban.rojas@migracion.example.cr")

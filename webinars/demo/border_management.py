@@ -25,7 +25,7 @@ from webinars.demo.spec import (
     paragraphs,
     wall_clock,
 )
-from webinars.series.models import AgendaKind, Modality, RoleKind, SeriesStatus
+from webinars.series.models import AgendaKind, ApprovalMode, Modality, RoleKind, SeriesStatus
 from webinars.series.recurrence import Frequency, occurrences
 
 ZONE = "America/Costa_Rica"
@@ -408,6 +408,7 @@ def webinar(today: date) -> SeriesSpec:
         working_group="border-management",
         host_country="CR",
         status=SeriesStatus.PUBLISHED,
+        approval_mode=ApprovalMode.FOCAL_POINT,
         sessions=sessions,
         profiles=WEBINAR_PROFILES,
         partners=("IOM",),

@@ -15,6 +15,7 @@ from webinars.accounts.services import create_user
 from webinars.catalog.models import Organization, Person, WorkingGroup
 from webinars.catalog.reference import ensure_reference_data
 from webinars.demo import border_management, mass_flows, smuggling_exchange, work_plan_workshop
+from webinars.demo.registrations import register_webinar_officials
 from webinars.demo.spec import (
     ItemSpec,
     PersonSpec,
@@ -99,9 +100,12 @@ def load(today: date | None = None) -> DemoLoad:
     missing = [spec for spec in specs if spec.slug not in existing]
     if missing:
         builder = _Builder(missing)
-        for spec in missing:
-            db.session.add(builder.series(spec))
+        created = [builder.series(spec) for spec in missing]
+        db.session.add_all(created)
         db.session.flush()
+        for series in created:
+            if series.slug == border_management.WEBINAR_SLUG:
+                register_webinar_officials(series)
     return DemoLoad(series=[spec.slug for spec in missing], users=_ensure_users())
 
 
