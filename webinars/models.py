@@ -2,6 +2,7 @@
 
 from webinars.accounts.models import StaffRole, User, facilitator_assignments
 from webinars.catalog.models import Country, Organization, Person, WorkingGroup
+from webinars.invitations.models import ICalMethod, Invitation, ReminderSent
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.registration.models import (
     HOLDING_STATUSES,
@@ -20,10 +21,15 @@ from webinars.series.models import (
     RoleKind,
     Series,
     SeriesStatus,
+    SessionStatus,
     series_partners,
 )
 
 __all__ = [
+    "ICalMethod",
+    "Invitation",
+    "ReminderSent",
+    "SessionStatus",
     "HOLDING_STATUSES",
     "OutboxMessage",
     "OutboxStatus",

@@ -40,6 +40,13 @@ class OutboxMessage(db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
+    #: A calendar message (iTIP, RFC 6047): the iCalendar body and its METHOD, for one session.
+    ical: Mapped[str] = mapped_column(Text, default="")
+    ical_method: Mapped[str] = mapped_column(String(10), default="")
+    ical_sequence: Mapped[int | None] = mapped_column()
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_sessions.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus), default=OutboxStatus.PENDING
     )

@@ -7,6 +7,7 @@ The model of one sitting is `EventSession`: `Session` would collide with `db.ses
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,6 +56,16 @@ class AgendaKind(enum.StrEnum):
     GROUP_WORK = "group_work"
     CLOSING_REMARKS = "closing_remarks"
     BREAK = "break"
+
+
+class SessionStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+def new_ical_uid() -> str:
+    """A session's calendar UID: stable for its whole life, unique everywhere (RFC 5545)."""
+    return f"{uuid.uuid4()}@webinars.crmsv.org"
 
 
 class RoleKind(enum.StrEnum):
@@ -107,6 +118,8 @@ class Series(Bilingual, db.Model):
     )
     #: Total seats of the series; None means no limit (online series).
     capacity: Mapped[int | None] = mapped_column()
+    #: Reminders before each session, in minutes (default: a day and an hour before).
+    reminder_minutes: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1440, 60])
     working_group_id: Mapped[int | None] = mapped_column(
         ForeignKey("working_groups.id", ondelete="SET NULL"), index=True
     )
@@ -199,6 +212,17 @@ class EventSession(Bilingual, db.Model):
     #: A parallel track, e.g. "Working group 2: Field operations"; empty for plenary sittings.
     track_en: Mapped[str] = mapped_column(String(200), default="")
     track_es: Mapped[str] = mapped_column(String(200), default="")
+    #: This sitting's own join link; empty means the series' `conference_url`.
+    conference_url: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[SessionStatus] = mapped_column(
+        enum_column(SessionStatus), default=SessionStatus.SCHEDULED
+    )
+    #: Calendar identity (RFC 5545): the same UID in every invitation, update and feed;
+    #: SEQUENCE rises with each significant change (time, link, status).
+    ical_uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_ical_uid)
+    ical_sequence: Mapped[int] = mapped_column(default=0)
+    #: LAST-MODIFIED of the calendar event: any change invitees should see.
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     series: Mapped[Series] = relationship(back_populates="sessions")
     agenda_items: Mapped[list[AgendaItem]] = relationship(
@@ -229,6 +253,15 @@ class EventSession(Bilingual, db.Model):
     @property
     def number(self) -> int:
         return self.series.session_number(self)
+
+    @property
+    def join_url(self) -> str:
+        """The link to join online: the session's own, else the series'."""
+        return self.conference_url or self.series.conference_url
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
 
     def __repr__(self) -> str:
         return f"<EventSession {self.id} {self.start_at:%Y-%m-%d %H:%M}Z>"
