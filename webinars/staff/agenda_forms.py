@@ -48,7 +48,9 @@ class AgendaItemForm(FlaskForm):
     title_es = StringField(_l("Title (Spanish)"), validators=[DataRequired(), Length(max=500)])
     sub_points_en = TextAreaField(_l("Sub-points (English), one per line"))
     sub_points_es = TextAreaField(_l("Sub-points (Spanish), one per line"))
-    position = IntegerField(_l("Position"), validators=[Optional(), NumberRange(min=0)], default=0)
+    position = IntegerField(
+        _l("Order in the agenda"), validators=[Optional(), NumberRange(min=0)], default=0
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
