@@ -104,12 +104,17 @@ def written() -> tuple[int, int]:
     count = db.func.count()
     return (
         db.session.scalar(db.select(count).select_from(Registration)),
-        db.session.scalar(db.select(count).select_from(OutboxMessage)),
+        db.session.scalar(
+            db.select(count).select_from(OutboxMessage).where(OutboxMessage.ical_method == "")
+        ),
     )
 
 
 def mails(kind: str | None = None) -> list[OutboxMessage]:
-    query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+    """The e-mails about registrations (calendar invitations are tested in test_invitations)."""
+    query = (
+        db.select(OutboxMessage).where(OutboxMessage.ical_method == "").order_by(OutboxMessage.id)
+    )
     if kind:
         query = query.filter_by(kind=kind)
     return list(db.session.scalars(query))

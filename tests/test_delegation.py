@@ -138,9 +138,9 @@ def _registrations(app: Flask) -> list[Registration]:
 def _outbox(app: Flask) -> list[tuple[str, str, str]]:
     with app.app_context():
         rows = db.session.execute(
-            db.select(
-                OutboxMessage.to_address, OutboxMessage.kind, OutboxMessage.language
-            ).order_by(OutboxMessage.id)
+            db.select(OutboxMessage.to_address, OutboxMessage.kind, OutboxMessage.language)
+            .where(OutboxMessage.ical_method == "")
+            .order_by(OutboxMessage.id)
         )
         return [tuple(row) for row in rows]
 

@@ -30,6 +30,7 @@ from webinars.mail.delivery import Holdup, build_message, deliver_due
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.outbox import enqueue
 from webinars.registration import services
+from webinars.series.models import ApprovalMode
 from webinars.types import utcnow
 
 from . import factories
@@ -64,10 +65,15 @@ def unconfigured_app(app: Flask, database_url: str) -> Iterator[Flask]:
 
 
 def _register_official(app: Flask) -> int:
-    """A registration in Spanish, with accents everywhere; returns its e-mail's id."""
+    """A registration in Spanish, with accents everywhere; returns its e-mail's id.
+
+    Pending approval, so that its one e-mail is the acknowledgement (no calendar invitations).
+    """
     with app.app_context():
         series = factories.open_series(
-            title_en="Border management", title_es="Gestión de fronteras y migración"
+            title_en="Border management",
+            title_es="Gestión de fronteras y migración",
+            approval_mode=ApprovalMode.ORGANIZER,
         )
         registration = services.register(
             series,

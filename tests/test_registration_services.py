@@ -20,7 +20,9 @@ S = RegistrationStatus
 
 
 def _mails(kind: str | None = None) -> list[OutboxMessage]:
-    query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+    query = (
+        db.select(OutboxMessage).where(OutboxMessage.ical_method == "").order_by(OutboxMessage.id)
+    )
     if kind:
         query = query.filter_by(kind=kind)
     return list(db.session.scalars(query))

@@ -88,7 +88,11 @@ def _count(app: Flask, model: type) -> int:
 
 def _mails(app: Flask, kind: str | None = None) -> list[OutboxMessage]:
     with app.app_context():
-        query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+        query = (
+            db.select(OutboxMessage)
+            .where(OutboxMessage.ical_method == "")
+            .order_by(OutboxMessage.id)
+        )
         if kind:
             query = query.filter_by(kind=kind)
         mails = list(db.session.scalars(query))

@@ -37,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from webinars.accounts import bp as accounts_bp
     from webinars.api import register_api
+    from webinars.invitations.views import bp as calendar_bp
     from webinars.public import bp as public_bp
     from webinars.registration import bp as registration_bp
     from webinars.staff import bp as staff_bp
@@ -44,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     register_api(app)
 

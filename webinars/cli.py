@@ -6,6 +6,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from webinars.accounts.cli import users_cli
     from webinars.demo.cli import demo_cli
+    from webinars.invitations.cli import reminders_cli
     from webinars.mail.cli import outbox_cli
     from webinars.registration.cli import quotas_cli
 
@@ -13,3 +14,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(quotas_cli)
+    app.cli.add_command(reminders_cli)

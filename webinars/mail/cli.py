@@ -10,6 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
+from webinars.extensions import db
+from webinars.invitations.reminders import send_due_reminders
 from webinars.mail.delivery import (
     DeliveryReport,
     Holdup,
@@ -65,13 +67,18 @@ def send_command() -> None:
 
 
 def _work_pass(stop: threading.Event, previous: Holdup | None) -> Holdup | None:
-    """Everything the worker does on each pass; further periodic work (reminders) goes here.
+    """Everything the worker does on each pass: queue the reminders due (committed at once, so
+    this pass delivers them), then deliver.
 
     Runs in a fresh app context, so the pass's database session and connection are released
-    before the worker sleeps. Prints a line when something was delivered or the holdup changed,
-    and returns the holdup, to compare with the next pass.
+    before the worker sleeps. Prints a line when something was queued or delivered or the
+    holdup changed, and returns the holdup, to compare with the next pass.
     """
     with current_app.app_context():
+        reminders = send_due_reminders()
+        db.session.commit()
+        if reminders:
+            click.echo(f"{reminders} reminder(s) queued.")
         report = deliver_everything_due(stop)
         if report.handled:
             click.echo(_counts_line(report))

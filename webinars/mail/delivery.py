@@ -15,8 +15,8 @@ single worker on SQLite.
 The SMTP settings are Flask-Mail's (`MAIL_SERVER`, `MAIL_PORT`, `MAIL_USE_TLS`, `MAIL_USE_SSL`,
 `MAIL_USERNAME`, `MAIL_PASSWORD`, `MAIL_DEBUG`, `MAIL_MAX_EMAILS`, `MAIL_SUPPRESS_SEND`), read
 from the app's Flask-Mail state. The connection is opened here with smtplib because Flask-Mail's
-`Message` cannot carry the MIME tree we build (issue 4 adds a `text/calendar; method=REQUEST`
-part, whose `method` parameter Flask-Mail drops) and its connection has no timeout.
+`Message` cannot carry the MIME tree we build (a `text/calendar; method=REQUEST` part, whose
+`method` parameter Flask-Mail drops) and its connection has no timeout.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ from webinars.types import utcnow
 SMTP_TIMEOUT_SECONDS = 30
 #: The stored error text is cut to this length.
 MAX_ERROR_LENGTH = 1000
+#: The name of the calendar attachment of an invitation, update or cancellation.
+ICS_FILENAME = "invite.ics"
 
 
 # --- building ----------------------------------------------------------------------------------
@@ -86,14 +88,29 @@ def smtp_address(address: str) -> str:
 def _set_body(email: EmailMessage, message: OutboxMessage) -> None:
     """The MIME tree: multipart/alternative with text/plain and text/html, both UTF-8.
 
-    Every body part is added here and only here. A calendar invitation is one more
-    alternative, `_text_part(ics, "calendar", params={"method": "REQUEST"})`, and an
-    `invite.ics` attachment is `email.make_mixed()` then `email.attach(...)`: the headers and
-    the delivery do not change.
+    A calendar message (RFC 6047) is multipart/mixed: the alternative gets a third part,
+    `text/calendar; method=...; charset=utf-8`, the one calendar clients act on, and an
+    `invite.ics` attachment carries the same bytes for clients that only show attachments.
+    Every body part is added here and only here: the headers and the delivery do not change.
     """
     email.make_alternative()
     email.attach(_text_part(message.body_text, "plain"))
     email.attach(_text_part(message.body_html, "html"))
+    if not message.ical:
+        return
+    # Flask-Mail's `alts` would drop the `method` parameter: the part is built here.
+    email.attach(_text_part(message.ical, "calendar", params={"method": message.ical_method}))
+    email.make_mixed()
+    attachment = MIMEPart(policy=policy.SMTP)
+    attachment.set_content(
+        message.ical.encode("utf-8"),
+        maintype="application",
+        subtype="ics",
+        disposition="attachment",
+        filename=ICS_FILENAME,
+        params={"name": ICS_FILENAME},
+    )
+    email.attach(attachment)
 
 
 def _text_part(text: str, subtype: str, **options: Any) -> MIMEPart:

@@ -1,6 +1,8 @@
 """Writing e-mails into the outbox, in the same transaction as the change that causes them.
 
 Nothing here talks to an SMTP server: the delivery worker does that after the commit.
+A calendar message (RFC 6047) also stores its iCalendar body, METHOD and SEQUENCE and its
+session: the delivery adds the `text/calendar` part and the `invite.ics` attachment from them.
 """
 
 from __future__ import annotations
@@ -26,8 +28,16 @@ def enqueue(
     to_name: str = "",
     series_id: int | None = None,
     registration_id: int | None = None,
+    ical: str = "",
+    ical_method: str = "",
+    ical_sequence: int | None = None,
+    session_id: int | None = None,
 ) -> OutboxMessage:
-    """Add one message to the outbox; flushes, never commits."""
+    """Add one message to the outbox; flushes, never commits.
+
+    `ical` (with its `ical_method`, REQUEST or CANCEL, and `ical_sequence`) makes it a
+    calendar invitation, update or cancellation for the session `session_id`.
+    """
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = sender.rsplit("@", 1)[-1].strip(">") if "@" in sender else None
     message = OutboxMessage(
@@ -41,6 +51,10 @@ def enqueue(
         message_id=make_msgid(domain=domain),
         series_id=series_id,
         registration_id=registration_id,
+        ical=ical,
+        ical_method=ical_method,
+        ical_sequence=ical_sequence,
+        session_id=session_id,
     )
     db.session.add(message)
     db.session.flush()
@@ -56,6 +70,10 @@ def enqueue_template(
     to_name: str = "",
     series_id: int | None = None,
     registration_id: int | None = None,
+    ical: str = "",
+    ical_method: str = "",
+    ical_sequence: int | None = None,
+    session_id: int | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render `templates/email/<template>.{subject.txt,txt,html}` in `language` and enqueue it."""
@@ -73,4 +91,8 @@ def enqueue_template(
         language=language,
         series_id=series_id,
         registration_id=registration_id,
+        ical=ical,
+        ical_method=ical_method,
+        ical_sequence=ical_sequence,
+        session_id=session_id,
     )

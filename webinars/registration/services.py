@@ -7,7 +7,8 @@ registrations can never exceed a limit: a second transaction waits for the first
 then counts again. Minimums are targets only and never refuse anyone.
 
 Services flush and never commit; every status change enqueues an e-mail to the registrant in
-the same transaction (`notifications.notify`).
+the same transaction (`notifications.notify`), then the calendar invitations or cancellations
+that follow from it (`invitations.flow.sync_registration`: one per session).
 """
 
 from __future__ import annotations
@@ -322,7 +323,17 @@ def register(
         # The transaction is spoiled: the caller rolls back, as after any RegistrationError.
         raise DuplicateRegistration() from error
     notifications.notify(registration, _event_of(registration.status))
+    _sync_invitations(registration)
     return registration
+
+
+def _sync_invitations(registration: Registration) -> None:
+    """Calendar invitations follow the registration's status and sessions (after `notify`)."""
+    # Imported here: `invitations.models` imports this package, so a module-level import of
+    # the flow would close a cycle whenever the invitation models are loaded first.
+    from webinars.invitations import flow
+
+    flow.sync_registration(registration)
 
 
 def _event_of(status: RegistrationStatus) -> str:
@@ -365,6 +376,7 @@ def promote_waitlist(series: Series, *, now: datetime | None = None) -> list[Reg
             registration.status = _seated_status(series)
             registration.waitlisted_at = None
             notifications.notify(registration, "promoted")
+            _sync_invitations(registration)
             promoted.append(registration)
     db.session.flush()
     return promoted
@@ -380,6 +392,7 @@ def approve(registration: Registration) -> None:
     registration.status = RegistrationStatus.CONFIRMED
     db.session.flush()
     notifications.notify(registration, "confirmed")
+    _sync_invitations(registration)
 
 
 def reject(registration: Registration, reason: str = "") -> list[Registration]:
@@ -394,6 +407,7 @@ def reject(registration: Registration, reason: str = "") -> list[Registration]:
     registration.waitlisted_at = None
     db.session.flush()
     notifications.notify(registration, "rejected")
+    _sync_invitations(registration)
     return promote_waitlist(registration.series)
 
 
@@ -406,6 +420,7 @@ def cancel(registration: Registration) -> list[Registration]:
     registration.waitlisted_at = None
     db.session.flush()
     notifications.notify(registration, "cancelled")
+    _sync_invitations(registration)
     return promote_waitlist(registration.series)
 
 
@@ -440,4 +455,5 @@ def change_choice(
     registration.sessions = sessions
     db.session.flush()
     notifications.notify(registration, "updated")
+    _sync_invitations(registration)
     return promote_waitlist(series)

@@ -3,6 +3,9 @@
 Functions take models and validated data, raise `AgendaError` naming the offending form
 field, flush, and never commit. Every check runs before the first change, so a refused
 request leaves nothing behind.
+
+People with an e-mail address who hold a role get the session's calendar invitation, and a
+cancellation when they lose it (`invitations.flow.sync_speakers`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from webinars.catalog.models import Country, Organization, Person
 from webinars.extensions import db
+from webinars.invitations import flow
 from webinars.series.models import AgendaItem, AgendaKind, EventSession, Role, RoleKind, Series
 
 
@@ -190,9 +194,13 @@ def update_agenda_item(item: AgendaItem, data: AgendaItemData) -> AgendaItem:
 
 
 def delete_agenda_item(item: AgendaItem) -> None:
-    """Remove an item and, with it, its roles."""
+    """Remove an item and, with it, its roles (their people's invitations are withdrawn)."""
+    event_session = item.event_session
+    had_roles = bool(item.roles)
     db.session.delete(item)
     db.session.flush()
+    if had_roles:
+        flow.sync_speakers(event_session)
 
 
 def next_agenda_position(event_session: EventSession) -> int:
@@ -234,6 +242,7 @@ def add_session_role(event_session: EventSession, data: RoleData) -> Role:
     role = Role(event_session=event_session, **_checked_role_values(data))
     db.session.add(role)
     db.session.flush()
+    flow.sync_speakers(event_session)
     return role
 
 
@@ -242,12 +251,15 @@ def add_agenda_item_role(item: AgendaItem, data: RoleData) -> Role:
     role = Role(agenda_item=item, **_checked_role_values(data))
     db.session.add(role)
     db.session.flush()
+    flow.sync_speakers(item.event_session)
     return role
 
 
 def delete_role(role: Role) -> None:
+    event_session = role.owning_session
     db.session.delete(role)
     db.session.flush()
+    flow.sync_speakers(event_session)
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -286,19 +298,28 @@ def create_person(data: PersonData) -> Person:
 
 
 def update_person(person: Person, data: PersonData) -> Person:
-    for name, value in _checked_person_values(data).items():
+    """Change a person; a new e-mail address takes over their invitations."""
+    values = _checked_person_values(data)
+    readdressed = values["email"] != person.email
+    for name, value in values.items():
         setattr(person, name, value)
     db.session.flush()
+    if readdressed:
+        flow.sync_person(person)
     return person
 
 
 def delete_person(person: Person) -> int:
-    """Remove a person; the database removes their roles (ON DELETE CASCADE).
+    """Remove a person and their roles.
 
-    Returns how many roles went with them. Loaded roles are expired so that nothing in this
-    unit of work still shows the person.
+    Returns how many roles went with them. The roles go first, so that the invitations the
+    person held are withdrawn while the invitation rows still exist (the database deletes those
+    rows with the person). Loaded roles are expired so that
+    nothing in this unit of work still shows the person.
     """
     removed = role_count(person)
+    db.session.execute(db.delete(Role).where(Role.person_id == person.id))
+    flow.sync_person(person)
     db.session.delete(person)
     db.session.flush()
     db.session.expire_all()

@@ -6,17 +6,23 @@ flush (a unique slug taken by a concurrent request) leaves the transaction unusa
 
 Times arrive as wall-clock values in the series' IANA zone (what the organizer typed) and are
 stored in UTC.
+
+Changes that invitees must see go on to the calendar invitations in the same transaction
+(`invitations.flow.session_changed`): a new time, link or status raises the session's
+SEQUENCE and re-sends the invitation (or cancels it); a new topic or track re-sends it with
+a note and the same SEQUENCE.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import LazyString, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +30,7 @@ from webinars.accounts.models import User
 from webinars.accounts.permissions import visible_series
 from webinars.catalog.models import Organization
 from webinars.extensions import db
+from webinars.invitations import flow
 from webinars.registration.models import Registration
 from webinars.registration.services import promote_waitlist
 from webinars.series.models import (
@@ -34,12 +41,17 @@ from webinars.series.models import (
     ParticipantProfile,
     Series,
     SeriesStatus,
+    SessionStatus,
 )
 from webinars.series.recurrence import MAX_OCCURRENCES, Frequency, RecurrenceError, occurrences
+from webinars.types import utcnow
 from webinars.zones import is_known_zone
 
 #: Slugs that would collide with a fixed staff URL (`/staff/series/new`).
 RESERVED_SLUGS = frozenset({"new"})
+#: Reminders: at most this many per session, each at most 30 days before it.
+MAX_REMINDERS = 5
+MAX_REMINDER_MINUTES = 30 * 24 * 60
 
 
 class SchedulingError(ValueError):
@@ -156,13 +168,16 @@ class SeriesData:
     working_group_id: int | None
     host_country_code: str | None
     partner_ids: list[int]
+    #: Minutes before each session at which registrants get a reminder.
+    reminder_minutes: tuple[int, ...] = (1440, 60)
 
 
 #: Fields copied as they are onto the model.
 _SERIES_PLAIN_FIELDS = tuple(
     f.name
     for f in dataclasses.fields(SeriesData)
-    if f.name not in {"registration_opens", "registration_closes", "partner_ids"}
+    if f.name
+    not in {"registration_opens", "registration_closes", "partner_ids", "reminder_minutes"}
 )
 
 
@@ -177,10 +192,26 @@ def create_series(data: SeriesData) -> Series:
 def update_series(series: Series, data: SeriesData) -> None:
     """Change a series. Its sessions keep their UTC instants when the zone changes.
 
-    A raised capacity gives its new seats to the waiting list at once.
+    A new conference link is a new join link for every session without its own: the invitees
+    of those still to come get an update. A raised capacity gives its new seats to the
+    waiting list at once.
     """
+    old_link = series.conference_url
     _apply_series(series, data)
     _flush_series()
+    if series.conference_url != old_link:
+        now = utcnow()
+        relinked = [
+            s
+            for s in series.sessions
+            if not s.conference_url and not s.is_cancelled and s.end_at > now
+        ]
+        for event_session in relinked:
+            flow.session_changed(
+                event_session,
+                significant=True,
+                note=_l("The connection link of this session has changed."),
+            )
     promote_waitlist(series)
 
 
@@ -213,12 +244,32 @@ def _apply_series(series: Series, data: SeriesData) -> None:
     )
     if len(partners) != len(set(data.partner_ids)):
         raise SchedulingError("partner_ids", _("Unknown organization."))
+    reminders = _checked_reminders(data.reminder_minutes)
 
     for name in _SERIES_PLAIN_FIELDS:
         setattr(series, name, getattr(data, name))
     series.registration_opens_at = opens
     series.registration_closes_at = closes
     series.partners = partners
+    series.reminder_minutes = reminders
+
+
+def _checked_reminders(minutes: tuple[int, ...]) -> list[int]:
+    """The reminder times, earliest reminder first, each once."""
+    if len(set(minutes)) > MAX_REMINDERS:
+        raise SchedulingError(
+            "reminder_minutes", _("At most %(max)d reminders.", max=MAX_REMINDERS)
+        )
+    if any(not 1 <= m <= MAX_REMINDER_MINUTES for m in minutes):
+        raise SchedulingError(
+            "reminder_minutes",
+            _(
+                "Each reminder must come between 1 and %(max)d minutes (30 days) before"
+                " the session.",
+                max=MAX_REMINDER_MINUTES,
+            ),
+        )
+    return sorted(set(minutes), reverse=True)
 
 
 def _flush_series() -> None:
@@ -284,6 +335,8 @@ class SessionData:
     capacity: int | None
     track_en: str
     track_es: str
+    #: The sitting's own join link; empty means the series' link.
+    conference_url: str = ""
 
 
 def _session_window(series: Series, data: SessionData) -> tuple[datetime, datetime]:
@@ -306,34 +359,32 @@ def _apply_session(event_session: EventSession, data: SessionData) -> None:
 
 def create_session(series: Series, data: SessionData) -> EventSession:
     start, end = _session_window(series, data)
-    event_session = EventSession(series=series, start_at=start, end_at=end)
+    event_session = EventSession(
+        series=series, start_at=start, end_at=end, conference_url=data.conference_url
+    )
     _apply_session(event_session, data)
     db.session.add(event_session)
     db.session.flush()
     return event_session
 
 
-def update_session(event_session: EventSession, data: SessionData) -> None:
-    """Change a session; its agenda must stay inside it.
+def _move(event_session: EventSession, start: datetime, end: datetime, field: str) -> None:
+    """Give the session a new start and end; its agenda must stay inside it.
 
     When the session keeps its length and only moves (another day, another start time), its
     agenda items move with it by the same offset. When its length changes, the items stay
     where they are and must still fit between the new start and end, else the change is
-    refused on the end-time field.
+    refused on `field`. Nothing is changed before every check has passed.
     """
-    start, end = _session_window(event_session.series, data)
     offset = start - event_session.start_at
     moves = end - start == event_session.end_at - event_session.start_at
     items = event_session.agenda_items
-    if moves and offset:
-        for item in items:
-            item.start_at += offset
-            item.end_at += offset
-    outside = [item for item in items if item.start_at < start or item.end_at > end]
+    shift = offset if moves else timedelta(0)
+    outside = [item for item in items if item.start_at + shift < start or item.end_at + shift > end]
     if outside:
         zone = event_session.series.timezone
         raise SchedulingError(
-            "end_time",
+            field,
             _(
                 "The agenda item “%(title)s” (%(day)s %(start)s–%(end)s) would fall outside"
                 " the session. Change the agenda first, or move the session keeping its"
@@ -344,15 +395,108 @@ def update_session(event_session: EventSession, data: SessionData) -> None:
                 end=to_wall_clock(outside[0].end_at, zone).strftime("%H:%M"),
             ),
         )
+    for item in items if shift else ():
+        item.start_at += shift
+        item.end_at += shift
     event_session.start_at = start
     event_session.end_at = end
+
+
+def _change_note(*notes: LazyString) -> LazyString:
+    """Several notes as one, read in each invitee's language when the e-mail is written."""
+    return LazyString(lambda: " ".join(str(note) for note in notes))
+
+
+def update_session(event_session: EventSession, data: SessionData) -> None:
+    """Change a session from the staff form; its agenda follows as `_move` says.
+
+    Invitees get an update: a new time or link raises the SEQUENCE, a new topic or track
+    only re-sends with a note; a new capacity is not theirs to see.
+    """
+    series = event_session.series
+    start, end = _session_window(series, data)
+    moved = (start, end) != (event_session.start_at, event_session.end_at)
+    relinked = (data.conference_url or series.conference_url) != event_session.join_url
+    retitled = (data.topic_en, data.topic_es) != (event_session.topic_en, event_session.topic_es)
+    retracked = (data.track_en, data.track_es) != (event_session.track_en, event_session.track_es)
+    _move(event_session, start, end, "end_time")
+    event_session.conference_url = data.conference_url
     _apply_session(event_session, data)
     db.session.flush()
+    if moved or relinked:
+        notes = [_l("The date or time of this session has changed.")] if moved else []
+        if relinked:
+            notes.append(_l("The connection link of this session has changed."))
+        flow.session_changed(event_session, significant=True, note=_change_note(*notes))
+    elif retitled or retracked:
+        notes = [_l("The topic of this session has changed.")] if retitled else []
+        if retracked:
+            notes.append(_l("The parallel track of this session has changed."))
+        flow.session_changed(event_session, significant=False, note=_change_note(*notes))
     promote_waitlist(event_session.series)  # a raised capacity seats the waiting list
 
 
+def reschedule_session(
+    event_session: EventSession,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    conference_url: str | None = None,
+    status: SessionStatus | None = None,
+) -> None:
+    """Move, relink, cancel or reinstate a session (the staff pages and the API).
+
+    `start` and `end` are aware datetimes (stored in UTC); None leaves a value as it is. The
+    agenda follows as `_move` says. Any change invitees see (time, join link, status) raises
+    the SEQUENCE and goes to them: an update, or a cancellation when the session is now
+    cancelled. No such change sends nothing.
+    """
+    for name, value in (("start", start), ("end", end)):
+        if value is not None and value.utcoffset() is None:
+            raise SchedulingError(name, _("Give the time with its offset from UTC."))
+    new_start = start.astimezone(UTC) if start is not None else event_session.start_at
+    new_end = end.astimezone(UTC) if end is not None else event_session.end_at
+    if new_end <= new_start:
+        raise SchedulingError("end", _("The session must end after it starts."))
+    url = event_session.conference_url if conference_url is None else conference_url.strip()
+    if len(url) > 500:
+        raise SchedulingError("conference_url", _("At most %(limit)d characters.", limit=500))
+    if url and not url.startswith(("https://", "http://")):
+        raise SchedulingError("conference_url", _("Enter a full address, e.g. https://…"))
+    new_status = event_session.status if status is None else status
+    moved = (new_start, new_end) != (event_session.start_at, event_session.end_at)
+    # What invitees see is the join link: the session's own, else the series'.
+    relinked = (url or event_session.series.conference_url) != event_session.join_url
+    restatused = new_status != event_session.status
+    if not (moved or relinked or restatused):
+        event_session.conference_url = url
+        db.session.flush()
+        return
+    _move(event_session, new_start, new_end, "end")
+    event_session.conference_url = url
+    event_session.status = new_status
+    db.session.flush()
+    notes = []
+    if restatused and new_status == SessionStatus.SCHEDULED:
+        notes.append(_l("This session is back on the calendar."))
+    if moved:
+        notes.append(_l("The date or time of this session has changed."))
+    if relinked:
+        notes.append(_l("The connection link of this session has changed."))
+    flow.session_changed(event_session, significant=True, note=_change_note(*notes))
+
+
+def cancel_session(event_session: EventSession) -> None:
+    """Cancel a session: everyone invited gets a CANCEL; the session stays, marked cancelled."""
+    reschedule_session(event_session, status=SessionStatus.CANCELLED)
+
+
 def delete_session(event_session: EventSession) -> None:
-    """Delete a session; the database cascades to its agenda items and roles."""
+    """Delete a session; the database cascades to its agenda items and roles.
+
+    Everyone invited gets a CANCEL first: once the row is gone, so is its invitation list.
+    """
+    cancel_session(event_session)
     db.session.execute(db.delete(EventSession).where(EventSession.id == event_session.id))
     db.session.flush()
 

@@ -7,6 +7,7 @@ bp = Blueprint("staff", __name__)
 from webinars.staff import (  # noqa: E402,F401
     agenda_views,
     delegation_views,
+    invitation_views,
     outbox_views,
     registration_views,
     series_views,

@@ -44,6 +44,8 @@ from webinars.series import labels
 from webinars.series.models import ApprovalMode, EventSession, Modality, Series, SeriesStatus
 from webinars.series.recurrence import MAX_OCCURRENCES, Frequency
 from webinars.series.services import (
+    MAX_REMINDER_MINUTES,
+    MAX_REMINDERS,
     ProfileData,
     RecurrenceData,
     SeriesData,
@@ -97,6 +99,44 @@ def _optional_int(value: Any) -> int | None:
 
 def _optional_str(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
+
+
+#: A new series reminds its registrants a day and an hour before each session.
+DEFAULT_REMINDER_MINUTES = (1440, 60)
+
+
+class MinutesListField(StringField):
+    """Minutes separated by commas ("1440, 60") as a tuple of integers, largest first.
+
+    Each from 1 to `MAX_REMINDER_MINUTES`, at most `MAX_REMINDERS` of them; repeats count once;
+    empty means none.
+    """
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return ", ".join(str(minutes) for minutes in self.data or ())
+
+    def process_data(self, value: Any) -> None:
+        self.data = tuple(value) if value is not None else ()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        parts = [part.strip() for part in str(valuelist[0]).split(",") if part.strip()]
+        if not all(part.isdigit() for part in parts):
+            raise ValueError(_l("Whole numbers of minutes separated by commas, e.g. 1440, 60."))
+        minutes = sorted({int(part) for part in parts}, reverse=True)
+        if any(not 1 <= value <= MAX_REMINDER_MINUTES for value in minutes):
+            raise ValueError(
+                _l(
+                    "Each reminder between 1 and %(max)d minutes (30 days) before.",
+                    max=MAX_REMINDER_MINUTES,
+                )
+            )
+        if len(minutes) > MAX_REMINDERS:
+            raise ValueError(_l("At most %(max)d reminders.", max=MAX_REMINDERS))
+        self.data = tuple(minutes)
 
 
 def _enum_choices(names: dict[Any, LazyString]) -> list[SelectChoice]:
@@ -200,6 +240,14 @@ class SeriesForm(FlaskForm):
         default=SeriesStatus.DRAFT,
     )
     capacity = _positive_or_empty(_l("Seats in the series"))
+    reminder_minutes = MinutesListField(
+        _l("Reminders (minutes before each session)"),
+        default=DEFAULT_REMINDER_MINUTES,
+        description=_l(
+            "Separated by commas: 1440, 60 reminds the confirmed registrants a day and an hour"
+            " before. Empty: no reminders."
+        ),
+    )
     working_group_id = SelectField(
         _l("Working group"), choices=_working_group_choices, coerce=_optional_int
     )
@@ -235,6 +283,17 @@ class SessionForm(FlaskForm):
     capacity = _positive_or_empty(_l("Seats"))
     track_en = _text(_l("Parallel track in English"), max_length=200)
     track_es = _text(_l("Parallel track in Spanish"), max_length=200)
+    conference_url = URLField(
+        _l("Connection link of this session"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a full address, e.g. https://…")),
+            Length(max=500),
+        ],
+        filters=[_strip],
+        default="",
+        description=_l("Empty: the series' link."),
+    )
 
     @classmethod
     def for_session(cls, event_session: EventSession) -> SessionForm:

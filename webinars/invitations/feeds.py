@@ -1,0 +1,134 @@
+"""Calendar feeds: a series' public calendar, one session's `.ics`, a registrant's own calendar.
+
+Each feed is loaded with a fixed number of queries and built by `ical.feed` (METHOD:PUBLISH)
+with the same UID, SEQUENCE and LAST-MODIFIED as the invitations, so a subscribed calendar
+updates its events instead of duplicating them. The texts come from `texts.event_text`.
+
+Public feeds never carry the join link. They are built with DTSTAMP set to the feed's last
+change rather than to the time of the request: the same content then gives the same bytes,
+so a strong ETag lets a polling client get a bodiless 304 until something changes.
+
+A registrant's private feed lists their chosen sessions while their registration holds a seat
+(pending or confirmed), with the join link only once it is confirmed. A waitlisted, rejected
+or cancelled registration gets an empty calendar: a subscribed client then drops the events,
+whereas a CANCELLED copy with an unchanged SEQUENCE may be ignored by clients that already
+hold the event (their invitations, if any, were withdrawn by METHOD:CANCEL e-mails).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from webinars.extensions import db
+from webinars.invitations import ical
+from webinars.invitations.texts import event_text
+from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
+from webinars.series.models import PUBLIC_STATUSES, AgendaItem, EventSession, Role, Series
+from webinars.types import utcnow
+
+#: Everything `event_text` reads about a session's people and agenda, loaded up front.
+_ROLE_PEOPLE = (joinedload(Role.person), joinedload(Role.organization))
+_SESSION_CONTENT = (
+    selectinload(EventSession.roles).options(*_ROLE_PEOPLE),
+    selectinload(EventSession.agenda_items).selectinload(AgendaItem.roles).options(*_ROLE_PEOPLE),
+)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """iCalendar bytes and the time of the last change they show (the HTTP Last-Modified)."""
+
+    body: bytes
+    last_modified: datetime
+
+
+def organizer(language: str) -> ical.Organizer:
+    """The ORGANIZER of every event: the organizers' address from the configuration."""
+    with force_locale(language):
+        name = _("Regional Conference on Migration (RCM)")
+    return ical.Organizer(email=current_app.config["ORGANIZER_EMAIL"], name=name)
+
+
+def public_series(slug: str) -> Series | None:
+    """A public series with its sessions and what their texts need; None for drafts and unknowns."""
+    return db.session.scalars(
+        db.select(Series)
+        .where(Series.slug == slug, Series.status.in_(PUBLIC_STATUSES))
+        .options(selectinload(Series.sessions).options(*_SESSION_CONTENT))
+    ).one_or_none()
+
+
+def _last_modified(series: Series, sessions: Sequence[EventSession]) -> datetime:
+    """The latest LAST-MODIFIED of the sessions, or the series' own change if later.
+
+    The series counts too: its title is in every SUMMARY, and it is all a feed without
+    sessions has.
+    """
+    return max([series.updated_at, *(s.modified_at for s in sessions)])
+
+
+def _public_feed(
+    series: Series, sessions: Sequence[EventSession], language: str, name: str
+) -> Feed:
+    changed = _last_modified(series, sessions)
+    entries = [(s, event_text(s, language, include_join_link=False)) for s in sessions]
+    body = ical.feed(entries, organizer(language), changed, name=name)
+    return Feed(body=body, last_modified=changed)
+
+
+def series_feed(series: Series, language: str) -> Feed:
+    """Every session of the series, cancelled ones included (STATUS:CANCELLED), no join link."""
+    return _public_feed(series, series.sessions, language, series.t("title", language))
+
+
+def session_feed(series: Series, number: int, language: str) -> Feed | None:
+    """The session at 1-based position `number` in time order; None when there is none."""
+    if not 1 <= number <= len(series.sessions):
+        return None
+    event_session = series.sessions[number - 1]
+    name = f"{series.t('title', language)}: {event_session.t('topic', language)}"
+    return _public_feed(series, [event_session], language, name)
+
+
+def _chosen_sessions(registration: Registration) -> list[EventSession]:
+    return list(
+        db.session.scalars(
+            db.select(EventSession)
+            .join(registration_sessions, registration_sessions.c.session_id == EventSession.id)
+            .where(registration_sessions.c.registration_id == registration.id)
+            .options(*_SESSION_CONTENT)
+            .order_by(EventSession.start_at, EventSession.id)
+        )
+    )
+
+
+def private_feed(registration: Registration, *, manage_url: str) -> bytes:
+    """The registrant's chosen sessions in their language (see the module's docstring)."""
+    language = registration.language
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    sessions = _chosen_sessions(registration) if registration.holds_seat else []
+    with force_locale(language):
+        pending = _("Pending approval: the connection link comes once you are confirmed.")
+        note = "" if confirmed else pending
+        name = _("%(series)s: my sessions", series=registration.series.t("title", language))
+    entries = [
+        (
+            s,
+            event_text(
+                s,
+                language,
+                include_join_link=confirmed and not s.is_cancelled,
+                manage_url=manage_url,
+                note=note,
+            ),
+        )
+        for s in sessions
+    ]
+    return ical.feed(entries, organizer(language), utcnow(), name=name)

@@ -1,0 +1,412 @@
+"""Who gets which calendar invitation, update or cancellation, and when (RFC 5546).
+
+The entry points, called by the services right after the change that causes them, in the
+same transaction (the outbox rule):
+
+- `sync_registration`: a registration's status or choice of sessions changed.
+- `sync_speakers`: a session's roles changed (panelists, moderators...).
+- `sync_person`: a speaker's e-mail address changed, or their roles went with them.
+- `session_changed`: a session's time, link, status (significant) or text changed.
+
+Each compares who should be invited to a session with the `Invitation` rows (the last method
+sent to each address), and for each difference writes one e-mail per session and address into
+the outbox: a REQUEST with one VEVENT, or a CANCEL with the same UID. Running one twice sends
+nothing more (idempotent).
+
+One address may be invited for two reasons: an official who registered and also speaks. The
+row then holds both its `registration_id` and its `person_id`; while both reasons hold, losing
+one of them changes only the row, and the CANCEL goes out when the last one goes. A cancelled
+row keeps the reason it was last invited for, which the organizers' view shows.
+
+Recipients read the e-mail in their language and time zone: a registrant in theirs; a speaker
+in English when their country is Belize, Canada or the United States, else in Spanish (the
+language of most member countries and of the conference's meetings), in their country's time
+zone, else the series'. The join link goes to confirmed registrants and to speakers only.
+The organizers' own address (`ORGANIZER_EMAIL`) is the ORGANIZER and is never an attendee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import LazyString, force_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, union
+from sqlalchemy.orm import joinedload, selectinload
+
+from webinars.catalog.models import Person
+from webinars.extensions import db
+from webinars.invitations import ical
+from webinars.invitations.models import ICalMethod, Invitation
+from webinars.invitations.texts import event_text
+from webinars.mail.outbox import enqueue_template
+from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
+from webinars.registration.notifications import manage_url
+from webinars.series.models import AgendaItem, EventSession, Modality, Role, RoleKind
+from webinars.types import utcnow
+
+#: Roles invited as ROLE=CHAIR; every other role with an e-mail is REQ-PARTICIPANT.
+CHAIR_KINDS = frozenset({RoleKind.MODERATOR, RoleKind.FACILITATOR})
+#: Countries whose speakers are written to in English; everyone else in Spanish.
+ENGLISH_COUNTRIES = frozenset({"BZ", "CA", "US"})
+
+#: What an e-mail says happened (its `kind` is "invitation.<event>").
+NEW, UPDATE, CANCELLED, WITHDRAWN = "new", "update", "cancelled", "withdrawn"
+
+#: Everything the event texts and the e-mails read about a session, loaded up front.
+_ROLE_PEOPLE = (
+    joinedload(Role.person).joinedload(Person.country),
+    joinedload(Role.organization),
+)
+_SESSION_CONTENT = (
+    joinedload(EventSession.series),
+    selectinload(EventSession.roles).options(*_ROLE_PEOPLE),
+    selectinload(EventSession.agenda_items).selectinload(AgendaItem.roles).options(*_ROLE_PEOPLE),
+)
+
+Note = str | LazyString
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """One address that should hold an active invitation to a session, and why."""
+
+    email: str
+    name: str
+    chair: bool = False
+    registration: Registration | None = None
+    person: Person | None = None
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """How the e-mail to one invitee is written."""
+
+    language: str
+    timezone: str
+    manage_url: str | None
+
+
+def organizer(language: str) -> ical.Organizer:
+    """The ORGANIZER of every invitation: the organizers' address from the configuration."""
+    with force_locale(language):
+        name = _("Regional Conference on Migration (RCM)")
+    return ical.Organizer(email=current_app.config["ORGANIZER_EMAIL"], name=name)
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+
+def sync_registration(registration: Registration) -> None:
+    """Invite a confirmed registration to its chosen scheduled sessions; withdraw the rest.
+
+    A fixed number of queries: the registration's invitations, then its sessions with
+    everything their texts need.
+    """
+    wanted_ids = (
+        [s.id for s in registration.sessions if not s.is_cancelled]
+        if registration.status == RegistrationStatus.CONFIRMED and _invitable(registration.email)
+        else []
+    )
+    rows = {
+        row.session_id: row
+        for row in db.session.scalars(
+            db.select(Invitation).where(
+                or_(
+                    Invitation.registration_id == registration.id,
+                    and_(
+                        Invitation.email == registration.email,
+                        Invitation.session_id.in_(wanted_ids),
+                    ),
+                )
+            )
+        )
+    }
+    leaving = [
+        row
+        for row in rows.values()
+        if row.active
+        and row.registration_id == registration.id
+        and row.session_id not in wanted_ids
+    ]
+    arriving = [i for i in wanted_ids if i not in rows or not rows[i].active]
+    for session_id in wanted_ids:
+        row = rows.get(session_id)
+        if row is not None and row.active:
+            row.registration = registration  # a speaker who also registered
+    if not arriving and not leaving:
+        db.session.flush()
+        return
+    sessions = _load_sessions([*arriving, *(row.session_id for row in leaving)])
+    now = utcnow()
+    wanted = _Wanted(registration.email, registration.full_name, registration=registration)
+    for session_id in arriving:
+        event_session = sessions[session_id]
+        row = rows.get(session_id) or _new_row(event_session, wanted.email)
+        _take(row, wanted)
+        _send(event_session, row, ICalMethod.REQUEST, NEW, now)
+    for row in leaving:
+        if row.person_id is not None:
+            row.registration = None  # still invited as a speaker
+        else:
+            _send(sessions[row.session_id], row, ICalMethod.CANCEL, WITHDRAWN, now)
+    db.session.flush()
+
+
+def sync_speakers(event_session: EventSession) -> None:
+    """Invite the people with an e-mail who hold a role in the session or its agenda items
+    (moderators and facilitators as chairs); withdraw those who no longer do."""
+    _sync_speakers([event_session.id])
+
+
+def sync_person(person: Person) -> None:
+    """After a person's e-mail address changed, or once their roles are gone: the sessions
+    they speak at, or were invited to as a speaker, follow (a fixed number of queries)."""
+    in_sessions = db.select(Role.session_id).where(
+        Role.person_id == person.id, Role.session_id.is_not(None)
+    )
+    in_items = (
+        db.select(AgendaItem.session_id)
+        .join(Role, Role.agenda_item_id == AgendaItem.id)
+        .where(Role.person_id == person.id)
+    )
+    invited = db.select(Invitation.session_id).where(Invitation.person_id == person.id)
+    _sync_speakers(db.session.scalars(union(in_sessions, in_items, invited)))
+
+
+def _sync_speakers(session_ids: Iterable[int]) -> None:
+    sessions = _load_sessions(session_ids)
+    rows_by_session = _rows_of(sessions.values())
+    now = utcnow()
+    for event_session in sessions.values():
+        rows = rows_by_session[event_session.id]
+        wanted = {} if event_session.is_cancelled else _speakers(event_session)
+        for email, speaker in wanted.items():
+            row = rows.get(email)
+            if row is not None and row.active:
+                chair_changed = row.chair != speaker.chair
+                row.person, row.chair = speaker.person, speaker.chair
+                if chair_changed:
+                    _send(event_session, row, ICalMethod.REQUEST, UPDATE, now)
+                continue
+            row = row or _new_row(event_session, email)
+            _take(row, speaker)
+            _send(event_session, row, ICalMethod.REQUEST, NEW, now)
+        for email, row in rows.items():
+            if not row.active or row.person_id is None or email in wanted:
+                continue
+            if row.registration is not None:
+                # Still a registrant: the same event, now as a plain participant.
+                row.person, row.chair, row.name = None, False, row.registration.full_name
+                _send(event_session, row, ICalMethod.REQUEST, UPDATE, now)
+            else:
+                _send(event_session, row, ICalMethod.CANCEL, WITHDRAWN, now)
+    db.session.flush()
+
+
+def session_changed(event_session: EventSession, *, significant: bool, note: Note = "") -> None:
+    """Tell everyone invited to the session that it changed.
+
+    Significant (time, link, status): SEQUENCE rises and every invitee gets a REQUEST with the
+    new event, or a CANCEL (STATUS:CANCELLED) when the session is cancelled. Text only: the
+    same SEQUENCE, a new DTSTAMP and a REQUEST carrying `note`. Either way the invitees are
+    recomputed (confirmed registrants who chose it, speakers): a session back from
+    cancellation invites them all again. `note` may be lazy: it is read in each invitee's
+    language.
+    """
+    now = utcnow()
+    if significant:
+        event_session.ical_sequence += 1
+    event_session.modified_at = now
+    db.session.flush()
+    [event_session] = _load_sessions([event_session.id]).values()
+    rows = _rows_of([event_session])[event_session.id]
+    if event_session.is_cancelled:
+        for row in rows.values():
+            if row.active:
+                _send(event_session, row, ICalMethod.CANCEL, CANCELLED, now, note)
+        db.session.flush()
+        return
+    wanted = _registrants(event_session)
+    for email, speaker in _speakers(event_session).items():
+        registrant = wanted.get(email)
+        wanted[email] = _Wanted(
+            email,
+            speaker.name,
+            chair=speaker.chair,
+            registration=registrant.registration if registrant else None,
+            person=speaker.person,
+        )
+    for email, person in wanted.items():
+        row = rows.get(email)
+        was_active = row is not None and row.active
+        row = row or _new_row(event_session, email)
+        _take(row, person)
+        _send(event_session, row, ICalMethod.REQUEST, UPDATE if was_active else NEW, now, note)
+    for email, row in rows.items():
+        if row.active and email not in wanted:
+            _send(event_session, row, ICalMethod.CANCEL, WITHDRAWN, now)
+    db.session.flush()
+
+
+# --- who is wanted -----------------------------------------------------------------------------
+
+
+def _invitable(email: str) -> bool:
+    """Anyone but the organizers themselves: ORGANIZER is never an ATTENDEE."""
+    return email.lower() != current_app.config["ORGANIZER_EMAIL"].lower()
+
+
+def _speakers(event_session: EventSession) -> dict[str, _Wanted]:
+    """People with an e-mail in the session's roles and its agenda items' roles, by address.
+
+    One person with several roles is invited once, as chair if any role chairs.
+    """
+    roles: list[Role] = list(event_session.roles)
+    for item in event_session.agenda_items:
+        roles.extend(item.roles)
+    wanted: dict[str, _Wanted] = {}
+    for role in roles:
+        person = role.person
+        if person is None or not person.email or not _invitable(person.email.strip()):
+            continue
+        email = person.email.strip().lower()
+        chair = role.kind in CHAIR_KINDS or (email in wanted and wanted[email].chair)
+        wanted[email] = _Wanted(email, person.name, chair=chair, person=person)
+    return wanted
+
+
+def _registrants(event_session: EventSession) -> dict[str, _Wanted]:
+    """Confirmed registrations that chose the session, by address (one query)."""
+    registrations = db.session.scalars(
+        db.select(Registration)
+        .join(registration_sessions, registration_sessions.c.registration_id == Registration.id)
+        .where(
+            registration_sessions.c.session_id == event_session.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .order_by(Registration.id)
+    )
+    return {
+        r.email: _Wanted(r.email, r.full_name, registration=r)
+        for r in registrations
+        if _invitable(r.email)
+    }
+
+
+# --- rows and sending --------------------------------------------------------------------------
+
+
+def _load_sessions(ids: Iterable[int]) -> dict[int, EventSession]:
+    """The sessions with their series, roles and agenda, fresh from the database (a role just
+    deleted must not linger in a loaded collection)."""
+    sessions = db.session.scalars(
+        db.select(EventSession)
+        .where(EventSession.id.in_(set(ids)))
+        .options(*_SESSION_CONTENT)
+        .execution_options(populate_existing=True)
+    ).unique()
+    return {s.id: s for s in sessions}
+
+
+def _rows_of(sessions: Iterable[EventSession]) -> dict[int, dict[str, Invitation]]:
+    """Every invitation row of the sessions, by session and address, with its registrant or
+    speaker."""
+    ids = [s.id for s in sessions]
+    rows: dict[int, dict[str, Invitation]] = {i: {} for i in ids}
+    for row in db.session.scalars(
+        db.select(Invitation)
+        .where(Invitation.session_id.in_(ids))
+        .options(
+            selectinload(Invitation.registration),
+            selectinload(Invitation.person).joinedload(Person.country),
+        )
+    ):
+        rows[row.session_id][row.email] = row
+    return rows
+
+
+def _new_row(event_session: EventSession, email: str) -> Invitation:
+    row = Invitation(event_session=event_session, email=email, method=ICalMethod.REQUEST)
+    db.session.add(row)
+    return row
+
+
+def _take(row: Invitation, wanted: _Wanted) -> None:
+    """The row now stands for `wanted`'s reasons."""
+    row.name = wanted.name
+    row.chair = wanted.chair
+    row.registration = wanted.registration
+    row.person = wanted.person
+
+
+def _reader(event_session: EventSession, row: Invitation) -> _Reader:
+    registration = row.registration
+    if registration is not None:
+        return _Reader(registration.language, registration.timezone, manage_url(registration))
+    person = row.person
+    country = person.country if person is not None else None
+    language = "en" if country is not None and country.code in ENGLISH_COUNTRIES else "es"
+    zone = country.timezone if country is not None else event_session.series.timezone
+    return _Reader(language, zone, None)
+
+
+def _send(
+    event_session: EventSession,
+    row: Invitation,
+    method: ICalMethod,
+    event: str,
+    now: datetime,
+    note: Note = "",
+) -> None:
+    """Write one invitation, update or cancellation into the outbox and record it on the row."""
+    reader = _reader(event_session, row)
+    series = event_session.series
+    with force_locale(reader.language):
+        note_text = str(note)
+    online = series.modality != Modality.IN_PERSON
+    join_url = event_session.join_url if method == ICalMethod.REQUEST and online else ""
+    text = event_text(
+        event_session,
+        reader.language,
+        include_join_link=bool(join_url),
+        manage_url=reader.manage_url,
+        note=note_text,
+    )
+    calendar = ical.invitation(
+        event_session,
+        ical.Attendee(email=row.email, name=row.name, chair=row.chair),
+        method,
+        text,
+        organizer(reader.language),
+        now,
+    )
+    row.method = method
+    row.sequence = event_session.ical_sequence
+    row.updated_at = now
+    enqueue_template(
+        "invitation",
+        kind=f"invitation.{event}",
+        to_address=row.email,
+        to_name=row.name,
+        language=reader.language,
+        series_id=series.id,
+        registration_id=row.registration.id if row.registration is not None else None,
+        ical=calendar.decode("utf-8"),
+        ical_method=method.value,
+        ical_sequence=event_session.ical_sequence,
+        session_id=event_session.id,
+        event=event,
+        event_session=event_session,
+        series=series,
+        name=row.name,
+        chair=row.chair,
+        note=note_text,
+        timezone=reader.timezone,
+        join_url=join_url,
+        venue=series.t("venue", reader.language) if series.modality != Modality.ONLINE else "",
+        manage_url=reader.manage_url,
+    )

@@ -1,0 +1,90 @@
+"""Calendar feeds over HTTP: a series' subscription, one session's file, a registrant's own feed.
+
+The public feeds answer conditional requests (ETag, If-Modified-Since) with a bodiless 304,
+so calendars polling a subscription cost little. The private feed carries the registration's
+secret in its address: never cached, indexed or sent on as a referrer.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request
+from werkzeug.wrappers import Response
+
+from webinars.i18n import current_language
+from webinars.invitations import feeds
+from webinars.registration.models import Registration
+from webinars.registration.notifications import manage_url
+from webinars.registration.tokens import find_by_public_token, public_token
+from webinars.web import external_url
+
+bp = Blueprint("calendar", __name__)
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+PRIVATE_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+@bp.app_template_global()
+def private_feed_url(registration: Registration) -> str:
+    """The registrant's private calendar address, for their e-mails and manage page."""
+    return external_url("calendar.private_feed", token=public_token(registration))
+
+
+@bp.app_template_global()
+def webcal_url(url: str) -> str:
+    """The same feed as a webcal: link, which calendar applications open as a subscription."""
+    scheme, _, rest = url.partition("://")
+    return f"webcal://{rest}" if scheme in ("http", "https") else url
+
+
+def _calendar(body: bytes, disposition: str) -> Response:
+    response = Response(body, content_type=CONTENT_TYPE)
+    response.headers["Content-Disposition"] = disposition
+    return response
+
+
+def _public(feed: feeds.Feed, disposition: str) -> Response:
+    """A public calendar that revalidates: 304 while its ETag or Last-Modified still holds."""
+    response = _calendar(feed.body, disposition)
+    response.add_etag()
+    response.last_modified = feed.last_modified
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    # Without ?lang= the language comes from Accept-Language (or the session cookie).
+    response.vary.add("Accept-Language")
+    return response.make_conditional(request)
+
+
+@bp.get("/series/<slug>/calendar.ics")
+def series_feed(slug: str) -> Response:
+    series = feeds.public_series(slug)
+    if series is None:
+        abort(404)
+    feed = feeds.series_feed(series, current_language())
+    return _public(feed, f"inline; filename={series.slug}.ics")
+
+
+@bp.get("/series/<slug>/sessions/<int:number>.ics")
+def session_ics(slug: str, number: int) -> Response:
+    series = feeds.public_series(slug)
+    if series is None:
+        abort(404)
+    feed = feeds.session_feed(series, number, current_language())
+    if feed is None:
+        abort(404)
+    return _public(feed, f"attachment; filename={series.slug}-{number}.ics")
+
+
+@bp.get("/r/<token>/calendar.ics")
+def private_feed(token: str) -> Response:
+    registration = find_by_public_token(token)
+    if registration is None:
+        abort(404)
+    body = feeds.private_feed(registration, manage_url=manage_url(registration))
+    response = _calendar(body, f"inline; filename={registration.series.slug}.ics")
+    response.headers.update(PRIVATE_HEADERS)
+    return response
