@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale, gettext
 from sqlalchemy import event
 
 from webinars.extensions import db
@@ -241,7 +242,8 @@ def test_moving_a_session_raises_its_sequence_and_updates_every_invitee(ctx: Fla
         assert message.ical_sequence == 1 and vevent.decoded("SEQUENCE") == 1
         assert vevent.decoded("DTSTART") == new_start
         assert str(vevent["UID"]) == moved.ical_uid
-        assert "The date or time of this session has changed." in message.body_text
+        with force_locale(message.language):  # in the registrant's language
+            assert gettext("The date or time of this session has changed.") in message.body_text
         assert invitation_row(moved, message.to_address).sequence == 1
     # The other session did not change.
     assert other.ical_sequence == 0
