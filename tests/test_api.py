@@ -8,8 +8,6 @@ the endpoints return.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +16,6 @@ import jsonschema
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from webinars.catalog.reference import working_group
@@ -27,6 +24,7 @@ from webinars.series.models import AgendaKind, Modality, RoleKind, Series, Serie
 
 from . import factories
 from .factories import organization
+from .helpers import recorded_statements as count_queries
 from .openapi_check import assert_matches_document
 from .openapi_check import resolve as _resolve
 
@@ -57,20 +55,6 @@ class ApiClient:
 @pytest.fixture
 def api(client: FlaskClient) -> ApiClient:
     return ApiClient(client)
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def commit() -> None:

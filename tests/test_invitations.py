@@ -6,8 +6,6 @@ vobject, RFC 5546's table, CRLF and folding).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes, policy
 from typing import Any
@@ -15,7 +13,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext
-from sqlalchemy import event
 
 from webinars.extensions import db
 from webinars.invitations import flow
@@ -39,6 +36,7 @@ from webinars.series.models import (
 from webinars.series.services import SchedulingError, SeriesData, SessionData
 
 from . import factories
+from .helpers import recorded_statements as counted
 from .ical_checks import check_itip
 
 JOIN = "https://zoom.example.org/j/123"
@@ -529,20 +527,6 @@ def test_an_ordinary_email_keeps_its_two_part_body(ctx: Flask) -> None:
 
 
 # --- queries -----------------------------------------------------------------------------------
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _full_series(sessions: int) -> Series:

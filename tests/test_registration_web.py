@@ -21,6 +21,7 @@ from webinars.series.models import ApprovalMode, Series, SeriesStatus
 
 from . import factories
 from .factories import registration_data
+from .helpers import count_rows as _count
 
 S = RegistrationStatus
 MANAGE_LINK = re.compile(r"https?://[^/\s\"]+(/r/[A-Za-z0-9_.\-]+)")
@@ -79,11 +80,6 @@ def _form(world: World, **overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
-
-
-def _count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.scalar(db.select(db.func.count()).select_from(model))
 
 
 def _mails(app: Flask, kind: str | None = None) -> list[OutboxMessage]:

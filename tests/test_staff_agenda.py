@@ -18,6 +18,8 @@ from webinars.series.models import AgendaItem, AgendaKind, Role, RoleKind
 
 from . import factories
 from .conftest import AuthActions, make_test_app
+from .helpers import count_rows as _count
+from .helpers import field_errors as _field_errors
 
 #: Tuesday 8 September 2020, 09:00–11:00 in Costa Rica (UTC-6), as in seed 000.
 SESSION_START = datetime(2020, 9, 8, 15, 0, tzinfo=UTC)
@@ -64,22 +66,9 @@ def world(app: Flask) -> World:
         return world
 
 
-def _count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
-
-
 def _items(app: Flask) -> list[AgendaItem]:
     with app.app_context():
         return list(db.session.scalars(db.select(AgendaItem).order_by(AgendaItem.id)))
-
-
-def _field_errors(response, field: str) -> str:
-    """The text of the error list rendered beside one field ('' when there is none)."""
-    match = re.search(
-        rf'<ul class="field-error" id="{field}-errors">(.*?)</ul>', response.text, re.S
-    )
-    return match.group(1) if match else ""
 
 
 def _item_form(**overrides: str) -> dict[str, str]:

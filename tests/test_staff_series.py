@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from webinars.accounts.models import StaffRole
 from webinars.catalog.reference import working_group
@@ -27,6 +26,8 @@ from webinars.series.models import (
 
 from . import factories
 from .conftest import AuthActions, make_test_app
+from .helpers import count_rows as _count
+from .helpers import field_errors as _field_errors
 
 #: Tuesday 8 September 2020, 09:00–11:00 in Costa Rica (UTC-6 all year), as in seed 000.
 SESSION_START = datetime(2020, 9, 8, 15, 0, tzinfo=UTC)
@@ -72,11 +73,6 @@ def world(app: Flask) -> World:
         return world
 
 
-def _count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
-
-
 def _series(app: Flask, slug: str) -> Series | None:
     with app.app_context():
         series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
@@ -96,14 +92,6 @@ def _sessions(app: Flask, slug: str) -> list[EventSession]:
                 .order_by(EventSession.start_at)
             )
         )
-
-
-def _field_errors(response: TestResponse, field: str) -> str:
-    """The text of the error list rendered beside one field ('' when there is none)."""
-    match = re.search(
-        rf'<ul class="field-error" id="{field}-errors">(.*?)</ul>', response.text, re.S
-    )
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
 
 
 def _series_form(**overrides: Any) -> dict[str, Any]:

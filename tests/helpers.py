@@ -1,0 +1,43 @@
+"""Small helpers shared by the test modules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.test import TestResponse
+
+from webinars.extensions import db
+
+
+def count_rows(app: Flask, model: type) -> int:
+    with app.app_context():
+        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+
+
+def field_errors(response: TestResponse, field: str) -> str:
+    """The text of the error list rendered beside one field ('' when there is none)."""
+    match = re.search(
+        rf'<ul class="field-error" id="{field}-errors">(.*?)</ul>', response.text, re.S
+    )
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
+
+
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """The SQL statements run on the current app's engine inside the block."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
