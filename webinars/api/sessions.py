@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import ValidationError, fields, validate, validates_schema
-from sqlalchemy.orm import contains_eager
 
 from webinars.accounts.models import User
 from webinars.api.auth import staff_token_required
@@ -26,7 +25,7 @@ from webinars.api.registration_schemas import BodySchema, InvalidInputSchema
 from webinars.api.schemas import OutputSchema, UTCTime
 from webinars.extensions import db
 from webinars.series import services
-from webinars.series.models import EventSession, Series, SessionStatus
+from webinars.series.models import EventSession, SessionStatus
 from webinars.series.services import SchedulingError
 
 #: The length of `EventSession.conference_url`.
@@ -140,13 +139,7 @@ class SessionConflictSchema(OutputSchema):
 def _locked_session(slug: str, session_id: int) -> EventSession:
     """The session of series `slug`, locked until the commit (PostgreSQL) so that concurrent
     changes each raise the SEQUENCE in turn."""
-    event_session = db.session.execute(
-        db.select(EventSession)
-        .join(EventSession.series)
-        .where(Series.slug == slug, EventSession.id == session_id)
-        .options(contains_eager(EventSession.series).selectinload(Series.sessions))
-        .with_for_update(of=EventSession)
-    ).scalar_one_or_none()
+    event_session = services.series_session(slug, session_id, lock=True)
     if event_session is None:
         abort(HTTPStatus.NOT_FOUND, message=_("This series has no session with this id."))
     return event_session

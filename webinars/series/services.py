@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from webinars.accounts.models import User
 from webinars.accounts.permissions import visible_series
@@ -434,6 +435,24 @@ def update_session(event_session: EventSession, data: SessionData) -> None:
             notes.append(_l("The parallel track of this session has changed."))
         flow.session_changed(event_session, significant=False, note=_change_note(*notes))
     promote_waitlist(event_session.series)  # a raised capacity seats the waiting list
+
+
+def series_session(slug: str, session_id: int, *, lock: bool = False) -> EventSession | None:
+    """The session `session_id` of series `slug`, with the series and its sessions loaded
+    (for the session's number).
+
+    `lock` (until the commit, PostgreSQL): every change that sends invitations takes it first,
+    so that concurrent changes of one session (staff pages, API) raise the SEQUENCE in turn.
+    """
+    query = (
+        db.select(EventSession)
+        .join(EventSession.series)
+        .where(Series.slug == slug, EventSession.id == session_id)
+        .options(contains_eager(EventSession.series).selectinload(Series.sessions))
+    )
+    if lock:
+        query = query.with_for_update(of=EventSession)
+    return db.session.execute(query).scalar_one_or_none()
 
 
 def reschedule_session(

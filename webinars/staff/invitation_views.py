@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
-from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -27,7 +26,7 @@ from webinars.invitations import flow
 from webinars.invitations.models import ICalMethod, Invitation
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.series import services
-from webinars.series.models import EventSession, Series, SessionStatus
+from webinars.series.models import EventSession, SessionStatus
 from webinars.staff import bp
 from webinars.staff.outbox_views import STATUS_LABELS
 
@@ -63,20 +62,7 @@ class SendUpdateForm(FlaskForm):
 
 
 def _session_or_404(slug: str, session_id: int, *, lock: bool = False) -> EventSession:
-    """The session of series `slug`, with its series and the series' sessions (its number).
-
-    `lock`: held until the commit (PostgreSQL), so that concurrent changes of the session (here
-    or through the API) each send their messages with the SEQUENCE in turn.
-    """
-    query = (
-        db.select(EventSession)
-        .join(EventSession.series)
-        .where(Series.slug == slug, EventSession.id == session_id)
-        .options(contains_eager(EventSession.series).selectinload(Series.sessions))
-    )
-    if lock:
-        query = query.with_for_update(of=EventSession)
-    event_session = db.session.execute(query).scalar_one_or_none()
+    event_session = services.series_session(slug, session_id, lock=lock)
     if event_session is None:
         abort(404)
     return event_session
