@@ -31,3 +31,19 @@ def notify(registration: Registration, event: str) -> None:
         event=event,
         manage_url=manage_url(registration),
     )
+
+
+def send_manage_link(registration: Registration) -> None:
+    """The private link again, to the registered address, in the registrant's language."""
+    enqueue_template(
+        "manage_link",
+        kind="registration.manage_link",
+        to_address=registration.email,
+        to_name=registration.full_name,
+        language=registration.language,
+        series_id=registration.series_id,
+        registration_id=registration.id,
+        registration=registration,
+        series=registration.series,
+        manage_url=manage_url(registration),
+    )

@@ -457,3 +457,15 @@ def change_choice(
     notifications.notify(registration, "updated")
     _sync_invitations(registration)
     return promote_waitlist(series)
+
+
+def resend_manage_link(series: Series, email: str) -> None:
+    """Send the manage link of `email`'s registration in `series`, if there is one.
+
+    Says nothing either way, so that nobody learns who registered.
+    """
+    registration = db.session.execute(
+        db.select(Registration).filter_by(series_id=series.id, email=normalize_email(email))
+    ).scalar_one_or_none()
+    if registration is not None:
+        notifications.send_manage_link(registration)

@@ -22,7 +22,6 @@ from werkzeug.wrappers import Response
 from webinars.catalog.models import Country
 from webinars.extensions import db, limiter
 from webinars.i18n import current_language
-from webinars.mail.outbox import enqueue_template
 from webinars.registration import bp, services
 from webinars.registration.forms import (
     LANGUAGE_NAMES,
@@ -33,7 +32,6 @@ from webinars.registration.forms import (
 )
 from webinars.registration.labels import STATUS_FOR_REGISTRANT as STATUS_LABELS
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.registration.notifications import manage_url
 from webinars.registration.services import DuplicateRegistration, RegistrationError
 from webinars.registration.tokens import find_by_public_token, public_token
 from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
@@ -174,23 +172,8 @@ def resend_link(slug: str) -> str:
     form = ResendLinkForm()
     if not form.validate_on_submit():
         return render_template("registration/resend_link.html", series=series, form=form)
-    registration = db.session.scalars(
-        db.select(Registration).filter_by(series_id=series.id, email=form.email.data)
-    ).one_or_none()
-    if registration is not None:
-        enqueue_template(
-            "manage_link",
-            kind="registration.manage_link",
-            to_address=registration.email,
-            to_name=registration.full_name,
-            language=registration.language,
-            series_id=series.id,
-            registration_id=registration.id,
-            registration=registration,
-            series=series,
-            manage_url=manage_url(registration),
-        )
-        db.session.commit()
+    services.resend_manage_link(series, form.email.data)
+    db.session.commit()
     return render_template("registration/link_sent.html", series=series)
 
 
