@@ -146,3 +146,46 @@ def open_series(**fields: Any) -> Series:
     make_session(series, start_at=datetime(2030, 3, 5, 15, tzinfo=UTC))
     db.session.refresh(series)
     return series
+
+
+def make_registration(series: Series, **fields: Any) -> Any:
+    """A confirmed registration row written directly (no lock, no e-mail), for the sessions
+    given (default: every session of the series)."""
+    from webinars.registration.models import Registration, RegistrationStatus
+    from webinars.registration.tokens import new_secret
+
+    n = next(_counter)
+    values: dict[str, Any] = {
+        "series": series,
+        "email": f"registrant{n}@example.gov",
+        "first_name": "Ana",
+        "last_name": f"Pérez {n}",
+        "country_code": "CR",
+        "institution": "Fiscalía General",
+        "position": "Fiscal",
+        "language": "es",
+        "timezone": "America/Costa_Rica",
+        "status": RegistrationStatus.CONFIRMED,
+        "manage_token": new_secret(),
+        "sessions": list(series.sessions),
+    }
+    values.update(fields)
+    return _add(Registration(**values))
+
+
+def make_attendance(event_session: EventSession, registration: Any, **fields: Any) -> Any:
+    """The registrant present in the session (by default for the whole of it)."""
+    from webinars.attendance.models import Attendance, AttendanceSource, AttendanceState
+
+    values: dict[str, Any] = {
+        "session_id": event_session.id,
+        "registration": registration,
+        "state": AttendanceState.REGISTERED,
+        "name": registration.full_name,
+        "email": registration.email,
+        "report_key": registration.email,
+        "minutes": event_session.duration_minutes,
+        "source": AttendanceSource.ZOOM,
+    }
+    values.update(fields)
+    return _add(Attendance(**values))

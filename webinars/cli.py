@@ -5,13 +5,18 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from webinars.accounts.cli import users_cli
+    from webinars.attendance.cli import attendance_cli
     from webinars.demo.cli import demo_cli
     from webinars.invitations.cli import reminders_cli
     from webinars.mail.cli import outbox_cli
     from webinars.registration.cli import quotas_cli
+    from webinars.reports.cli import participants_command, report_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(quotas_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(attendance_cli)
+    app.cli.add_command(participants_command)
+    app.cli.add_command(report_command)

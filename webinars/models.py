@@ -1,6 +1,14 @@
 """Every model, imported in one place so that Alembic and the app see them all."""
 
 from webinars.accounts.models import StaffRole, User, facilitator_assignments
+from webinars.attendance.models import (
+    Attendance,
+    AttendanceImport,
+    AttendanceSource,
+    AttendanceState,
+    AttendeeRole,
+)
+from webinars.audit.models import AuditEvent
 from webinars.catalog.models import Country, Organization, Person, WorkingGroup
 from webinars.invitations.models import ICalMethod, Invitation, ReminderSent
 from webinars.mail.models import OutboxMessage, OutboxStatus
@@ -26,6 +34,12 @@ from webinars.series.models import (
 )
 
 __all__ = [
+    "Attendance",
+    "AttendanceImport",
+    "AttendanceSource",
+    "AttendanceState",
+    "AttendeeRole",
+    "AuditEvent",
     "ICalMethod",
     "Invitation",
     "ReminderSent",

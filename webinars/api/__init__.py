@@ -32,12 +32,13 @@ def register_api(app: Flask) -> None:
     from webinars.api.auth import register_security_scheme
     from webinars.api.quotas import blp as quotas_blp
     from webinars.api.registrations import blp as registrations_blp
+    from webinars.api.reports import blp as reports_blp
     from webinars.api.series import blp as series_blp
     from webinars.api.sessions import blp as sessions_blp
     from webinars.extensions import api, csrf
 
     app.session_interface = ApiSessionInterface()
     register_security_scheme(api)
-    for blp in (series_blp, registrations_blp, quotas_blp, sessions_blp):
+    for blp in (series_blp, registrations_blp, quotas_blp, sessions_blp, reports_blp):
         csrf.exempt(blp)
         api.register_blueprint(blp)

@@ -15,6 +15,7 @@ from webinars.accounts.services import create_user
 from webinars.catalog.models import Organization, Person, WorkingGroup
 from webinars.catalog.reference import ensure_reference_data
 from webinars.demo import border_management, mass_flows, smuggling_exchange, work_plan_workshop
+from webinars.demo.attendance import add_demo_attendance
 from webinars.demo.registrations import register_webinar_officials
 from webinars.demo.spec import (
     ItemSpec,
@@ -106,6 +107,7 @@ def load(today: date | None = None) -> DemoLoad:
         for series in created:
             if series.slug == border_management.WEBINAR_SLUG:
                 register_webinar_officials(series)
+            add_demo_attendance(series)
     return DemoLoad(series=[spec.slug for spec in missing], users=_ensure_users())
 
 

@@ -34,6 +34,7 @@ from webinars.registration.labels import STATUS_FOR_REGISTRANT as STATUS_LABELS
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.services import DuplicateRegistration, RegistrationError
 from webinars.registration.tokens import find_by_public_token, public_token
+from webinars.reports import certificates
 from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
 from webinars.types import utcnow
 
@@ -206,6 +207,22 @@ def manage(token: str) -> str | Response:
         series=registration.series,
         form=form,
         token=token,
+        certificate=certificates.earned_by(registration),
+    )
+
+
+@bp.route("/r/<token>/certificate.pdf")
+@private
+def certificate(token: str) -> Response:
+    """The registrant's certificate of attendance, once earned, in their language."""
+    registration = _registration_or_404(token)
+    earned = certificates.earned_by(registration)
+    if earned is None:
+        abort(404)
+    return Response(
+        certificates.certificate(earned),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{certificates.filename(earned)}"'},
     )
 
 

@@ -7,6 +7,7 @@ The model of one sitting is `EventSession`: `Session` would collide with `db.ses
 from __future__ import annotations
 
 import enum
+import math
 import uuid
 from datetime import datetime
 from typing import Any
@@ -120,6 +121,10 @@ class Series(Bilingual, db.Model):
     capacity: Mapped[int | None] = mapped_column()
     #: Reminders before each session, in minutes (default: a day and an hour before).
     reminder_minutes: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1440, 60])
+    #: Share of a session (in percent) a person must be present to count as having attended.
+    attendance_threshold: Mapped[int] = mapped_column(default=50)
+    #: Sessions a participant must have attended for a certificate; None: no certificates.
+    certificate_sessions: Mapped[int | None] = mapped_column()
     working_group_id: Mapped[int | None] = mapped_column(
         ForeignKey("working_groups.id", ondelete="SET NULL"), index=True
     )
@@ -145,6 +150,13 @@ class Series(Bilingual, db.Model):
 
     __table_args__ = (
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint(
+            "attendance_threshold BETWEEN 1 AND 100", name="attendance_threshold_percent"
+        ),
+        CheckConstraint(
+            "certificate_sessions IS NULL OR certificate_sessions > 0",
+            name="certificate_sessions_positive",
+        ),
         CheckConstraint(
             "registration_opens_at IS NULL OR registration_closes_at IS NULL"
             " OR registration_closes_at > registration_opens_at",
@@ -262,6 +274,16 @@ class EventSession(Bilingual, db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
+
+    @property
+    def duration_minutes(self) -> int:
+        return round((self.end_at - self.start_at).total_seconds() / 60)
+
+    @property
+    def minutes_to_attend(self) -> int:
+        """Minutes of presence that count as having attended: the series' threshold share of
+        the session, rounded up (at least one minute)."""
+        return max(1, math.ceil(self.duration_minutes * self.series.attendance_threshold / 100))
 
     def __repr__(self) -> str:
         return f"<EventSession {self.id} {self.start_at:%Y-%m-%d %H:%M}Z>"

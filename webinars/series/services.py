@@ -171,6 +171,10 @@ class SeriesData:
     partner_ids: list[int]
     #: Minutes before each session at which registrants get a reminder.
     reminder_minutes: tuple[int, ...] = (1440, 60)
+    #: Share of a session (percent) that counts as having attended it.
+    attendance_threshold: int = 50
+    #: Sessions attended that earn a certificate; None: no certificates.
+    certificate_sessions: int | None = None
 
 
 #: Fields copied as they are onto the model.
@@ -240,6 +244,12 @@ def _apply_series(series: Series, data: SeriesData) -> None:
         raise SchedulingError("registration_closes", _("Registration must close after it opens."))
     if data.capacity is not None and data.capacity < 1:
         raise SchedulingError("capacity", _("The capacity must be a positive number."))
+    if not 1 <= data.attendance_threshold <= 100:
+        raise SchedulingError(
+            "attendance_threshold", _("A share between 1 and 100 per cent of the session.")
+        )
+    if data.certificate_sessions is not None and data.certificate_sessions < 1:
+        raise SchedulingError("certificate_sessions", _("A positive number, or empty."))
     partners = list(
         db.session.scalars(db.select(Organization).where(Organization.id.in_(data.partner_ids)))
     )
@@ -345,6 +355,12 @@ def _session_window(series: Series, data: SessionData) -> tuple[datetime, dateti
         raise SchedulingError("end_time", _("The session must end after it starts."))
     if data.capacity is not None and data.capacity < 1:
         raise SchedulingError("capacity", _("The capacity must be a positive number."))
+    if not 1 <= data.attendance_threshold <= 100:
+        raise SchedulingError(
+            "attendance_threshold", _("A share between 1 and 100 per cent of the session.")
+        )
+    if data.certificate_sessions is not None and data.certificate_sessions < 1:
+        raise SchedulingError("certificate_sessions", _("A positive number, or empty."))
     start = to_utc(datetime.combine(data.day, data.start_time), series.timezone, "start_time")
     end = to_utc(datetime.combine(data.day, data.end_time), series.timezone, "end_time")
     return start, end
@@ -567,6 +583,12 @@ def plan_recurring(series: Series, data: RecurrenceData) -> list[PlannedSitting]
         raise SchedulingError("end_time", _("The session must end after it starts."))
     if data.capacity is not None and data.capacity < 1:
         raise SchedulingError("capacity", _("The capacity must be a positive number."))
+    if not 1 <= data.attendance_threshold <= 100:
+        raise SchedulingError(
+            "attendance_threshold", _("A share between 1 and 100 per cent of the session.")
+        )
+    if data.certificate_sessions is not None and data.certificate_sessions < 1:
+        raise SchedulingError("certificate_sessions", _("A positive number, or empty."))
     duration = datetime.combine(data.first_day, data.end_time) - datetime.combine(
         data.first_day, data.start_time
     )

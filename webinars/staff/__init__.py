@@ -6,10 +6,12 @@ bp = Blueprint("staff", __name__)
 
 from webinars.staff import (  # noqa: E402,F401
     agenda_views,
+    attendance_views,
     delegation_views,
     invitation_views,
     outbox_views,
     registration_views,
+    report_views,
     series_views,
     views,
 )

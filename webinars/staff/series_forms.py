@@ -248,6 +248,26 @@ class SeriesForm(FlaskForm):
             " before. Empty: no reminders."
         ),
     )
+    attendance_threshold = IntegerField(
+        _l("Attendance threshold (per cent of a session)"),
+        default=50,
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, max=100, message=_l("Between 1 and 100.")),
+        ],
+        description=_l(
+            "Present at least this share of a session counts as having attended it (reports,"
+            " lists, certificates)."
+        ),
+    )
+    certificate_sessions = IntegerField(
+        _l("Certificates: sessions to attend"),
+        validators=[Optional(), NumberRange(min=1, message=_l("A positive number, or empty."))],
+        description=_l(
+            "Participants who attended at least this many sessions can download a certificate"
+            " from their registration page. Empty: no certificates."
+        ),
+    )
     working_group_id = SelectField(
         _l("Working group"), choices=_working_group_choices, coerce=_optional_int
     )

@@ -1,0 +1,82 @@
+"""Schemas of the attendance report (`GET /api/v1/series/<slug>/report`)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from webinars.api.schemas import OutputSchema
+
+
+class ReportQuerySchema(Schema):
+    session = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "Only this session (1 = the first in time order)."},
+    )
+
+
+class TallySchema(OutputSchema):
+    registered = fields.Integer()
+    attended = fields.Integer()
+    rate = fields.Float(allow_none=True, metadata={"description": "attended / registered"})
+
+
+def _tallies(description: str) -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(TallySchema),
+        metadata={"description": description},
+    )
+
+
+class BilingualSchema(OutputSchema):
+    en = fields.String()
+    es = fields.String()
+
+
+class SessionReportSchema(OutputSchema):
+    number = fields.Integer()
+    start_at = fields.String(metadata={"description": "UTC, ISO 8601"})
+    topic = fields.Nested(BilingualSchema)
+    minutes_to_attend = fields.Integer()
+    registered = fields.Integer(metadata={"description": "Confirmed registrations that chose it."})
+    attended = fields.Integer(metadata={"description": "Present past the series' threshold."})
+    attendance_rate = fields.Float(allow_none=True)
+    by_country = _tallies("ISO code of a member country -> figures.")
+    by_organization = _tallies("Observer organization -> figures.")
+    by_profile = _tallies("Profile code ('other', 'unregistered') -> figures.")
+
+
+class MinimumSchema(OutputSchema):
+    profile = fields.String()
+    minimum = fields.Integer()
+    countries_met = fields.List(fields.String())
+    countries_missing = fields.List(fields.String())
+
+
+class ReportSchema(OutputSchema):
+    """Registered and attended, by session, country and profile, and the paragraph for the
+    meeting report."""
+
+    series = fields.String()
+    threshold_percent = fields.Integer()
+    registered = fields.Integer()
+    unique_participants = fields.Integer()
+    attendance_rate = fields.Float(allow_none=True)
+    by_country = _tallies("Each person once across the series.")
+    by_organization = _tallies("Observer organizations.")
+    by_profile = _tallies("Each person once across the series.")
+    attended_matrix = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        metadata={"description": "Country -> profile -> people who attended."},
+    )
+    sessions_per_person = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Number of sessions attended -> people."},
+    )
+    profile_minimums = fields.List(fields.Nested(MinimumSchema))
+    countries_represented = fields.List(fields.String())
+    organizations_represented = fields.List(fields.String())
+    sessions = fields.List(fields.Nested(SessionReportSchema))
+    narrative = fields.Nested(BilingualSchema)

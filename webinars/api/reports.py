@@ -1,0 +1,70 @@
+"""`/api/v1/series/<slug>/report`: the attendance report, for staff with a token."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from flask import request
+from flask_babel import gettext as _
+from flask_smorest import Blueprint, abort
+from flask_smorest.error_handler import ErrorSchema
+from werkzeug.exceptions import HTTPException
+
+from webinars.accounts import permissions
+from webinars.accounts.models import User
+from webinars.api.auth import staff_token_required
+from webinars.api.errors import json_error
+from webinars.api.report_schemas import ReportQuerySchema, ReportSchema
+from webinars.audit import services as audit
+from webinars.extensions import db
+from webinars.reports.report import build_report, load_report_data, report_json
+from webinars.series.models import Series
+
+blp = Blueprint(
+    "api_reports",
+    __name__,
+    url_prefix="/api/v1",
+    description="Attendance reports of a series (staff only).",
+)
+blp.register_error_handler(HTTPException, json_error)
+
+
+@blp.route("/series/<slug>/report")
+@staff_token_required(blp)
+@blp.arguments(ReportQuerySchema, location="query", as_kwargs=True)
+@blp.response(HTTPStatus.OK, ReportSchema)
+@blp.alt_response(
+    HTTPStatus.FORBIDDEN,
+    schema=ErrorSchema,
+    description="The token's user may not see this series' registrations.",
+)
+@blp.alt_response(
+    HTTPStatus.NOT_FOUND, schema=ErrorSchema, description="No such series or session."
+)
+def get_report(slug: str, user: User, session: int | None = None) -> dict[str, Any]:
+    """The attendance report of a series
+
+    Per session: confirmed registrations that chose it and people present past the series'
+    threshold, by country (ISO code) and by profile; for the series, each person once; the
+    countries that met each profile minimum by attendance, and the paragraph for the meeting
+    report in English and Spanish. `?session=N` restricts it to the N-th session. Each call is
+    written to the audit log.
+    """
+    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
+    if series is None:
+        abort(HTTPStatus.NOT_FOUND, message=_("There is no series at this address."))
+    if not permissions.may_see_registrations(user, series):
+        abort(HTTPStatus.FORBIDDEN, message=_("You may not see the registrations of this series."))
+    event_session = None
+    if session is not None:
+        if session > len(series.sessions):
+            abort(HTTPStatus.NOT_FOUND, message=_("This series has no such session."))
+        event_session = series.sessions[session - 1]
+    body = report_json(build_report(load_report_data(series, event_session)))
+    detail = f"report.json (API){f' session {session}' if session else ''}"
+    audit.record(
+        user, audit.REPORT, series, detail, channel="api", address=request.remote_addr or ""
+    )
+    db.session.commit()
+    return body

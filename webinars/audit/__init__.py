@@ -1,0 +1,1 @@
+"""Audit log: who downloaded which participant list or report, and when."""

@@ -1,0 +1,1 @@
+"""Participant lists, reports and certificates: what the organizers take away after a session."""

@@ -1,0 +1,95 @@
+"""`flask participants SLUG ...` and `flask report SLUG ...`: the lists and reports as files."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+
+import click
+from flask_babel import force_locale
+
+from webinars.attendance.cli import series_session
+from webinars.audit import services as audit
+from webinars.extensions import db
+from webinars.reports.exports import csv_chunks, pdf_document, pdf_table, xlsx_bytes
+from webinars.reports.participants import (
+    ListScope,
+    iter_participants,
+    list_title,
+    participant_cells,
+    participant_header,
+    participant_table,
+)
+from webinars.reports.report import build_report, load_report_data, report_json
+from webinars.reports.report_tables import report_tables
+from webinars.series.models import EventSession, Series
+
+_LANGUAGE = click.option(
+    "--language", type=click.Choice(["en", "es"]), default="en", show_default=True
+)
+
+
+def _target(slug: str, number: int | None) -> tuple[Series, EventSession | None]:
+    if number is None:
+        series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
+        if series is None:
+            raise click.ClickException(f"No series with the address (slug) {slug!r}.")
+        return series, None
+    return series_session(slug, number)
+
+
+def _audit(action: str, series: Series, path: Path) -> None:
+    audit.record(None, action, series, path.name, channel="cli", actor=f"cli:{getpass.getuser()}")
+    db.session.commit()
+
+
+@click.command("participants")
+@click.argument("slug")
+@click.option("--session", "number", type=int, help="Only this session (1 = the first).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_LANGUAGE
+def participants_command(
+    slug: str, number: int | None, fmt: str, output: Path, language: str
+) -> None:
+    """Write the participant list of series SLUG (or of one session) to OUTPUT."""
+    series, event_session = _target(slug, number)
+    scope = ListScope(series, event_session)
+    with force_locale(language):
+        if fmt == "csv":
+            with output.open("wb") as out:
+                rows = (participant_cells(scope, p) for p in iter_participants(scope))
+                for chunk in csv_chunks(participant_header(scope), rows):
+                    out.write(chunk)
+        elif fmt == "xlsx":
+            output.write_bytes(xlsx_bytes([participant_table(scope)]))
+        else:
+            output.write_bytes(pdf_table(list_title(scope), series.slug, participant_table(scope)))
+    _audit(audit.PARTICIPANTS, series, output)
+    click.echo(f"Wrote {output}.")
+
+
+@click.command("report")
+@click.argument("slug")
+@click.option("--session", "number", type=int, help="Only this session (1 = the first).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "json"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_LANGUAGE
+def report_command(slug: str, number: int | None, fmt: str, output: Path, language: str) -> None:
+    """Write the attendance report of series SLUG (or of one session) to OUTPUT."""
+    series, event_session = _target(slug, number)
+    report = build_report(load_report_data(series, event_session))
+    with force_locale(language):
+        if fmt == "json":
+            output.write_text(
+                json.dumps(report_json(report), ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+        elif fmt == "xlsx":
+            output.write_bytes(xlsx_bytes(report_tables(report)))
+        else:
+            title = series.t("title", language)
+            blocks = [report.narrative["en"], report.narrative["es"], *report_tables(report)[:-1]]
+            output.write_bytes(pdf_document(title, series.slug, blocks))
+    _audit(audit.REPORT, series, output)
+    click.echo(f"Wrote {output}.")

@@ -1,0 +1,286 @@
+"""Participant lists of a series or of one session, for facilitators, organizers and focal points.
+
+The rows are read in three streams sorted the same way (registrations; the sessions each chose;
+their attendance) and merged as they come, so a list of any length takes three queries (and one
+for the unregistered attendees) and holds one registration at a time: the CSV download streams
+in constant memory. The e-mail is shown only where the registrant consented to the list.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, or_
+
+from webinars.attendance.models import Attendance, AttendanceState
+from webinars.catalog.models import Country
+from webinars.extensions import db
+from webinars.registration.labels import STATUS
+from webinars.registration.models import (
+    Registration,
+    RegistrationStatus,
+    registration_sessions,
+)
+from webinars.reports.exports import Table
+from webinars.series.models import EventSession, Series
+
+#: Registrations listed whatever their attendance; cancelled and rejected ones only if they came.
+LISTED_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.PENDING,
+    RegistrationStatus.WAITLISTED,
+)
+#: Rows fetched at a time from each stream.
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class ListScope:
+    """Which list: a series, or one of its sessions; every country, or one (focal points)."""
+
+    series: Series
+    session: EventSession | None = None
+    country_code: str | None = None
+
+    @property
+    def session_number(self) -> int | None:
+        return self.session.number if self.session is not None else None
+
+
+@dataclass
+class Participant:
+    last_name: str
+    first_name: str
+    origin: str
+    institution: str
+    position: str
+    profile: str
+    status: str
+    #: Only when the registrant consented to the list.
+    email: str
+    #: Session numbers chosen at registration, and attended (present past the threshold).
+    sessions: list[int] = field(default_factory=list)
+    attended: list[int] = field(default_factory=list)
+    #: Minutes present per session number.
+    minutes: dict[int, int] = field(default_factory=dict)
+
+
+def _conditions(scope: ListScope) -> list[ColumnElement[bool]]:
+    came = db.select(Attendance.registration_id).where(
+        Attendance.state == AttendanceState.REGISTERED,
+        Attendance.session_id.in_([s.id for s in scope.series.sessions]),
+    )
+    conditions: list[ColumnElement[bool]] = [
+        Registration.series_id == scope.series.id,
+        or_(Registration.status.in_(LISTED_STATUSES), Registration.id.in_(came)),
+    ]
+    if scope.session is not None:
+        chose = db.select(registration_sessions.c.registration_id).where(
+            registration_sessions.c.session_id == scope.session.id
+        )
+        attended = db.select(Attendance.registration_id).where(
+            Attendance.session_id == scope.session.id,
+            Attendance.state == AttendanceState.REGISTERED,
+        )
+        conditions.append(or_(Registration.id.in_(chose), Registration.id.in_(attended)))
+    if scope.country_code is not None:
+        conditions.append(Registration.country_code == scope.country_code)
+    return conditions
+
+
+_ORDER = (
+    Registration.country_code,
+    Registration.last_name,
+    Registration.first_name,
+    Registration.id,
+)
+
+
+def _stream(query: Any) -> Iterator[Any]:
+    return iter(db.session.execute(query.execution_options(yield_per=BATCH)))
+
+
+def _grouped(rows: Iterator[Any]) -> Iterator[tuple[int, list[Any]]]:
+    for key, group in itertools.groupby(rows, key=lambda row: row[0]):
+        yield key, list(group)
+
+
+def iter_participants(scope: ListScope) -> Iterator[Participant]:
+    """The list's rows in the current language: registrants by country and name, then the
+    unregistered attendees."""
+    series = scope.series
+    numbers = {s.id: n for n, s in enumerate(series.sessions, start=1)}
+    minimum = {s.id: s.minutes_to_attend for s in series.sessions}
+    countries = {c.code: c.name for c in db.session.scalars(db.select(Country))}
+    profiles = {p.id: p.label for p in series.profiles}
+    other = _("Other")
+    conditions = _conditions(scope)
+
+    registrations = _stream(
+        db.select(
+            Registration.id,
+            Registration.first_name,
+            Registration.last_name,
+            Registration.email,
+            Registration.consent_to_list,
+            Registration.country_code,
+            Registration.observer_organization,
+            Registration.institution,
+            Registration.position,
+            Registration.profile_id,
+            Registration.status,
+        )
+        .where(*conditions)
+        .order_by(*_ORDER)
+    )
+    choices = _grouped(
+        _stream(
+            db.select(registration_sessions.c.registration_id, registration_sessions.c.session_id)
+            .join(Registration, Registration.id == registration_sessions.c.registration_id)
+            .where(*conditions)
+            .order_by(*_ORDER, registration_sessions.c.session_id)
+        )
+    )
+    presence = _grouped(
+        _stream(
+            db.select(Attendance.registration_id, Attendance.session_id, Attendance.minutes)
+            .join(Registration, Registration.id == Attendance.registration_id)
+            .where(*conditions, Attendance.state == AttendanceState.REGISTERED)
+            .order_by(*_ORDER, Attendance.session_id)
+        )
+    )
+    next_choice = next(choices, None)
+    next_presence = next(presence, None)
+    for reg in registrations:
+        participant = Participant(
+            last_name=reg.last_name,
+            first_name=reg.first_name,
+            origin=countries.get(reg.country_code, "")
+            if reg.country_code
+            else reg.observer_organization,
+            institution=reg.institution,
+            position=reg.position,
+            profile=profiles.get(reg.profile_id, other) if reg.profile_id else other,
+            status=str(STATUS[reg.status]),
+            email=reg.email if reg.consent_to_list else "",
+        )
+        if next_choice is not None and next_choice[0] == reg.id:
+            participant.sessions = [numbers[row.session_id] for row in next_choice[1]]
+            next_choice = next(choices, None)
+        if next_presence is not None and next_presence[0] == reg.id:
+            for row in next_presence[1]:
+                participant.minutes[numbers[row.session_id]] = row.minutes
+                if row.minutes >= minimum[row.session_id]:
+                    participant.attended.append(numbers[row.session_id])
+            next_presence = next(presence, None)
+        yield participant
+    yield from _guests(scope, numbers, minimum, countries)
+
+
+def _guests(
+    scope: ListScope, numbers: dict[int, int], minimum: dict[int, int], countries: dict[str, str]
+) -> Iterator[Participant]:
+    """Unregistered attendees, one row per person (their report key) across the sessions."""
+    session_ids = [scope.session.id] if scope.session else list(numbers)
+    query = (
+        db.select(Attendance)
+        .where(Attendance.state == AttendanceState.GUEST, Attendance.session_id.in_(session_ids))
+        .order_by(Attendance.country_code, Attendance.name, Attendance.session_id)
+    )
+    if scope.country_code is not None:
+        query = query.where(Attendance.country_code == scope.country_code)
+    people: dict[str, Participant] = {}
+    for row in db.session.scalars(query):
+        key = row.report_key or f"id:{row.id}"
+        if key not in people:
+            people[key] = Participant(
+                last_name=row.name,
+                first_name="",
+                origin=countries.get(row.country_code or "", ""),
+                institution="",
+                position="",
+                profile="",
+                status=_("Unregistered attendee"),
+                email="",
+            )
+        number = numbers[row.session_id]
+        people[key].minutes[number] = row.minutes
+        if row.minutes >= minimum[row.session_id]:
+            people[key].attended.append(number)
+    yield from people.values()
+
+
+def _numbers(values: list[int]) -> str:
+    return ", ".join(str(n) for n in values)
+
+
+def participant_header(scope: ListScope) -> list[str]:
+    header = [
+        _("Last name"),
+        _("First name"),
+        _("Country or organization"),
+        _("Institution"),
+        _("Position"),
+        _("Profile"),
+        _("Status"),
+    ]
+    if scope.session is None:
+        header += [_("Sessions registered"), _("Sessions attended")]
+    else:
+        header += [_("Minutes present"), _("Attended")]
+    return [*header, _("E-mail (with consent)")]
+
+
+def participant_cells(scope: ListScope, participant: Participant) -> list[object]:
+    cells: list[object] = [
+        participant.last_name,
+        participant.first_name,
+        participant.origin,
+        participant.institution,
+        participant.position,
+        participant.profile,
+        participant.status,
+    ]
+    number = scope.session_number
+    if number is None:
+        cells += [_numbers(participant.sessions), _numbers(participant.attended)]
+    else:
+        present = participant.minutes.get(number)
+        cells += [
+            present if present is not None else "",
+            _("yes") if number in participant.attended else _("no"),
+        ]
+    return [*cells, participant.email]
+
+
+def participant_table(scope: ListScope) -> Table:
+    """The list as a table for the export builders (rows are generated as they are read)."""
+    return Table(
+        title=_("Participants"),
+        header=participant_header(scope),
+        rows=(participant_cells(scope, p) for p in iter_participants(scope)),
+        widths=(14, 14, 16, 18, 16, 14, 10, 10, 10, 22),
+    )
+
+
+def list_title(scope: ListScope) -> str:
+    if scope.session is None:
+        return _("Participants · %(title)s", title=scope.series.title)
+    return _(
+        "Participants · %(title)s · session %(number)d",
+        title=scope.series.title,
+        number=scope.session.number,
+    )
+
+
+def list_filename(scope: ListScope, extension: str) -> str:
+    parts = ["participants", scope.series.slug]
+    if scope.session is not None:
+        parts.append(f"session-{scope.session.number}")
+    if scope.country_code:
+        parts.append(scope.country_code.lower())
+    return "-".join(parts) + f".{extension}"

@@ -1,0 +1,410 @@
+"""The attendance report of a series or of one of its sessions.
+
+`load_report_data` reads what the report needs in a fixed number of queries (counts grouped in
+the database, one small row per presence); `build_report` is pure: data in, figures out. The
+page, the JSON API, the XLSX and the PDF all render the same `Report`.
+
+Definitions:
+- registered: confirmed registrations that chose the session (for the series: confirmed
+  registrations);
+- attended: present at least the series' threshold share of the session (`minutes_to_attend`),
+  registrants and unregistered attendees alike; for the series, a person counts once however
+  many sessions they attended;
+- a country met a profile's minimum by attendance when at least that many of its officials of
+  that profile attended.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+
+from webinars.attendance.models import Attendance, AttendanceState
+from webinars.catalog.models import Country
+from webinars.extensions import db
+from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
+from webinars.reports.narrative import NarrativeFacts, narrative
+from webinars.series.models import EventSession, Series
+
+#: Profile key of registrations outside the series' profiles.
+OTHER = "other"
+#: Profile key of attendees who did not register.
+UNREGISTERED = "unregistered"
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    number: int
+    topic_en: str
+    topic_es: str
+    start_at: datetime
+    end_at: datetime
+    minutes_to_attend: int
+    cancelled: bool
+    local_day: date
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    id: int
+    code: str
+    label_en: str
+    label_es: str
+    min_per_country: int
+
+
+@dataclass(frozen=True)
+class Presence:
+    """One participant present in one session (registrant or unregistered attendee)."""
+
+    person: str
+    session_id: int
+    country_code: str | None
+    organization: str
+    profile: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class ReportData:
+    slug: str
+    title_en: str
+    title_es: str
+    group_en: str
+    group_es: str
+    modality: str
+    threshold: int
+    sessions: list[SessionInfo]
+    profiles: list[ProfileInfo]
+    #: code -> (name_en, name_es), every member country in the order of their codes.
+    countries: dict[str, tuple[str, str]]
+    #: (session id, country or None, observer organization, profile key, count) of confirmed
+    #: registrations per session they chose.
+    registered: list[tuple[int, str | None, str, str, int]]
+    #: (country or None, observer organization, profile key, count) of confirmed registrations.
+    series_registered: list[tuple[str | None, str, str, int]]
+    presences: list[Presence]
+
+
+@dataclass
+class Tally:
+    registered: int = 0
+    attended: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """Attended over registered, or None when nobody registered."""
+        return round(self.attended / self.registered, 4) if self.registered else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"registered": self.registered, "attended": self.attended, "rate": self.rate}
+
+
+@dataclass
+class Figures:
+    """Registered and attended, in all and by country, organization and profile."""
+
+    total: Tally = field(default_factory=Tally)
+    by_country: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_organization: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_profile: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    #: country -> profile -> people who attended.
+    matrix: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def count_registered(
+        self, country: str | None, organization: str, profile: str, n: int
+    ) -> None:
+        self.total.registered += n
+        if country:
+            self.by_country[country].registered += n
+        elif organization:
+            self.by_organization[organization].registered += n
+        self.by_profile[profile].registered += n
+
+    def count_attended(self, country: str | None, organization: str, profile: str) -> None:
+        self.total.attended += 1
+        if country:
+            self.by_country[country].attended += 1
+            self.matrix[country][profile] += 1
+        elif organization:
+            self.by_organization[organization].attended += 1
+        self.by_profile[profile].attended += 1
+
+
+@dataclass
+class SessionReport:
+    info: SessionInfo
+    figures: Figures
+
+
+@dataclass
+class MinimumMet:
+    profile: ProfileInfo
+    #: Countries with at least the minimum number of attendees of that profile.
+    met: list[str]
+    missing: list[str]
+
+
+@dataclass
+class Report:
+    data: ReportData
+    sessions: list[SessionReport]
+    #: The series as a whole: each person counted once.
+    figures: Figures
+    #: Number of sessions attended -> number of people.
+    sessions_per_person: dict[int, int]
+    minimums: list[MinimumMet]
+    countries_represented: list[str]
+    organizations_represented: list[str]
+    narrative: dict[str, str]
+
+    @property
+    def unique_participants(self) -> int:
+        return self.figures.total.attended
+
+
+def _profile_key(profile_id: int | None, codes: dict[int, str]) -> str:
+    return codes.get(profile_id, OTHER) if profile_id is not None else OTHER
+
+
+def load_report_data(series: Series, session: EventSession | None = None) -> ReportData:
+    """Everything the report needs, in six queries whatever the number of registrations."""
+    chosen = [session] if session is not None else list(series.sessions)
+    numbers = {s.id: n for n, s in enumerate(series.sessions, start=1)}
+    sessions = [
+        SessionInfo(
+            id=s.id,
+            number=numbers[s.id],
+            topic_en=s.topic_en,
+            topic_es=s.topic_es,
+            start_at=s.start_at,
+            end_at=s.end_at,
+            minutes_to_attend=s.minutes_to_attend,
+            cancelled=s.is_cancelled,
+            local_day=s.start_at.astimezone(series.zone).date(),
+        )
+        for s in chosen
+    ]
+    session_ids = [s.id for s in sessions]
+    profiles = [
+        ProfileInfo(p.id, p.code, p.label_en, p.label_es, p.min_per_country)
+        for p in series.profiles
+    ]
+    codes = {p.id: p.code for p in profiles}
+    countries = {
+        c.code: (c.name_en, c.name_es)
+        for c in db.session.scalars(db.select(Country).order_by(Country.code))
+    }
+    confirmed = (
+        Registration.series_id == series.id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+    )
+    per_session = db.session.execute(
+        db.select(
+            registration_sessions.c.session_id,
+            Registration.country_code,
+            Registration.observer_organization,
+            Registration.profile_id,
+            func.count(),
+        )
+        .join(Registration, Registration.id == registration_sessions.c.registration_id)
+        .where(*confirmed, registration_sessions.c.session_id.in_(session_ids))
+        .group_by(
+            registration_sessions.c.session_id,
+            Registration.country_code,
+            Registration.observer_organization,
+            Registration.profile_id,
+        )
+    )
+    registered = [
+        (sid, country, org, _profile_key(pid, codes), n)
+        for sid, country, org, pid, n in per_session
+    ]
+    if session is None:
+        whole = db.session.execute(
+            db.select(
+                Registration.country_code,
+                Registration.observer_organization,
+                Registration.profile_id,
+                func.count(),
+            )
+            .where(*confirmed)
+            .group_by(
+                Registration.country_code,
+                Registration.observer_organization,
+                Registration.profile_id,
+            )
+        )
+        series_registered = [
+            (country, org, _profile_key(pid, codes), n) for country, org, pid, n in whole
+        ]
+    else:
+        series_registered = [(c, o, p, n) for _, c, o, p, n in registered]
+    rows = db.session.execute(
+        db.select(
+            Attendance.id,
+            Attendance.registration_id,
+            Attendance.report_key,
+            Attendance.session_id,
+            Attendance.state,
+            Attendance.country_code,
+            Attendance.minutes,
+            Registration.country_code,
+            Registration.observer_organization,
+            Registration.profile_id,
+        )
+        .outerjoin(Registration, Registration.id == Attendance.registration_id)
+        .where(
+            Attendance.session_id.in_(session_ids),
+            Attendance.state.in_((AttendanceState.REGISTERED, AttendanceState.GUEST)),
+        )
+    )
+    presences = []
+    for aid, rid, key, sid, state, guest_country, minutes, country, org, pid in rows:
+        if state == AttendanceState.REGISTERED:
+            presences.append(
+                Presence(f"r{rid}", sid, country, org, _profile_key(pid, codes), minutes)
+            )
+        else:
+            presences.append(
+                Presence(f"g:{key or aid}", sid, guest_country, "", UNREGISTERED, minutes)
+            )
+    group = series.working_group
+    return ReportData(
+        slug=series.slug,
+        title_en=series.title_en,
+        title_es=series.title_es,
+        group_en=group.name_en if group else "",
+        group_es=group.name_es if group else "",
+        modality=series.modality.value,
+        threshold=series.attendance_threshold,
+        sessions=sessions,
+        profiles=profiles,
+        countries=countries,
+        registered=registered,
+        series_registered=series_registered,
+        presences=presences,
+    )
+
+
+def build_report(data: ReportData) -> Report:
+    """The figures of `data`. Pure."""
+    minimum = {s.id: s.minutes_to_attend for s in data.sessions}
+    per_session = {s.id: Figures() for s in data.sessions}
+    for sid, country, org, profile, n in data.registered:
+        per_session[sid].count_registered(country, org, profile, n)
+    whole = Figures()
+    for country, org, profile, n in data.series_registered:
+        whole.count_registered(country, org, profile, n)
+
+    attended_by_person: dict[str, int] = Counter()
+    person_origin: dict[str, Presence] = {}
+    for presence in data.presences:
+        if presence.minutes < minimum[presence.session_id]:
+            continue
+        per_session[presence.session_id].count_attended(
+            presence.country_code, presence.organization, presence.profile
+        )
+        attended_by_person[presence.person] += 1
+        person_origin.setdefault(presence.person, presence)
+    for presence in person_origin.values():
+        whole.count_attended(presence.country_code, presence.organization, presence.profile)
+
+    sessions_per_person = Counter(attended_by_person.values())
+    countries_represented = sorted(c for c, t in whole.by_country.items() if t.attended)
+    organizations = sorted(o for o, t in whole.by_organization.items() if t.attended)
+    minimums = []
+    for profile in data.profiles:
+        if profile.min_per_country <= 0:
+            continue
+        met = [
+            code
+            for code in data.countries
+            if whole.matrix.get(code, Counter())[profile.code] >= profile.min_per_country
+        ]
+        minimums.append(
+            MinimumMet(profile, met, [code for code in data.countries if code not in met])
+        )
+    facts = NarrativeFacts(
+        title_en=data.title_en,
+        title_es=data.title_es,
+        group_en=data.group_en,
+        group_es=data.group_es,
+        modality=data.modality,
+        days=[
+            s.local_day
+            for s in data.sessions
+            if not s.cancelled and per_session[s.id].total.attended
+        ]
+        or [s.local_day for s in data.sessions if not s.cancelled],
+        countries=[data.countries[code] for code in countries_represented],
+        organizations=organizations,
+    )
+    return Report(
+        data=data,
+        sessions=[SessionReport(s, per_session[s.id]) for s in data.sessions],
+        figures=whole,
+        sessions_per_person={
+            n: sessions_per_person.get(n, 0) for n in range(1, len(data.sessions) + 1)
+        },
+        minimums=minimums,
+        countries_represented=countries_represented,
+        organizations_represented=organizations,
+        narrative=narrative(facts),
+    )
+
+
+def _tallies(tallies: dict[str, Tally]) -> dict[str, dict[str, Any]]:
+    return {key: tally.as_dict() for key, tally in sorted(tallies.items())}
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as the API returns it: codes, not names, so that any client can label them."""
+    data = report.data
+    return {
+        "series": data.slug,
+        "threshold_percent": data.threshold,
+        "registered": report.figures.total.registered,
+        "unique_participants": report.unique_participants,
+        "attendance_rate": report.figures.total.rate,
+        "by_country": _tallies(report.figures.by_country),
+        "by_organization": _tallies(report.figures.by_organization),
+        "by_profile": _tallies(report.figures.by_profile),
+        "attended_matrix": {
+            country: dict(sorted(profiles.items()))
+            for country, profiles in sorted(report.figures.matrix.items())
+        },
+        "sessions_per_person": {str(k): v for k, v in report.sessions_per_person.items()},
+        "profile_minimums": [
+            {
+                "profile": m.profile.code,
+                "minimum": m.profile.min_per_country,
+                "countries_met": m.met,
+                "countries_missing": m.missing,
+            }
+            for m in report.minimums
+        ],
+        "countries_represented": report.countries_represented,
+        "organizations_represented": report.organizations_represented,
+        "sessions": [
+            {
+                "number": s.info.number,
+                "start_at": s.info.start_at.isoformat().replace("+00:00", "Z"),
+                "topic": {"en": s.info.topic_en, "es": s.info.topic_es},
+                "minutes_to_attend": s.info.minutes_to_attend,
+                "registered": s.figures.total.registered,
+                "attended": s.figures.total.attended,
+                "attendance_rate": s.figures.total.rate,
+                "by_country": _tallies(s.figures.by_country),
+                "by_organization": _tallies(s.figures.by_organization),
+                "by_profile": _tallies(s.figures.by_profile),
+            }
+            for s in report.sessions
+        ],
+        "narrative": report.narrative,
+    }

@@ -1,0 +1,373 @@
+"""Staff pages of a session's attendance: import a report (preview, then import), resolve the
+rows that matched nobody, and check people in by hand in the room.
+
+For those who work on the sessions: organizers, admins and the series' facilitators.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from webinars.accounts.access import staff_required
+from webinars.accounts.models import User
+from webinars.accounts.permissions import may_work_on_sessions
+from webinars.attendance import services
+from webinars.attendance.forms import (
+    MAX_REPORT_BYTES,
+    CheckInForm,
+    ConfirmImportForm,
+    DismissForm,
+    GuestForm,
+    ImportForm,
+    LinkForm,
+    ReopenForm,
+)
+from webinars.attendance.labels import ROLE_LABELS, SOURCE_LABELS, STATE_LABELS
+from webinars.attendance.models import Attendance, AttendanceImport, AttendanceState
+from webinars.attendance.names import fold_name
+from webinars.attendance.parsers import ReportError, ReportFormat, parse_report
+from webinars.catalog.models import Country
+from webinars.extensions import db
+from webinars.registration.labels import STATUS as STATUS_LABELS
+from webinars.registration.models import HOLDING_STATUSES, Registration
+from webinars.series import services as series_services
+from webinars.series.models import EventSession
+from webinars.staff import bp
+
+SESSION_URL = "/series/<slug>/sessions/<int:session_id>"
+
+
+def _work_session(slug: str, session_id: int, *, lock: bool = False) -> EventSession:
+    event_session = series_services.series_session(slug, session_id, lock=lock)
+    if event_session is None:
+        abort(404)
+    if not may_work_on_sessions(current_user, event_session.series):
+        abort(403)
+    return event_session
+
+
+def _attendance_or_404(event_session: EventSession, attendance_id: int) -> Attendance:
+    """A row of this session only: an id of another session's row is not found."""
+    attendance = db.session.get(Attendance, attendance_id)
+    if attendance is None or attendance.session_id != event_session.id:
+        abort(404)
+    return attendance
+
+
+def _back(event_session: EventSession, endpoint: str = "staff.session_attendance") -> Response:
+    return redirect(url_for(endpoint, slug=event_session.series.slug, session_id=event_session.id))
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _page(event_session: EventSession, form: ImportForm | None = None, *, error: str = "") -> str:
+    rows = services.session_attendance(event_session)
+    imports = list(
+        db.session.scalars(
+            db.select(AttendanceImport)
+            .where(AttendanceImport.session_id == event_session.id)
+            .order_by(AttendanceImport.imported_at.desc(), AttendanceImport.id.desc())
+        )
+    )
+    by_state: dict[AttendanceState, list[Attendance]] = {state: [] for state in AttendanceState}
+    for row in rows:
+        by_state[row.state].append(row)
+    participants = by_state[AttendanceState.REGISTERED] + by_state[AttendanceState.GUEST]
+    participants.sort(key=lambda a: fold_name(a.name))
+    attended = sum(1 for a in participants if services.attended(a, event_session))
+    return render_template(
+        "staff/attendance.html",
+        event_session=event_session,
+        series=event_session.series,
+        form=form or ImportForm(formdata=None),
+        error=error,
+        participants=participants,
+        attended_count=attended,
+        unmatched=by_state[AttendanceState.UNMATCHED],
+        speakers=by_state[AttendanceState.SPEAKER],
+        dismissed=by_state[AttendanceState.DISMISSED],
+        imports=imports,
+        attended=services.attended,
+        source_labels=SOURCE_LABELS,
+        state_labels=STATE_LABELS,
+        role_labels=ROLE_LABELS,
+    )
+
+
+@bp.route(f"{SESSION_URL}/attendance")
+@staff_required
+def session_attendance(slug: str, session_id: int) -> str:
+    return _page(_work_session(slug, session_id))
+
+
+def _read(form: ImportForm) -> bytes | None:
+    data = form.file.data.stream.read(MAX_REPORT_BYTES + 1)
+    if len(data) > MAX_REPORT_BYTES:
+        form.file.errors = [
+            _("The file is larger than %(size)d MB.", size=MAX_REPORT_BYTES // (1024 * 1024))
+        ]
+        return None
+    return data
+
+
+def _chosen_format(value: str) -> ReportFormat | None:
+    return None if value == "auto" else ReportFormat(value)
+
+
+@bp.route(f"{SESSION_URL}/attendance/preview", methods=["POST"])
+@staff_required
+def attendance_preview(slug: str, session_id: int) -> str:
+    event_session = _work_session(slug, session_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _page(event_session, form)
+    data = _read(form)
+    if data is None:
+        return _page(event_session, form)
+    try:
+        report = parse_report(data, event_session.series.zone, _chosen_format(form.format.data))
+    except ReportError as error:
+        return _page(event_session, form, error=str(error))
+    plan = services.plan_import(event_session, report)
+    filename = form.file.data.filename or "report.csv"
+    confirm = ConfirmImportForm(
+        formdata=None,
+        payload=base64.b64encode(data).decode("ascii"),
+        filename=filename,
+        format=report.format.value,
+    )
+    return render_template(
+        "staff/attendance_preview.html",
+        event_session=event_session,
+        series=event_session.series,
+        plan=plan,
+        filename=filename,
+        confirm=confirm,
+        state_labels=STATE_LABELS,
+        role_labels=ROLE_LABELS,
+    )
+
+
+@bp.route(f"{SESSION_URL}/attendance/import", methods=["POST"])
+@staff_required
+def attendance_import(slug: str, session_id: int) -> str | Response:
+    event_session = _work_session(slug, session_id, lock=True)
+    form = ConfirmImportForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValueError
+        data = base64.b64decode(form.payload.data, validate=True)
+        report_format = ReportFormat(form.format.data)
+    except (ValueError, binascii.Error):
+        return _page(event_session, error=_("The preview expired: choose the file again."))
+    if len(data) > MAX_REPORT_BYTES:
+        abort(413)
+    try:
+        report = parse_report(data, event_session.series.zone, report_format)
+    except ReportError as error:
+        return _page(event_session, error=str(error))
+    plan = services.plan_import(event_session, report)
+    record = services.apply_import(
+        plan,
+        filename=form.filename.data or "report.csv",
+        digest=services.checksum(data),
+        user=_user(),
+    )
+    db.session.commit()
+    if record is None:
+        flash(_("Nothing changed: this report was imported already."), "info")
+    else:
+        flash(
+            _(
+                "Imported: %(matched)d matched, %(merged)d join rows merged, %(unmatched)d to resolve.",
+                matched=record.matched,
+                merged=record.merged,
+                unmatched=record.unmatched,
+            ),
+            "success",
+        )
+    return _back(event_session)
+
+
+def _registration_choices(event_session: EventSession) -> list[tuple[int, str]]:
+    taken = set(
+        db.session.scalars(
+            db.select(Attendance.registration_id).where(
+                Attendance.session_id == event_session.id,
+                Attendance.registration_id.is_not(None),
+            )
+        )
+    )
+    return [
+        (r.id, f"{r.last_name}, {r.first_name} · {r.origin} · {r.email}")
+        for r in services.series_registrations(event_session)
+        if r.id not in taken
+    ]
+
+
+def _suggestions(attendance: Attendance, choices: list[tuple[int, str]]) -> list[int]:
+    """Registrations sharing a word of the name (a surname, usually) with the row."""
+    words = {w for w in fold_name(attendance.name).split() if len(w) > 2}
+    if not words:
+        return []
+    return [rid for rid, label in choices if words & set(fold_name(label.split("·")[0]).split())][
+        :5
+    ]
+
+
+def _countries() -> list[tuple[str, str]]:
+    countries = db.session.scalars(db.select(Country)).all()
+    return [("", _("Choose…"))] + sorted(((c.code, c.name) for c in countries), key=lambda c: c[1])
+
+
+def _resolve_page(
+    event_session: EventSession,
+    attendance: Attendance,
+    *,
+    link_form: LinkForm | None = None,
+    guest_form: GuestForm | None = None,
+    error: str = "",
+) -> str:
+    choices = _registration_choices(event_session)
+    link_form = link_form or LinkForm(formdata=None)
+    link_form.registration.choices = [(0, _("Choose…")), *choices]
+    guest_form = guest_form or GuestForm(formdata=None)
+    guest_form.country.choices = _countries()
+    suggested = _suggestions(attendance, choices)
+    labels = dict(choices)
+    return render_template(
+        "staff/attendance_resolve.html",
+        event_session=event_session,
+        series=event_session.series,
+        row=attendance,
+        link_form=link_form,
+        guest_form=guest_form,
+        dismiss_form=DismissForm(formdata=None),
+        reopen_form=ReopenForm(formdata=None),
+        suggestions=[(rid, labels[rid]) for rid in suggested],
+        error=error,
+        state_labels=STATE_LABELS,
+        source_labels=SOURCE_LABELS,
+        role_labels=ROLE_LABELS,
+        attended=services.attended(attendance, event_session),
+    )
+
+
+@bp.route(f"{SESSION_URL}/attendance/<int:attendance_id>", methods=["GET", "POST"])
+@staff_required
+def attendance_resolve(slug: str, session_id: int, attendance_id: int) -> str | Response:
+    event_session = _work_session(slug, session_id, lock=request.method == "POST")
+    attendance = _attendance_or_404(event_session, attendance_id)
+    if request.method == "GET":
+        return _resolve_page(event_session, attendance)
+    link_form, guest_form = LinkForm(), GuestForm()
+    link_form.registration.choices = [(0, ""), *_registration_choices(event_session)]
+    guest_form.country.choices = _countries()
+    try:
+        if "link" in request.form:
+            if not link_form.validate_on_submit() or not link_form.registration.data:
+                if not link_form.registration.errors:
+                    link_form.registration.errors = [_("Choose a registration.")]
+                return _resolve_page(event_session, attendance, link_form=link_form)
+            registration = db.session.get(Registration, link_form.registration.data)
+            assert registration is not None  # one of the choices
+            services.link(attendance, registration, _user())
+            message = _("Linked to %(name)s.", name=registration.full_name)
+        elif "guest" in request.form:
+            if not guest_form.validate_on_submit():
+                return _resolve_page(event_session, attendance, guest_form=guest_form)
+            services.record_guest(attendance, guest_form.country.data, _user())
+            message = _("Recorded as an unregistered attendee.")
+        elif "dismiss" in request.form and DismissForm().validate_on_submit():
+            services.dismiss(attendance, _user())
+            message = _("This row is no longer counted.")
+        elif "reopen" in request.form and ReopenForm().validate_on_submit():
+            services.reopen(attendance, _user())
+            message = _("The row waits for a person again.")
+        else:
+            abort(400)
+    except services.AttendanceError as error:
+        db.session.rollback()
+        attendance = _attendance_or_404(event_session, attendance_id)
+        return _resolve_page(event_session, attendance, error=str(error.message))
+    db.session.commit()
+    flash(message, "success")
+    return _back(event_session)
+
+
+@bp.route(f"{SESSION_URL}/check-in")
+@staff_required
+def session_check_in(slug: str, session_id: int) -> str:
+    event_session = _work_session(slug, session_id)
+    query = request.args.get("q", "").strip()[:100]
+    country = request.args.get("country", "")
+    registrations = [
+        r for r in services.series_registrations(event_session) if r.status in HOLDING_STATUSES
+    ]
+    chosen = {r.id for r in registrations if event_session in r.sessions}
+    present = {
+        a.registration_id: a
+        for a in services.session_attendance(event_session)
+        if a.registration_id is not None
+    }
+    if query:
+        folded = fold_name(query)
+        registrations = [
+            r
+            for r in registrations
+            if folded in fold_name(f"{r.first_name} {r.last_name} {r.institution}")
+        ]
+    if country:
+        registrations = [r for r in registrations if r.country_code == country]
+    registrations.sort(key=lambda r: (r.id not in chosen, fold_name(r.last_name), r.id))
+    return render_template(
+        "staff/check_in.html",
+        event_session=event_session,
+        series=event_session.series,
+        registrations=registrations,
+        chosen=chosen,
+        present=present,
+        query=query,
+        country=country,
+        countries=_countries(),
+        form=CheckInForm(formdata=None),
+        status_labels=STATUS_LABELS,
+        present_count=len(present),
+    )
+
+
+@bp.route(f"{SESSION_URL}/check-in/<int:registration_id>", methods=["POST"])
+@staff_required
+def session_check_in_toggle(slug: str, session_id: int, registration_id: int) -> Response:
+    event_session = _work_session(slug, session_id, lock=True)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.series_id != event_session.series_id:
+        abort(404)
+    form = CheckInForm()
+    if not form.validate_on_submit() or form.present.data not in ("0", "1"):
+        abort(400)
+    if form.present.data == "1":
+        services.check_in(event_session, registration, _user())
+        flash(_("%(name)s is checked in.", name=registration.full_name), "success")
+    else:
+        services.undo_check_in(event_session, registration)
+        flash(_("%(name)s is no longer checked in.", name=registration.full_name), "info")
+    db.session.commit()
+    return redirect(
+        url_for(
+            "staff.session_check_in",
+            slug=event_session.series.slug,
+            session_id=event_session.id,
+            q=request.args.get("q") or None,
+            country=request.args.get("country") or None,
+            _anchor=f"registration-{registration.id}",
+        )
+    )

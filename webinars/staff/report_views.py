@@ -1,0 +1,254 @@
+"""Participant lists, reports, certificates and the audit log of those downloads.
+
+Lists and reports are for organizers, admins, the series' facilitators and focal points (their
+own country's list only); every download is written to the audit log before it is sent.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SubmitField
+from wtforms.validators import InputRequired, NumberRange
+
+from webinars.accounts.access import organizer_required, staff_required
+from webinars.accounts.models import User
+from webinars.accounts.permissions import country_scope, may_see_registrations
+from webinars.audit import services as audit
+from webinars.audit.models import AuditEvent
+from webinars.extensions import db
+from webinars.formatting import date_in
+from webinars.reports import certificates
+from webinars.reports.certificate_pdf import certificates_zip
+from webinars.reports.exports import csv_chunks, pdf_document, pdf_table, xlsx_bytes
+from webinars.reports.participants import (
+    ListScope,
+    iter_participants,
+    list_filename,
+    list_title,
+    participant_cells,
+    participant_header,
+    participant_table,
+)
+from webinars.reports.report import build_report, load_report_data, report_json
+from webinars.reports.report_tables import (
+    country_name,
+    profile_codes,
+    profile_label,
+    report_tables,
+)
+from webinars.series.models import EventSession, Series
+from webinars.staff import bp
+from webinars.types import utcnow
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": XLSX_MIMETYPE,
+    "pdf": "application/pdf",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+#: Rows shown on the list page; the downloads hold everyone.
+PAGE_ROWS = 1000
+
+
+def _series_for_lists(slug: str) -> Series:
+    series = db.session.scalar(db.select(Series).where(Series.slug == slug))
+    if series is None:
+        abort(404)
+    if not may_see_registrations(current_user, series):
+        abort(403)
+    return series
+
+
+def _session_by_number(series: Series) -> EventSession | None:
+    """The `?session=N` of the address (N counts the sessions from 1 in time order)."""
+    raw = request.args.get("session", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= len(series.sessions):
+        abort(404)
+    return series.sessions[int(raw) - 1]
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _audit(action: str, series: Series, detail: str) -> None:
+    audit.record(_user(), action, series, detail, channel="web", address=request.remote_addr or "")
+    db.session.commit()
+
+
+def _attachment(body: object, fmt: str, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype=MIMETYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _dates(series: Series) -> str:
+    if not series.sessions:
+        return ""
+    first = date_in(series.sessions[0].start_at, series.timezone, "long")
+    last = date_in(series.sessions[-1].start_at, series.timezone, "long")
+    return first if first == last else f"{first} – {last}"
+
+
+def _subtitle(series: Series, event_session: EventSession | None) -> str:
+    when = (
+        date_in(event_session.start_at, series.timezone, "long")
+        if event_session is not None
+        else _dates(series)
+    )
+    generated = _("Generated on %(date)s", date=date_in(utcnow(), series.timezone, "long"))
+    return f"{when} · {generated}"
+
+
+def _scope(series: Series) -> ListScope:
+    return ListScope(series, _session_by_number(series), country_scope(current_user))
+
+
+@bp.route("/series/<slug>/participants")
+@staff_required
+def participants(slug: str) -> str:
+    series = _series_for_lists(slug)
+    scope = _scope(series)
+    rows = []
+    for participant in iter_participants(scope):
+        if len(rows) == PAGE_ROWS:
+            break
+        rows.append(participant_cells(scope, participant))
+    return render_template(
+        "staff/participants.html",
+        series=series,
+        scope=scope,
+        header=participant_header(scope),
+        rows=rows,
+        truncated=len(rows) == PAGE_ROWS,
+        title=list_title(scope),
+    )
+
+
+@bp.route("/series/<slug>/participants.<any(csv, xlsx, pdf):fmt>")
+@staff_required
+def participants_download(slug: str, fmt: str) -> Response:
+    series = _series_for_lists(slug)
+    scope = _scope(series)
+    filename = list_filename(scope, fmt)
+    _audit(audit.PARTICIPANTS, series, filename)
+    if fmt == "csv":
+        body: object = stream_with_context(
+            csv_chunks(
+                participant_header(scope),
+                (participant_cells(scope, p) for p in iter_participants(scope)),
+            )
+        )
+    elif fmt == "xlsx":
+        body = xlsx_bytes([participant_table(scope)])
+    else:
+        body = pdf_table(
+            list_title(scope), _subtitle(series, scope.session), participant_table(scope)
+        )
+    return _attachment(body, fmt, filename)
+
+
+@bp.route("/series/<slug>/report")
+@staff_required
+def report(slug: str) -> str:
+    series = _series_for_lists(slug)
+    event_session = _session_by_number(series)
+    built = build_report(load_report_data(series, event_session))
+    countries = list(built.data.countries)
+    widest = max(
+        [t.registered for t in built.figures.by_country.values()]
+        + [t.attended for t in built.figures.by_country.values()]
+        + [1]
+    )
+    heat = max((max(c.values(), default=0) for c in built.figures.matrix.values()), default=0)
+    return render_template(
+        "staff/report.html",
+        series=series,
+        event_session=event_session,
+        report=built,
+        countries=countries,
+        widest=widest,
+        heat=heat,
+        codes=profile_codes(built),
+        country_name=lambda code: country_name(built, code),
+        profile_label=lambda code: profile_label(built, code),
+    )
+
+
+@bp.route("/series/<slug>/report.<any(xlsx, pdf, json):fmt>")
+@staff_required
+def report_download(slug: str, fmt: str) -> Response:
+    series = _series_for_lists(slug)
+    event_session = _session_by_number(series)
+    built = build_report(load_report_data(series, event_session))
+    suffix = f"-session-{event_session.number}" if event_session is not None else ""
+    filename = f"report-{series.slug}{suffix}.{fmt}"
+    _audit(audit.REPORT, series, filename)
+    if fmt == "json":
+        body = json.dumps(report_json(built), ensure_ascii=False, indent=2)
+        return _attachment(body, fmt, filename)
+    if fmt == "xlsx":
+        return _attachment(xlsx_bytes(report_tables(built)), fmt, filename)
+    title = _("Attendance report · %(title)s", title=series.title)
+    if event_session is not None:
+        title += " · " + _("Session %(number)d", number=event_session.number)
+    blocks: list[object] = [
+        built.narrative["en"],
+        built.narrative["es"],
+        *report_tables(built)[:-1],
+    ]
+    return _attachment(pdf_document(title, _subtitle(series, event_session), blocks), fmt, filename)
+
+
+class CertificatesForm(FlaskForm):
+    minimum = IntegerField(
+        "",
+        validators=[InputRequired(), NumberRange(min=1)],
+    )
+    submit = SubmitField()
+
+
+@bp.route("/series/<slug>/certificates", methods=["GET", "POST"])
+@organizer_required
+def certificates_page(slug: str) -> str | Response:
+    series = db.session.scalar(db.select(Series).where(Series.slug == slug))
+    if series is None:
+        abort(404)
+    form = CertificatesForm(data={"minimum": series.certificate_sessions or 1})
+    form.minimum.label.text = _("Sessions attended, at least")
+    form.minimum.validators[1].max = max(1, len(series.sessions))
+    form.submit.label.text = _("Download the certificates (zip)")
+    if form.validate_on_submit():
+        files = list(certificates.certificate_files(series, form.minimum.data))
+        if files:
+            filename = f"certificates-{series.slug}.zip"
+            _audit(audit.CERTIFICATES, series, f"{filename} ({len(files)})")
+            return _attachment(certificates_zip(files), "zip", filename)
+        form.minimum.errors = [_("Nobody attended that many sessions.")]
+    earned = certificates.earned(series, form.minimum.data or 1) if not form.errors else []
+    return render_template("staff/certificates.html", series=series, form=form, earned=earned)
+
+
+@bp.route("/audit")
+@organizer_required
+def audit_log() -> str:
+    query = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    slug = request.args.get("series", "")
+    if slug:
+        query = query.where(AuditEvent.series_slug == slug)
+    events = db.session.scalars(query.limit(500)).all()
+    return render_template("staff/audit.html", events=events, slug=slug)
