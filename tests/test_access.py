@@ -77,7 +77,21 @@ ALLOWED: dict[str, set[str]] = {
     "staff.session_invitations": SESSION_VIEWERS,
     "staff.session_cancel": MANAGERS,
     "staff.session_send_update": MANAGERS,
+    "staff.session_attendance": SESSION_VIEWERS,
+    "staff.attendance_preview": SESSION_VIEWERS,
+    "staff.attendance_import": SESSION_VIEWERS,
+    "staff.attendance_resolve": SESSION_VIEWERS,
+    "staff.session_check_in": SESSION_VIEWERS,
+    "staff.session_check_in_toggle": SESSION_VIEWERS,
+    "staff.participants": SERIES_VIEWERS,  # a focal point: their own country's rows
+    "staff.participants_download": SERIES_VIEWERS,
+    "staff.report": SERIES_VIEWERS,
+    "staff.report_download": SERIES_VIEWERS,
+    "staff.certificates_page": MANAGERS,
+    "staff.audit_log": MANAGERS,
 }
+#: Endpoints whose `fmt` is not "csv".
+FORMATS = {"staff.report_download": "json"}
 
 
 @dataclass
@@ -103,6 +117,7 @@ def world(app: Flask) -> World:
         profile = factories.make_profile(series)
         person = factories.make_person()
         registration = services.register(series, factories.registration_data(country_code="CR"))
+        attendance = factories.make_attendance(sitting, registration)
         message = db.session.scalars(
             db.select(OutboxMessage).where(OutboxMessage.ical_method == "")
         ).one()
@@ -122,6 +137,7 @@ def world(app: Flask) -> World:
             "person_id": person.id,
             "registration_id": registration.id,
             "message_id": message.id,
+            "attendance_id": attendance.id,
             "fmt": "csv",
         }
         db.session.commit()
@@ -129,7 +145,10 @@ def world(app: Flask) -> World:
         for rule in app.url_map.iter_rules():
             if not rule.endpoint.startswith("staff."):
                 continue
-            url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)
+            arguments = {name: values[name] for name in rule.arguments}
+            if "fmt" in arguments:
+                arguments["fmt"] = FORMATS.get(rule.endpoint, "csv")
+            url = rule.build(arguments, append_unknown=False)
             post_only = "GET" not in rule.methods
             urls.append((rule.endpoint, url[1], "POST" in rule.methods, post_only))
         return World(
@@ -152,6 +171,7 @@ def test_each_visitor_gets_exactly_what_the_table_says(
         assert auth.login(world.emails[visitor]).status_code == 302
     for endpoint, url, _, post_only in world.urls:
         response = client.get(url)
+        response.close()  # a streamed download holds its request context until closed
         if post_only:
             assert response.status_code == 405, url
         elif visitor == "anonymous":

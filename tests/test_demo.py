@@ -27,6 +27,7 @@ from webinars.series.models import (
     Series,
     SeriesStatus,
 )
+from webinars.series.services import delete_series
 
 from . import factories
 
@@ -146,12 +147,11 @@ def test_reloading_recreates_a_deleted_series_and_reuses_its_people(ctx: Flask) 
     load_demo(today=TODAY)
     people = db.session.scalar(db.select(func.count()).select_from(Person))
     assert people == 4
-    db.session.delete(
+    delete_series(
         db.session.execute(
             db.select(Series).filter_by(slug="mass-flows-webinars-2020")
         ).scalar_one()
     )
-    db.session.flush()
     assert load_demo(today=TODAY) == ["mass-flows-webinars-2020"]
     assert db.session.scalar(db.select(func.count()).select_from(Person)) == people
     assert load_demo(today=TODAY) == []
@@ -537,3 +537,36 @@ def test_agendas_fill_their_sessions(loaded: dict[str, Series]) -> None:
             assert items[-1].end_at == event_session.end_at
             for before, after in zip(items, items[1:], strict=False):
                 assert before.end_at == after.start_at, (series.slug, before.title_en)
+
+
+def test_the_2020_series_have_attendance_and_full_reports(loaded: dict[str, Series]) -> None:
+    from webinars.attendance.models import Attendance, AttendanceState
+    from webinars.registration.models import Registration
+    from webinars.reports.report import build_report, load_report_data
+
+    for slug in ("mass-flows-webinars-2020", "migrant-smuggling-exchange-2020"):
+        series = loaded[slug]
+        registrations = db.session.scalars(db.select(Registration).filter_by(series=series)).all()
+        assert len(registrations) >= 60
+        assert all(r.email.endswith("@demo.example") for r in registrations)
+        assert all("Ejemplo" in r.last_name or "Example" in r.last_name for r in registrations)
+        report = build_report(load_report_data(series))
+        assert all(s.figures.total.attended > 0 for s in report.sessions)
+        assert all(0 < s.figures.total.rate < 1 for s in report.sessions)
+    states = set(db.session.scalars(db.select(Attendance.state)))
+    assert {AttendanceState.GUEST, AttendanceState.UNMATCHED} <= states
+
+    report = build_report(load_report_data(loaded["border-management-wg-2020"]))
+    assert report.narrative["en"] == (
+        "The Working Group on Border Management held an online meeting on 28 September 2020,"
+        " with participation of representatives from the following countries: Canada,"
+        " Costa Rica, Dominican Republic, El Salvador, Guatemala, Honduras, Mexico, Nicaragua,"
+        " Panama and the United States."
+    )
+    assert report.narrative["es"] == (
+        "El Grupo de Trabajo sobre Gestión de Fronteras celebró una reunión virtual el 28 de"
+        " septiembre de 2020, con la participación de representantes de los siguientes países:"
+        " Canadá, Costa Rica, El Salvador, Estados Unidos, Guatemala, Honduras, México,"
+        " Nicaragua, Panamá y República Dominicana."
+    )
+    assert "BZ" not in report.countries_represented

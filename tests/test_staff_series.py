@@ -253,6 +253,29 @@ def test_organizers_see_every_series_with_its_status(
 # --- series ----------------------------------------------------------------------------------
 
 
+def test_attendance_threshold_and_certificates_on_the_series_form(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    auth.login(world.organizer)
+    response = client.post(
+        "/staff/series/new", data=_series_form(attendance_threshold="0", certificate_sessions="0")
+    )
+    assert response.status_code == 200
+    assert "Between 1 and 100." in _field_errors(response, "attendance_threshold")
+    assert "A positive number, or empty." in _field_errors(response, "certificate_sessions")
+    response = client.post(
+        "/staff/series/new", data=_series_form(attendance_threshold="75", certificate_sessions="2")
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        series = db.session.scalar(db.select(Series).filter_by(slug="fraudulent-documents"))
+        assert (series.attendance_threshold, series.certificate_sessions) == (75, 2)
+    client.post("/staff/series/new", data=_series_form(slug="defaults"))
+    with app.app_context():
+        series = db.session.scalar(db.select(Series).filter_by(slug="defaults"))
+        assert (series.attendance_threshold, series.certificate_sessions) == (50, None)
+
+
 def test_organizer_creates_a_series(
     app: Flask, client: FlaskClient, auth: AuthActions, world: World
 ) -> None:

@@ -6,16 +6,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 #: The largest attendance report accepted (a Zoom report of 3,000 joins is about 600 KB).
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 
 FORMAT_CHOICES = [
-    ("auto", _l("Recognise it by itself")),
-    ("zoom", _l("Zoom webinar attendee report")),
-    ("teams", _l("Microsoft Teams attendance list")),
-    ("csv", _l("CSV: e-mail, name, minutes or join and leave times")),
+    SelectChoice("auto", _l("Recognise it by itself")),
+    SelectChoice("zoom", _l("Zoom webinar attendee report")),
+    SelectChoice("teams", _l("Microsoft Teams attendance list")),
+    SelectChoice("csv", _l("CSV: e-mail, name, minutes or join and leave times")),
 ]
 
 

@@ -79,7 +79,9 @@ def add_demo_attendance(series: Series) -> None:
                 if plan.present is not None and country.code not in plan.present:
                     continue
                 for event_session in chosen:
-                    attendance = _presence(event_session, registration, rng)
+                    attendance = _presence(
+                        event_session, registration, rng, sure=plan.present is not None
+                    )
                     if attendance is not None:
                         db.session.add(attendance)
     db.session.flush()
@@ -115,10 +117,11 @@ def _registration(
 
 
 def _presence(
-    event_session: EventSession, registration: Registration, rng: random.Random
+    event_session: EventSession, registration: Registration, rng: random.Random, *, sure: bool
 ) -> Attendance | None:
-    """Most come for most of the session; some drop in briefly; some do not come."""
-    roll = rng.random()
+    """Most come for most of the session; some drop in briefly; some do not come. `sure`:
+    everyone comes for most of it (a meeting whose record names the countries present)."""
+    roll = rng.random() if not sure else 1.0
     if roll < 0.15:
         return None
     duration = event_session.duration_minutes

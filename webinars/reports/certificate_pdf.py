@@ -100,12 +100,18 @@ def _cut_to_height(pdf: FPDF, block: _Block, height: float) -> None:
     block.text = "\n".join(lines)
 
 
+def _clip(text: str, limit: int) -> str:
+    """Far more text than a page holds is cut before it is measured (measuring is slow)."""
+    text = pdf_text(text)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _layout(pdf: FPDF, text: CertificateText) -> list[_Block]:
-    heading = _Block(pdf_text(text.heading), "B", 30, _BORDER_COLOUR, 12, 16)
-    recipient = _Block(pdf_text(text.recipient), "B", 26, _TEXT_COLOUR, 10, 14)
-    body = _Block(pdf_text(text.body), "", 14, _TEXT_COLOUR, 14, 8)
-    place_date = _Block(pdf_text(text.place_date), "", 12, _MUTED_COLOUR, 3, 8)
-    issuer = _Block(pdf_text(text.issuer), "I", 12, _MUTED_COLOUR, 0, 8)
+    heading = _Block(_clip(text.heading, 600), "B", 30, _BORDER_COLOUR, 12, 16)
+    recipient = _Block(_clip(text.recipient, 600), "B", 26, _TEXT_COLOUR, 10, 14)
+    body = _Block(_clip(text.body, 8000), "", 14, _TEXT_COLOUR, 14, 8)
+    place_date = _Block(_clip(text.place_date, 600), "", 12, _MUTED_COLOUR, 3, 8)
+    issuer = _Block(_clip(text.issuer, 600), "I", 12, _MUTED_COLOUR, 0, 8)
     blocks = [heading, recipient, body, place_date, issuer]
     for block in (heading, recipient, place_date, issuer):
         _shrink_to_one_line(pdf, block)
@@ -114,15 +120,31 @@ def _layout(pdf: FPDF, text: CertificateText) -> list[_Block]:
     for block in blocks:
         block.height = _measure(pdf, block)
 
-    def total() -> float:
-        return sum(block.height + (block.gap_after if block.text else 0) for block in blocks)
+    def fits(size: float) -> bool:
+        body.size = size
+        body.height = _measure(pdf, body)
+        return sum(block.height + (block.gap_after if block.text else 0) for block in blocks) <= (
+            _MAX_HEIGHT
+        )
 
-    while total() > _MAX_HEIGHT and body.size > body.min_size:
-        body.size -= 0.5
-        body.height = _measure(pdf, body)
-    if total() > _MAX_HEIGHT:
-        _cut_to_height(pdf, body, body.height - (total() - _MAX_HEIGHT))
-        body.height = _measure(pdf, body)
+    # The largest body size (in half points) at which everything fits, by bisection.
+    sizes = [body.size - step / 2 for step in range(int((body.size - body.min_size) * 2) + 1)]
+    if not fits(sizes[0]):
+        low, high = 1, len(sizes) - 1
+        while low < high:
+            middle = (low + high) // 2
+            if fits(sizes[middle]):
+                high = middle
+            else:
+                low = middle + 1
+        if not fits(sizes[low]):
+            others = sum(
+                block.height + (block.gap_after if block.text else 0)
+                for block in blocks
+                if block is not body
+            )
+            _cut_to_height(pdf, body, _MAX_HEIGHT - others - body.gap_after)
+            body.height = _measure(pdf, body)
     return blocks
 
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from webinars.attendance.cli import series_session
@@ -45,6 +46,7 @@ def _audit(action: str, series: Series, path: Path) -> None:
 
 
 @click.command("participants")
+@with_appcontext
 @click.argument("slug")
 @click.option("--session", "number", type=int, help="Only this session (1 = the first).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), required=True)
@@ -71,6 +73,7 @@ def participants_command(
 
 
 @click.command("report")
+@with_appcontext
 @click.argument("slug")
 @click.option("--session", "number", type=int, help="Only this session (1 = the first).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "json"]), required=True)

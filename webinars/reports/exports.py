@@ -406,7 +406,9 @@ class _Pdf(FPDF):
         self.set_margins(self.MARGIN, self.MARGIN, self.MARGIN)
         self.set_auto_page_break(False, margin=self.BOTTOM)
         self.set_title(pdf_text(title))
-        self.alias_nb_pages(self.TOTAL_PAGES, align="R")
+        # Left-aligned: the number of pages then ends where its digits end, not after the room
+        # fpdf2 reserves for them.
+        self.alias_nb_pages(self.TOTAL_PAGES, align="L")
         self.footer_text = pdf_text(footer).replace("\n", " ")
         self.draw = _Drawing(self)
 
@@ -419,8 +421,8 @@ class _Pdf(FPDF):
             wrapper = _Wrapper("", 7)
             room = self.epw - 25
             self.text(self.l_margin, y, wrapper.lines(self.footer_text, room, 1)[0])
-        self.set_xy(self.w - self.r_margin - 25, y - 2.5)
-        self.cell(25, 3.5, number, align="R")
+        self.set_xy(self.w - self.r_margin - 20, y - 2.5)
+        self.cell(20, 3.5, number, align="L")
 
     @property
     def bottom(self) -> float:

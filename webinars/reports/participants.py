@@ -118,6 +118,7 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
     countries = {c.code: c.name for c in db.session.scalars(db.select(Country))}
     profiles = {p.id: p.label for p in series.profiles}
     other = _("Other")
+    statuses = {status: str(label) for status, label in STATUS.items()}
     conditions = _conditions(scope)
 
     registrations = _stream(
@@ -165,7 +166,7 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
             institution=reg.institution,
             position=reg.position,
             profile=profiles.get(reg.profile_id, other) if reg.profile_id else other,
-            status=str(STATUS[reg.status]),
+            status=statuses[reg.status],
             email=reg.email if reg.consent_to_list else "",
         )
         if next_choice is not None and next_choice[0] == reg.id:

@@ -355,12 +355,6 @@ def _session_window(series: Series, data: SessionData) -> tuple[datetime, dateti
         raise SchedulingError("end_time", _("The session must end after it starts."))
     if data.capacity is not None and data.capacity < 1:
         raise SchedulingError("capacity", _("The capacity must be a positive number."))
-    if not 1 <= data.attendance_threshold <= 100:
-        raise SchedulingError(
-            "attendance_threshold", _("A share between 1 and 100 per cent of the session.")
-        )
-    if data.certificate_sessions is not None and data.certificate_sessions < 1:
-        raise SchedulingError("certificate_sessions", _("A positive number, or empty."))
     start = to_utc(datetime.combine(data.day, data.start_time), series.timezone, "start_time")
     end = to_utc(datetime.combine(data.day, data.end_time), series.timezone, "end_time")
     return start, end
@@ -583,12 +577,6 @@ def plan_recurring(series: Series, data: RecurrenceData) -> list[PlannedSitting]
         raise SchedulingError("end_time", _("The session must end after it starts."))
     if data.capacity is not None and data.capacity < 1:
         raise SchedulingError("capacity", _("The capacity must be a positive number."))
-    if not 1 <= data.attendance_threshold <= 100:
-        raise SchedulingError(
-            "attendance_threshold", _("A share between 1 and 100 per cent of the session.")
-        )
-    if data.certificate_sessions is not None and data.certificate_sessions < 1:
-        raise SchedulingError("certificate_sessions", _("A positive number, or empty."))
     duration = datetime.combine(data.first_day, data.end_time) - datetime.combine(
         data.first_day, data.start_time
     )

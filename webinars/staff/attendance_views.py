@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from webinars.accounts.access import staff_required
 from webinars.accounts.models import User
@@ -228,6 +229,10 @@ def _countries() -> list[tuple[str, str]]:
     return [("", _("Choose…"))] + sorted(((c.code, c.name) for c in countries), key=lambda c: c[1])
 
 
+def _select(pairs: list[tuple[object, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _resolve_page(
     event_session: EventSession,
     attendance: Attendance,
@@ -238,9 +243,9 @@ def _resolve_page(
 ) -> str:
     choices = _registration_choices(event_session)
     link_form = link_form or LinkForm(formdata=None)
-    link_form.registration.choices = [(0, _("Choose…")), *choices]
+    link_form.registration.choices = _select([(0, _("Choose…")), *choices])
     guest_form = guest_form or GuestForm(formdata=None)
-    guest_form.country.choices = _countries()
+    guest_form.country.choices = _select(_countries())
     suggested = _suggestions(attendance, choices)
     labels = dict(choices)
     return render_template(
@@ -269,8 +274,8 @@ def attendance_resolve(slug: str, session_id: int, attendance_id: int) -> str | 
     if request.method == "GET":
         return _resolve_page(event_session, attendance)
     link_form, guest_form = LinkForm(), GuestForm()
-    link_form.registration.choices = [(0, ""), *_registration_choices(event_session)]
-    guest_form.country.choices = _countries()
+    link_form.registration.choices = _select([(0, ""), *_registration_choices(event_session)])
+    guest_form.country.choices = _select(_countries())
     try:
         if "link" in request.form:
             if not link_form.validate_on_submit() or not link_form.registration.data:

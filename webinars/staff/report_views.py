@@ -7,6 +7,7 @@ own country's list only); every download is written to the audit log before it i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from flask import Response, abort, render_template, request, stream_with_context
 from flask_babel import gettext as _
@@ -147,12 +148,8 @@ def participants_download(slug: str, fmt: str) -> Response:
     filename = list_filename(scope, fmt)
     _audit(audit.PARTICIPANTS, series, filename)
     if fmt == "csv":
-        body: object = stream_with_context(
-            csv_chunks(
-                participant_header(scope),
-                (participant_cells(scope, p) for p in iter_participants(scope)),
-            )
-        )
+        session_id = scope.session.id if scope.session is not None else None
+        body: object = stream_with_context(_csv_stream(series.id, session_id, scope.country_code))
     elif fmt == "xlsx":
         body = xlsx_bytes([participant_table(scope)])
     else:
@@ -160,6 +157,19 @@ def participants_download(slug: str, fmt: str) -> Response:
             list_title(scope), _subtitle(series, scope.session), participant_table(scope)
         )
     return _attachment(body, fmt, filename)
+
+
+def _csv_stream(
+    series_id: int, session_id: int | None, country_code: str | None
+) -> Iterator[bytes]:
+    """The list as CSV chunks, read as they are sent. It runs after the view has returned,
+    when the view's rows are detached: it loads the series again."""
+    series = db.session.get(Series, series_id)
+    assert series is not None
+    event_session = db.session.get(EventSession, session_id) if session_id else None
+    scope = ListScope(series, event_session, country_code)
+    rows = (participant_cells(scope, p) for p in iter_participants(scope))
+    yield from csv_chunks(participant_header(scope), rows)
 
 
 @bp.route("/series/<slug>/report")

@@ -251,10 +251,8 @@ class SeriesForm(FlaskForm):
     attendance_threshold = IntegerField(
         _l("Attendance threshold (per cent of a session)"),
         default=50,
-        validators=[
-            InputRequired(),
-            NumberRange(min=1, max=100, message=_l("Between 1 and 100.")),
-        ],
+        validators=[Optional(), NumberRange(min=1, max=100, message=_l("Between 1 and 100."))],
+        filters=[lambda value: 50 if value is None else value],
         description=_l(
             "Present at least this share of a session counts as having attended it (reports,"
             " lists, certificates)."
