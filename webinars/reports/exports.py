@@ -156,6 +156,9 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 
 def _xlsx_value(value: object) -> object:
     """A value openpyxl can store: numbers and dates as such, everything else as safe text."""
+    if type(value) is str:  # most cells: the short way
+        text = "'" + value if value.startswith(FORMULA_PREFIXES) else value
+        return _XML_ILLEGAL.sub("", text)[:_XLSX_TEXT_MAX]
     value = safe_cell(value)
     if isinstance(value, float | Decimal) and not math.isfinite(value):
         return str(value)  # Excel has no NaN or infinity: a file holding one is "corrupt"

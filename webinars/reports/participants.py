@@ -1,20 +1,18 @@
 """Participant lists of a series or of one session, for facilitators, organizers and focal points.
 
-The rows are read in three streams sorted the same way (registrations; the sessions each chose;
-their attendance) and merged as they come, so a list of any length takes three queries (and one
-for the unregistered attendees) and holds one registration at a time: the CSV download streams
-in constant memory. The e-mail is shown only where the registrant consented to the list.
+One query reads the registrations with, aggregated in the database, the sessions each chose and
+their minutes present in each; its rows are fetched in batches as they are written, so a list
+of any length takes the same few queries and the CSV download streams in constant memory. The e-mail is shown only where the registrant consented to the list.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, String, cast, func, or_
 
 from webinars.attendance.models import Attendance, AttendanceState
 from webinars.catalog.models import Country
@@ -92,21 +90,18 @@ def _conditions(scope: ListScope) -> list[ColumnElement[bool]]:
     return conditions
 
 
-_ORDER = (
-    Registration.country_code,
-    Registration.last_name,
-    Registration.first_name,
-    Registration.id,
-)
-
-
-def _stream(query: Any) -> Iterator[Any]:
-    return iter(db.session.execute(query.execution_options(yield_per=BATCH)))
-
-
-def _grouped(rows: Iterator[Any]) -> Iterator[tuple[int, list[Any]]]:
-    for key, group in itertools.groupby(rows, key=lambda row: row[0]):
-        yield key, list(group)
+def _per_registration(table: Any, session_ids: list[int], value: Any, *where: Any) -> Any:
+    """A subquery of `table`: registration id -> its `value`s joined by commas, for those
+    sessions."""
+    return (
+        db.select(
+            table.c.registration_id.label("registration_id"),
+            func.aggregate_strings(value, ",").label("joined"),
+        )
+        .where(table.c.session_id.in_(session_ids), *where)
+        .group_by(table.c.registration_id)
+        .subquery()
+    )
 
 
 def iter_participants(scope: ListScope) -> Iterator[Participant]:
@@ -119,11 +114,18 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
     profiles = {p.id: p.label for p in series.profiles}
     other = _("Other")
     statuses = {status: str(label) for status, label in STATUS.items()}
-    conditions = _conditions(scope)
-
-    registrations = _stream(
+    session_ids = list(numbers)
+    chosen = _per_registration(
+        registration_sessions, session_ids, cast(registration_sessions.c.session_id, String)
+    )
+    present = _per_registration(
+        Attendance.__table__,
+        session_ids,
+        cast(Attendance.session_id, String) + ":" + cast(Attendance.minutes, String),
+        Attendance.state == AttendanceState.REGISTERED,
+    )
+    query = (
         db.select(
-            Registration.id,
             Registration.first_name,
             Registration.last_name,
             Registration.email,
@@ -134,29 +136,21 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
             Registration.position,
             Registration.profile_id,
             Registration.status,
+            chosen.c.joined.label("chosen"),
+            present.c.joined.label("present"),
         )
-        .where(*conditions)
-        .order_by(*_ORDER)
-    )
-    choices = _grouped(
-        _stream(
-            db.select(registration_sessions.c.registration_id, registration_sessions.c.session_id)
-            .join(Registration, Registration.id == registration_sessions.c.registration_id)
-            .where(*conditions)
-            .order_by(*_ORDER, registration_sessions.c.session_id)
+        .outerjoin(chosen, chosen.c.registration_id == Registration.id)
+        .outerjoin(present, present.c.registration_id == Registration.id)
+        .where(*_conditions(scope))
+        .order_by(
+            Registration.country_code,
+            Registration.last_name,
+            Registration.first_name,
+            Registration.id,
         )
+        .execution_options(yield_per=BATCH)
     )
-    presence = _grouped(
-        _stream(
-            db.select(Attendance.registration_id, Attendance.session_id, Attendance.minutes)
-            .join(Registration, Registration.id == Attendance.registration_id)
-            .where(*conditions, Attendance.state == AttendanceState.REGISTERED)
-            .order_by(*_ORDER, Attendance.session_id)
-        )
-    )
-    next_choice = next(choices, None)
-    next_presence = next(presence, None)
-    for reg in registrations:
+    for reg in db.session.execute(query):
         participant = Participant(
             last_name=reg.last_name,
             first_name=reg.first_name,
@@ -169,15 +163,14 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
             status=statuses[reg.status],
             email=reg.email if reg.consent_to_list else "",
         )
-        if next_choice is not None and next_choice[0] == reg.id:
-            participant.sessions = [numbers[row.session_id] for row in next_choice[1]]
-            next_choice = next(choices, None)
-        if next_presence is not None and next_presence[0] == reg.id:
-            for row in next_presence[1]:
-                participant.minutes[numbers[row.session_id]] = row.minutes
-                if row.minutes >= minimum[row.session_id]:
-                    participant.attended.append(numbers[row.session_id])
-            next_presence = next(presence, None)
+        if reg.chosen:
+            participant.sessions = sorted(numbers[int(sid)] for sid in reg.chosen.split(","))
+        if reg.present:
+            for pair in sorted(reg.present.split(","), key=lambda p: numbers[int(p.split(":")[0])]):
+                sid, minutes = (int(part) for part in pair.split(":"))
+                participant.minutes[numbers[sid]] = minutes
+                if minutes >= minimum[sid]:
+                    participant.attended.append(numbers[sid])
         yield participant
     yield from _guests(scope, numbers, minimum, countries)
 
