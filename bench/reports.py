@@ -238,7 +238,9 @@ def main() -> None:
                 db.engine.dispose()
         finally:
             if args.database == "postgresql":
-                subprocess.run(["psql", PG, "-qc", f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)"], check=True)
+                subprocess.run(
+                    ["psql", PG, "-qc", f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)"], check=True
+                )
 
 
 if __name__ == "__main__":

@@ -17,23 +17,36 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services
 from webinars.registration.models import Registration, RegistrationStatus
+from webinars.registration.tokens import public_token
 from webinars.series.models import RoleKind, Series, SeriesStatus
 
 from . import factories
 
 VISITORS = (
     "anonymous",
-    "focal_point",
-    "facilitator_other",
+    "link_holder",  # a registrant who opened their private manage link: not staff
+    "focal_point",  # of the registrant's country
+    "focal_point_other",  # of another country
+    "facilitator_other",  # of another series
     "facilitator",
     "organizer",
     "admin",
 )
-EVERY_STAFF = {"focal_point", "facilitator_other", "facilitator", "organizer", "admin"}
+NOT_STAFF = {"anonymous", "link_holder"}
+FOCAL_POINTS = {"focal_point", "focal_point_other"}
+EVERY_STAFF = {*FOCAL_POINTS, "facilitator_other", "facilitator", "organizer", "admin"}
 MANAGERS = {"organizer", "admin"}
-SERIES_VIEWERS = {"focal_point", "facilitator", "organizer", "admin"}  # focal: public series
+SERIES_VIEWERS = {*FOCAL_POINTS, "facilitator", "organizer", "admin"}  # focal: public series
 SESSION_VIEWERS = {"facilitator", "organizer", "admin"}
-DELEGATES = {"focal_point", "organizer", "admin"}
+DELEGATES = {*FOCAL_POINTS, "organizer", "admin"}
+#: Pages that list people: a visitor outside these sets must not see the registrant on them.
+PERSONAL_DATA_PAGES = {
+    "staff.registrations": {"focal_point", "facilitator", "organizer", "admin"},
+    "staff.participants": {"focal_point", "facilitator", "organizer", "admin"},
+    "staff.participants_download": {"focal_point", "facilitator", "organizer", "admin"},
+    "staff.session_attendance": SESSION_VIEWERS,
+    "staff.session_check_in": SESSION_VIEWERS,
+}
 
 #: endpoint -> the visitors that get 200 on GET (on POST for POST-only endpoints, whose GET
 #: answers 405 to everyone); everyone else on staff gets 403.
@@ -100,6 +113,8 @@ class World:
     emails: dict[str, str]
     series_id: int
     registration_id: int
+    registrant_email: str
+    manage_url: str
 
 
 @pytest.fixture
@@ -123,6 +138,9 @@ def world(app: Flask) -> World:
         ).one()
         emails = {
             "focal_point": factories.make_user(StaffRole.FOCAL_POINT).email,
+            "focal_point_other": factories.make_user(
+                StaffRole.FOCAL_POINT, country_code="MX"
+            ).email,
             "facilitator_other": factories.make_user(StaffRole.FACILITATOR, series=[other]).email,
             "facilitator": factories.make_user(StaffRole.FACILITATOR, series=[series]).email,
             "organizer": factories.make_user(StaffRole.ORGANIZER).email,
@@ -156,6 +174,8 @@ def world(app: Flask) -> World:
             emails=emails,
             series_id=series.id,
             registration_id=registration.id,
+            registrant_email=registration.email,
+            manage_url=f"/r/{public_token(registration)}",
         )
 
 
@@ -167,29 +187,43 @@ def test_every_staff_endpoint_is_in_the_table(world: World) -> None:
 def test_each_visitor_gets_exactly_what_the_table_says(
     app: Flask, client, auth, world: World, visitor: str
 ) -> None:
-    if visitor != "anonymous":
+    if visitor == "link_holder":
+        assert client.get(world.manage_url).status_code == 200
+    elif visitor != "anonymous":
         assert auth.login(world.emails[visitor]).status_code == 302
     for endpoint, url, _, post_only in world.urls:
         response = client.get(url)
-        response.close()  # a streamed download holds its request context until closed
+        body = response.get_data(as_text=True)
         if post_only:
             assert response.status_code == 405, url
-        elif visitor == "anonymous":
+        elif visitor in NOT_STAFF:
             assert response.status_code == 302, url
             assert "/login?next=" in response.headers["Location"], url
         elif visitor in ALLOWED[endpoint]:
             assert response.status_code == 200, (visitor, url)
         else:
             assert response.status_code == 403, (visitor, url)
+        if endpoint in PERSONAL_DATA_PAGES and visitor not in PERSONAL_DATA_PAGES[endpoint]:
+            assert world.registrant_email not in body, (visitor, url)
 
 
 @pytest.mark.parametrize(
-    "visitor", ["anonymous", "focal_point", "facilitator_other", "facilitator"]
+    "visitor",
+    [
+        "anonymous",
+        "link_holder",
+        "focal_point",
+        "focal_point_other",
+        "facilitator_other",
+        "facilitator",
+    ],
 )
 def test_forbidden_posts_change_nothing(
     app: Flask, client, auth, world: World, visitor: str
 ) -> None:
-    if visitor != "anonymous":
+    if visitor == "link_holder":
+        client.get(world.manage_url)
+    elif visitor != "anonymous":
         auth.login(world.emails[visitor])
     for endpoint, url, accepts_post, _ in world.urls:
         if accepts_post and visitor not in ALLOWED[endpoint]:
@@ -218,3 +252,50 @@ def test_objects_of_another_series_are_not_reachable_by_id(
     for suffix in ("", "/edit", "/delete", "/agenda/new", "/roles/new"):
         response = client.get(f"/staff/series/guarded/sessions/{foreign_id}{suffix}")
         assert response.status_code == 404, suffix
+
+
+def test_every_id_in_a_staff_address_must_belong_to_its_series(
+    app: Flask, client, auth, world: World
+) -> None:
+    """Each staff URL with an id, built with the id of an object of another series under this
+    series' address, answers 404 to an admin (who may see both series): nothing is reached by
+    swapping an id."""
+    with app.app_context():
+        other = db.session.execute(db.select(Series).filter_by(slug="elsewhere")).scalar_one()
+        sitting = factories.make_session(other)
+        foreign = {
+            "session_id": sitting.id,
+            "item_id": factories.make_agenda_item(sitting).id,
+            "role_id": factories.make_role(
+                kind=RoleKind.MODERATOR, event_session=sitting, note_en="Y"
+            ).id,
+            "profile_id": factories.make_profile(other).id,
+        }
+        registration = factories.make_registration(other)
+        foreign["registration_id"] = registration.id
+        foreign["attendance_id"] = factories.make_attendance(sitting, registration).id
+        db.session.commit()
+        own = {
+            "slug": "guarded",
+            "session_id": db.session.get(Series, world.series_id).sessions[0].id,
+            "fmt": "csv",
+        }
+        cases = []
+        for rule in app.url_map.iter_rules():
+            fixed = rule.defaults or {}
+            ids = [name for name in rule.arguments if name in foreign and name not in fixed]
+            if not rule.endpoint.startswith("staff.") or "slug" not in rule.arguments or not ids:
+                continue
+            for swapped in ids:
+                values = {name: own.get(name, 0) for name in rule.arguments}
+                values.update({name: foreign[name] for name in ids if name == swapped})
+                for name in ids:
+                    if name != swapped and name not in own:
+                        values[name] = foreign[name]  # both foreign: the session check fires
+                url = rule.build(values, append_unknown=False)[1]
+                cases.append((rule.endpoint, swapped, url, "GET" in rule.methods))
+    assert cases
+    auth.login(world.emails["admin"])
+    for endpoint, swapped, url, gettable in cases:
+        response = client.get(url) if gettable else client.post(url, data={})
+        assert response.status_code == 404, (endpoint, swapped, url, response.status_code)
