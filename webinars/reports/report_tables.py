@@ -37,9 +37,14 @@ def profile_codes(report: Report) -> list[str]:
     return codes + [code for code in (OTHER, UNREGISTERED) if code in used]
 
 
+def countries_by_name(report: Report) -> list[str]:
+    """Member country codes in alphabetical order of their names in the reader's language."""
+    return sorted(report.data.countries, key=lambda code: country_name(report, code))
+
+
 def _by_country_rows(report: Report, figures: Figures) -> list[list[object]]:
     rows: list[list[object]] = []
-    for code in report.data.countries:
+    for code in countries_by_name(report):
         tally = figures.by_country.get(code, Tally())
         rows.append([country_name(report, code), tally.registered, tally.attended, _rate(tally)])
     for organization, tally in sorted(figures.by_organization.items()):
@@ -64,7 +69,7 @@ def summary_table(report: Report) -> Table:
 
 
 def sessions_table(report: Report) -> Table:
-    header = [_("Session"), _("Date"), _("Topic"), _("Registered"), _("Attended"), _("Rate")]
+    header = [_("Session"), _("Date"), _("Topic"), _("Registrants"), _("Attendees"), _("Rate")]
     rows = [
         [
             s.info.number,
@@ -80,11 +85,11 @@ def sessions_table(report: Report) -> Table:
 
 
 def by_country_table(report: Report) -> Table:
-    header = [_("Country or organization"), _("Registered"), _("Attended"), _("Rate")]
+    header = [_("Country or organization"), _("Registrants"), _("Attendees"), _("Rate")]
     for s in report.sessions:
         header += [_("S%(number)d attended", number=s.info.number)]
     rows = _by_country_rows(report, report.figures)
-    keys = list(report.data.countries) + sorted(report.figures.by_organization)
+    keys = countries_by_name(report) + sorted(report.figures.by_organization)
     for row, key in zip(rows, keys, strict=True):
         for s in report.sessions:
             source = (
@@ -95,7 +100,7 @@ def by_country_table(report: Report) -> Table:
 
 
 def by_profile_table(report: Report) -> Table:
-    header = [_("Profile"), _("Registered"), _("Attended"), _("Rate")]
+    header = [_("Profile"), _("Registrants"), _("Attendees"), _("Rate")]
     rows: list[list[object]] = []
     for code in profile_codes(report):
         tally = report.figures.by_profile.get(code, Tally())
@@ -107,7 +112,7 @@ def matrix_table(report: Report) -> Table:
     codes = profile_codes(report)
     header = [_("Country"), *[profile_label(report, c) for c in codes], _("Total")]
     rows: list[list[object]] = []
-    for country in report.data.countries:
+    for country in countries_by_name(report):
         counts = report.figures.matrix.get(country, {})
         cells = [counts.get(c, 0) for c in codes]
         rows.append([country_name(report, country), *cells, sum(cells)])

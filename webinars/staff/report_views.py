@@ -178,7 +178,7 @@ def report(slug: str) -> str:
     series = _series_for_lists(slug)
     event_session = _session_by_number(series)
     built = build_report(load_report_data(series, event_session))
-    countries = list(built.data.countries)
+    countries = sorted(built.data.countries, key=lambda code: country_name(built, code))
     widest = max(
         [t.registered for t in built.figures.by_country.values()]
         + [t.attended for t in built.figures.by_country.values()]
@@ -195,6 +195,7 @@ def report(slug: str) -> str:
         heat=heat,
         codes=profile_codes(built),
         country_name=lambda code: country_name(built, code),
+        names=lambda codes: sorted(country_name(built, code) for code in codes),
         profile_label=lambda code: profile_label(built, code),
     )
 
