@@ -24,6 +24,7 @@ from webinars.reports.participants import (
 )
 from webinars.reports.report import build_report, load_report_data, report_json
 from webinars.reports.report_tables import report_tables
+from webinars.reports.titles import document_subtitle
 from webinars.series.models import EventSession, Series
 
 _LANGUAGE = click.option(
@@ -67,7 +68,8 @@ def participants_command(
         elif fmt == "xlsx":
             output.write_bytes(xlsx_bytes([participant_table(scope)]))
         else:
-            output.write_bytes(pdf_table(list_title(scope), series.slug, participant_table(scope)))
+            subtitle = document_subtitle(series, event_session)
+            output.write_bytes(pdf_table(list_title(scope), subtitle, participant_table(scope)))
     _audit(audit.PARTICIPANTS, series, output)
     click.echo(f"Wrote {output}.")
 
@@ -93,6 +95,8 @@ def report_command(slug: str, number: int | None, fmt: str, output: Path, langua
         else:
             title = series.t("title", language)
             blocks = [report.narrative["en"], report.narrative["es"], *report_tables(report)[:-1]]
-            output.write_bytes(pdf_document(title, series.slug, blocks))
+            output.write_bytes(
+                pdf_document(title, document_subtitle(series, event_session), blocks)
+            )
     _audit(audit.REPORT, series, output)
     click.echo(f"Wrote {output}.")

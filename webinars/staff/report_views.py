@@ -22,7 +22,6 @@ from webinars.accounts.permissions import country_scope, may_see_registrations
 from webinars.audit import services as audit
 from webinars.audit.models import AuditEvent
 from webinars.extensions import db
-from webinars.formatting import date_in
 from webinars.reports import certificates
 from webinars.reports.certificate_pdf import certificates_zip
 from webinars.reports.exports import csv_chunks, pdf_document, pdf_table, xlsx_bytes
@@ -42,9 +41,9 @@ from webinars.reports.report_tables import (
     profile_label,
     report_tables,
 )
+from webinars.reports.titles import document_subtitle
 from webinars.series.models import EventSession, Series
 from webinars.staff import bp
-from webinars.types import utcnow
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {
@@ -97,24 +96,6 @@ def _attachment(body: object, fmt: str, filename: str) -> Response:
     )
 
 
-def _dates(series: Series) -> str:
-    if not series.sessions:
-        return ""
-    first = date_in(series.sessions[0].start_at, series.timezone, "long")
-    last = date_in(series.sessions[-1].start_at, series.timezone, "long")
-    return first if first == last else f"{first} – {last}"
-
-
-def _subtitle(series: Series, event_session: EventSession | None) -> str:
-    when = (
-        date_in(event_session.start_at, series.timezone, "long")
-        if event_session is not None
-        else _dates(series)
-    )
-    generated = _("Generated on %(date)s", date=date_in(utcnow(), series.timezone, "long"))
-    return f"{when} · {generated}"
-
-
 def _scope(series: Series) -> ListScope:
     return ListScope(series, _session_by_number(series), country_scope(current_user))
 
@@ -154,7 +135,7 @@ def participants_download(slug: str, fmt: str) -> Response:
         body = xlsx_bytes([participant_table(scope)])
     else:
         body = pdf_table(
-            list_title(scope), _subtitle(series, scope.session), participant_table(scope)
+            list_title(scope), document_subtitle(series, scope.session), participant_table(scope)
         )
     return _attachment(body, fmt, filename)
 
@@ -222,7 +203,9 @@ def report_download(slug: str, fmt: str) -> Response:
         built.narrative["es"],
         *report_tables(built)[:-1],
     ]
-    return _attachment(pdf_document(title, _subtitle(series, event_session), blocks), fmt, filename)
+    return _attachment(
+        pdf_document(title, document_subtitle(series, event_session), blocks), fmt, filename
+    )
 
 
 class CertificatesForm(FlaskForm):
