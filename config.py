@@ -35,6 +35,13 @@ class Config:
     WTF_CSRF_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    #: Flask-Login's "remember me" cookie (log-in does not set it today), as strict as the session.
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: Strict-Transport-Security sent on every answer; None (development over plain HTTP): none.
+    STRICT_TRANSPORT_SECURITY: str | None = None
+    #: The largest request body (uploads included): past it a 413 page or JSON error.
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     #: The site's public address, for links in e-mails (never taken from a request's Host).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     #: No MAIL_SERVER (the `make run` default): messages wait in the outbox, shown to staff.
@@ -53,6 +60,13 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     #: Public registration API, per client address.
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute")
+    #: Log-in attempts (POST /login), per client address, whatever the account.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: This many failed log-ins with one e-mail address within the window lock it for
+    #: LOGIN_LOCKOUT_SECONDS (counted in the rate limiter's storage, shared by every process).
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+    LOGIN_LOCKOUT_SECONDS = 15 * 60
     # flask-smorest: where the OpenAPI document is served.
     API_TITLE = "Webinars API"
     API_VERSION = "v1"
@@ -68,10 +82,12 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Refuses to start without a real SECRET_KEY."""
+    """Refuses to start without a real SECRET_KEY; cookies only over HTTPS, and HSTS."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -102,6 +102,8 @@ ALLOWED: dict[str, set[str]] = {
     "staff.report_download": SERIES_VIEWERS,
     "staff.certificates_page": MANAGERS,
     "staff.audit_log": MANAGERS,
+    "staff.registration_revoke_link": MANAGERS,
+    "staff.outbox_html": MANAGERS,
 }
 #: Endpoints whose `fmt` is not "csv".
 FORMATS = {"staff.report_download": "json"}

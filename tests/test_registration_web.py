@@ -152,7 +152,9 @@ def test_form_speaks_the_page_language(app: Flask, client: FlaskClient, world: W
             html,
         )
     assert re.search(
-        r'<input id="consent_to_list" name="consent_to_list" type="checkbox" value="y">', html
+        r'<input (aria-describedby="consent_to_list-help" )?id="consent_to_list"'
+        r' name="consent_to_list" type="checkbox" value="y">',
+        html,
     )
     assert re.search(r'<option selected value="">', html)
 

@@ -30,13 +30,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY must be set (production refuses to start without it)")
     INSTANCE_DIR.mkdir(exist_ok=True)
 
-    from webinars import extensions, web
+    from webinars import extensions, security, web
 
     extensions.init_app(app)
     web.init_app(app)
+    security.init_app(app)
 
     from webinars.accounts import bp as accounts_bp
     from webinars.api import register_api
+    from webinars.health import bp as health_bp
     from webinars.invitations.views import bp as calendar_bp
     from webinars.public import bp as public_bp
     from webinars.registration import bp as registration_bp
@@ -47,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(health_bp)
     register_api(app)
 
     from webinars.cli import register_commands

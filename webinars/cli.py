@@ -9,6 +9,7 @@ def register_commands(app: Flask) -> None:
     from webinars.demo.cli import demo_cli
     from webinars.invitations.cli import reminders_cli
     from webinars.mail.cli import outbox_cli
+    from webinars.privacy.cli import privacy_cli
     from webinars.registration.cli import quotas_cli
     from webinars.reports.cli import participants_command, report_command
 
@@ -20,3 +21,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(attendance_cli)
     app.cli.add_command(participants_command)
     app.cli.add_command(report_command)
+    app.cli.add_command(privacy_cli)

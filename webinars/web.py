@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from flask import Flask, current_app, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from webinars import formatting
 from webinars.extensions import db, login_manager
@@ -63,9 +64,22 @@ def _template_context() -> dict[str, Any]:
 
 def _http_error(error: HTTPException) -> Any:
     """JSON for the API, a page in the visitor's language for everything else."""
+    if isinstance(error, RequestEntityTooLarge):
+        error = _too_large()
     if request.path.startswith("/api/"):
         response = error.get_response()  # keeps headers such as Allow on a 405
         response.data = json.dumps({"code": error.code, "message": error.description})
         response.content_type = "application/json"
         return response
     return render_template("error.html", error=error), error.code
+
+
+def _too_large() -> RequestEntityTooLarge:
+    """413 in the visitor's language, with the limit when the body passed MAX_CONTENT_LENGTH
+    (a view may refuse a smaller file with 413 too: then no figure)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        return RequestEntityTooLarge(
+            _("What you sent is larger than %(size)d MB.", size=limit // (1024 * 1024))
+        )
+    return RequestEntityTooLarge(_("What you sent is too large."))

@@ -15,6 +15,9 @@ from webinars.extensions import db
 from webinars.series.models import Series
 from webinars.types import UTCDateTime, enum_column, utcnow
 
+#: Werkzeug's scrypt with its current cost (N=2**15, r=8, p=1), as written at the start of a hash.
+PASSWORD_METHOD = "scrypt:32768:8:1"
+
 
 class StaffRole(enum.StrEnum):
     ADMIN = "admin"
@@ -63,10 +66,15 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def password_needs_rehash(self) -> bool:
+        """Hashed by an older method or cost (e.g. pbkdf2): re-hashed at the next log-in."""
+        return not self.password_hash.startswith(PASSWORD_METHOD + "$")
 
     @property
     def can_manage_series(self) -> bool:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from webinars.accounts.models import StaffRole, User
+from functools import cache
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webinars.accounts import lockout
+from webinars.accounts.models import PASSWORD_METHOD, StaffRole, User
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.series.models import Series
@@ -56,11 +61,35 @@ def create_user(
     return user
 
 
+class LoginLocked(Exception):
+    """Too many failed log-ins with this address (see `accounts.lockout`)."""
+
+
+@cache
+def _decoy_hash() -> str:
+    """Checked when no account has the address, so that the answer takes as long."""
+    return generate_password_hash("no account has this address", method=PASSWORD_METHOD)
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, else None."""
+    """The active user with this e-mail and password, else None (a counted failure).
+
+    Raises `LoginLocked` while the address is locked, without checking the password, and on
+    the failure that locks it. A password hashed by an older method is hashed again on
+    success (the caller commits).
+    """
+    if lockout.is_locked(email):
+        raise LoginLocked
     user = db.session.execute(
         db.select(User).filter_by(email=normalize_email(email))
     ).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(password):
-        return None
-    return user
+    if user is None:
+        check_password_hash(_decoy_hash(), password)
+    elif user.check_password(password) and user.active:
+        lockout.clear_failures(email)
+        if user.password_needs_rehash:
+            user.set_password(password)
+        return user
+    if lockout.record_failure(email):
+        raise LoginLocked
+    return None

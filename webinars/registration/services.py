@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 from webinars.accounts.models import User
 from webinars.catalog.models import Country
 from webinars.extensions import db
+from webinars.privacy import is_anonymised_email
 from webinars.registration import notifications
 from webinars.registration.models import (
     HOLDING_STATUSES,
@@ -469,3 +470,16 @@ def resend_manage_link(series: Series, email: str) -> None:
     ).scalar_one_or_none()
     if registration is not None:
         notifications.send_manage_link(registration)
+
+
+def revoke_manage_link(registration: Registration) -> None:
+    """Give the registration a new private link and e-mail it to the registered address.
+
+    The old link (and the API token, the same secret) stops working at once: a leaked or
+    forwarded link is cut off without touching the registration itself.
+    """
+    if is_anonymised_email(registration.email):
+        raise TransitionError(_l("This registration is anonymised: it has no link to send."))
+    registration.manage_token = new_secret()
+    db.session.flush()
+    notifications.send_manage_link(registration)

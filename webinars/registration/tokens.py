@@ -1,20 +1,45 @@
 """The private manage link of a registration.
 
 The registration stores a random 192-bit secret; the link carries it signed with the app's
-secret key, so a forged or mangled link is refused before any database lookup.
+secret key, so a forged or mangled link is refused before any database lookup. Giving the
+registration a new secret revokes the link: the old one then matches nothing.
+
+A link expires `MANAGE_LINK_DAYS_AFTER_END` days (default 90) after the last session of its
+series ended: every page and feed behind it then answers 410 Gone.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import Gone
 
 from webinars.extensions import db
 from webinars.registration.models import Registration
+from webinars.types import utcnow
 
 _SALT = "registration-manage-link"
+#: Days a manage link keeps working after the series' last session ended.
+DEFAULT_DAYS_AFTER_END = 90
+
+
+class ManageLinkExpired(Gone):
+    """A valid link of a series that ended too long ago (410)."""
+
+    def __init__(self, registration: Registration, expired_at: datetime) -> None:
+        super().__init__(
+            _(
+                "This private link has expired: links stop working %(days)d days after the "
+                "last session of their series.",
+                days=days_after_end(),
+            )
+        )
+        self.registration = registration
+        self.expired_at = expired_at
 
 
 def new_secret() -> str:
@@ -30,14 +55,32 @@ def public_token(registration: Registration) -> str:
     return _serializer().dumps(registration.manage_token)
 
 
-def find_by_public_token(token: str) -> Registration | None:
-    """The registration the token belongs to, or None for a bad or unknown token."""
+def days_after_end() -> int:
+    return int(current_app.config.get("MANAGE_LINK_DAYS_AFTER_END", DEFAULT_DAYS_AFTER_END))
+
+
+def link_expires_at(registration: Registration) -> datetime | None:
+    """When the registration's link stops working; None while its series has no session."""
+    ends_at = registration.series.ends_at
+    return ends_at + timedelta(days=days_after_end()) if ends_at is not None else None
+
+
+def find_by_public_token(token: str, *, now: datetime | None = None) -> Registration | None:
+    """The registration the token belongs to, or None for a bad, unknown or revoked token.
+
+    Raises `ManageLinkExpired` for the link of a series that ended too long ago.
+    """
     try:
         secret = _serializer().loads(token)
     except BadSignature:
         return None
     if not isinstance(secret, str):
         return None
-    return db.session.execute(
+    registration = db.session.execute(
         db.select(Registration).filter_by(manage_token=secret)
     ).scalar_one_or_none()
+    if registration is not None:
+        expires_at = link_expires_at(registration)
+        if expires_at is not None and (now or utcnow()) >= expires_at:
+            raise ManageLinkExpired(registration, expires_at)
+    return registration

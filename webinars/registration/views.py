@@ -4,7 +4,8 @@ Each view parses a form, calls `registration.services` and commits once. A `Regi
 is rolled back and shown beside the field it names, so refused input writes nothing.
 
 The manage pages carry the private token in their address: they are never indexed, cached or
-sent on as a referrer.
+sent on as a referrer. A revoked or deleted registration's link is not found (404); the link
+of a series that ended long ago has expired (410, `tokens.ManageLinkExpired`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ from webinars.registration.forms import (
 from webinars.registration.labels import STATUS_FOR_REGISTRANT as STATUS_LABELS
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.services import DuplicateRegistration, RegistrationError
-from webinars.registration.tokens import find_by_public_token, public_token
+from webinars.registration.tokens import (
+    ManageLinkExpired,
+    days_after_end,
+    find_by_public_token,
+    link_expires_at,
+    public_token,
+)
 from webinars.reports import certificates
 from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
 from webinars.types import utcnow
@@ -87,6 +94,22 @@ def _public_series(slug: str) -> Series:
     if series is None:
         abort(404)
     return series
+
+
+@bp.errorhandler(ManageLinkExpired)
+def _expired(error: ManageLinkExpired) -> Response:
+    """The link of a series that ended long ago: say so, and whom to write to."""
+    response = make_response(
+        render_template(
+            "registration/expired.html",
+            series=error.registration.series,
+            expired_at=error.expired_at,
+            days=days_after_end(),
+        ),
+        error.code,
+    )
+    response.headers.update(PRIVATE_HEADERS)
+    return response
 
 
 def _registration_or_404(token: str) -> Registration:
@@ -208,6 +231,7 @@ def manage(token: str) -> str | Response:
         form=form,
         token=token,
         certificate=certificates.earned_by(registration),
+        expires_at=link_expires_at(registration),
     )
 
 
@@ -250,6 +274,37 @@ def cancel(token: str) -> str | Response:
         "registration/cancel.html",
         registration=registration,
         series=registration.series,
+        form=form,
+        token=token,
+    )
+
+
+@bp.route("/r/<token>/delete", methods=["GET", "POST"])
+@private
+def delete(token: str) -> str | Response:
+    """Ask for confirmation, then delete the registration and the registrant's data.
+
+    An open registration is cancelled first (its seat goes to the waiting list). The link
+    answers 404 afterwards, so the confirmation goes to the series' page.
+    """
+    # Imported here: the privacy services use the invitation models, which import this package.
+    from webinars.privacy.services import delete_registration
+
+    registration = _registration_or_404(token)
+    series = registration.series
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        delete_registration(registration)
+        db.session.commit()
+        session.pop(_JUST_REGISTERED, None)
+        flash(_("Your registration and your personal data are deleted."), "success")
+        if series.is_public:
+            return redirect(url_for("public.series_detail", slug=series.slug))
+        return redirect(url_for("public.index"))
+    return render_template(
+        "registration/delete.html",
+        registration=registration,
+        series=series,
         form=form,
         token=token,
     )

@@ -115,6 +115,26 @@ def outbox_message(message_id: int) -> str:
     )
 
 
+#: The e-mail's own HTML, shown in a sandboxed frame: its inline styles apply, nothing runs,
+#: nothing is fetched, and only this site may frame it.
+EMAIL_PREVIEW_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox;"
+        " frame-ancestors 'self'"
+    ),
+    "X-Frame-Options": "SAMEORIGIN",
+    "Cache-Control": "no-store",
+}
+
+
+@bp.route("/outbox/<int:message_id>/body.html")
+@organizer_required
+def outbox_html(message_id: int) -> Response:
+    """The HTML part of a message, for the preview frame of the message page."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    return Response(message.body_html, mimetype="text/html", headers=EMAIL_PREVIEW_HEADERS)
+
+
 @bp.route("/outbox/<int:message_id>.eml")
 @organizer_required
 def outbox_eml(message_id: int) -> Response:

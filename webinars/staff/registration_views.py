@@ -3,7 +3,7 @@
 Who sees what comes from `accounts.permissions`: organizers, admins and the series'
 facilitators see every country; a focal point sees their own country only, on every page
 and in every count (`country_scope`). Approving and rejecting follow `may_approve`;
-cancelling a registration is for organizers and admins.
+cancelling a registration and revoking its private link are for organizers and admins.
 
 Each action calls a service, commits once, flashes, and goes back to the list with its
 filters. A refused change (wrong status, a reason too long) is rolled back and shown.
@@ -27,6 +27,7 @@ from webinars.accounts import permissions
 from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.models import User
 from webinars.extensions import db
+from webinars.privacy import is_anonymised_email
 from webinars.registration import services
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
@@ -184,6 +185,7 @@ def registrations(slug: str) -> str:
         delegating=_delegating_users(rows),
         status_labels=STATUS_LABELS,
         may_approve=permissions.may_approve,
+        is_anonymised_email=is_anonymised_email,
     )
 
 
@@ -250,6 +252,29 @@ def registration_cancel(slug: str, registration_id: int) -> Response:
             _("The registration of %(name)s was cancelled.", name=registration.full_name), "success"
         )
         _flash_promoted(promoted)
+    return _back_to_list(series)
+
+
+@bp.route(f"{REGISTRATION_URL}/revoke-link", methods=["POST"])
+@organizer_required
+def registration_revoke_link(slug: str, registration_id: int) -> Response:
+    """A new private link for the registrant, e-mailed to them; the old one stops working."""
+    series = _series_or_404(slug)
+    registration = _registration_or_404(series, registration_id)
+    try:
+        services.revoke_manage_link(registration)
+    except RegistrationError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "The old private link of %(name)s no longer works; a new one was sent to %(email)s.",
+                name=registration.full_name,
+                email=registration.email,
+            ),
+            "success",
+        )
     return _back_to_list(series)
 
 
