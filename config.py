@@ -58,6 +58,17 @@ class Config:
     #: Flask-Limiter: "memory://" for one process; "redis://host:6379" for several.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Set explicitly: Flask-Limiter's one limiter object otherwise keeps the values of the
+    # last app it was bound to (several apps in one process: the tests).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_KEY_PREFIX = ""
+    #: Redis unreachable: count in each process's memory until it answers, instead of a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Proxies in front of the app that add to X-Forwarded-For and set X-Forwarded-Proto
+    #: (nginx alone: 1). 0: not behind a proxy, forwarded headers are ignored.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    #: A registrant's private link stops working this many days after the series' last session.
+    MANAGE_LINK_DAYS_AFTER_END = int(os.environ.get("MANAGE_LINK_DAYS_AFTER_END", "90"))
     #: Public registration API, per client address.
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute")
     #: Log-in attempts (POST /login), per client address, whatever the account.

@@ -518,7 +518,11 @@ def test_message_page_shows_the_html_in_a_sandbox_never_raw(app: Flask, client, 
     page = client.get(f"/staff/outbox/{message_id}")
     assert page.status_code == 200
     assert "<script>" not in page.text
-    assert 'sandbox srcdoc="&lt;p&gt;Hola&lt;/p&gt;&lt;script&gt;alert(&#34;x&#34;)' in page.text
+    assert f'sandbox src="/staff/outbox/{message_id}/body.html"' in page.text
+    framed = client.get(f"/staff/outbox/{message_id}/body.html")
+    assert framed.text == '<p>Hola</p><script>alert("x")</script>'  # as sent, but inert:
+    policy = framed.headers["Content-Security-Policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy and "script-src" not in policy
     assert "Texto plano con eñe" in page.text
     assert str(escape(row.message_id)) in page.text  # the headers of the built message
     assert "Confirmación" in page.text

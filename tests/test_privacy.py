@@ -36,6 +36,7 @@ from webinars.series.models import Series
 
 from . import factories
 from .conftest import AuthActions, make_test_app
+from .openapi_check import assert_matches_document
 
 S = RegistrationStatus
 MANAGE_LINK = re.compile(r"https?://[^/\s\"]+/r/([A-Za-z0-9_.\-]+)")
@@ -495,6 +496,8 @@ def test_links_work_until_90_days_after_the_series_then_answer_gone(
         assert db.session.scalars(db.select(Registration.status)).all() == [S.CONFIRMED] * 3
     api = client.get(f"/api/v1/registrations/{stale}")
     assert api.status_code == 410 and api.get_json()["code"] == 410
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert_matches_document(document, f"/api/v1/registrations/{stale}", 410, api.get_json())
 
 
 def test_the_delay_is_a_setting(app: Flask, database_url: str) -> None:

@@ -504,7 +504,7 @@ def test_the_manage_page_shows_the_registration_privately(
         f'href="/r/{token}/cancel"',
     ):
         assert text in html, text
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cache-Control"] == "no-store"
     assert "noindex" in response.headers["X-Robots-Tag"]
 
@@ -525,7 +525,7 @@ def test_changing_sessions_and_profile(app: Flask, client: FlaskClient, world: W
         f"/r/{token}", data={"profile": "prosecutor", "sessions": [world.session_ids[1]]}
     )
     assert response.status_code == 302 and response.headers["Location"] == f"/r/{token}"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     reg = _registration(app, "ana@example.gov")
     assert reg["sessions"] == [world.session_ids[1]] and reg["profile"] == "prosecutor"
     assert "Your changes are saved." in client.get(f"/r/{token}").get_data(as_text=True)
@@ -553,7 +553,12 @@ def test_a_full_profile_is_refused_and_nothing_changes(
         db.session.commit()
     _register(app, world.slug, profile_code="prosecutor", country_code="CR")
     token = _register(
-        app, world.slug, email="second@example.gov", profile_code="other", country_code="CR"
+        app,
+        world.slug,
+        email="second@example.gov",
+        profile_code="other",
+        country_code="CR",
+        language="en",
     )
     mails_before = len(_mails(app))
 
@@ -574,7 +579,7 @@ def test_cancelling_frees_the_seat_for_the_first_on_the_waiting_list(
         series = db.session.scalars(db.select(Series).filter_by(slug=world.slug)).one()
         series.capacity = 1
         db.session.commit()
-    token = _register(app, world.slug, email="first@example.gov")
+    token = _register(app, world.slug, email="first@example.gov", language="en")
     _register(app, world.slug, email="second@example.gov", language="en")
     _register(app, world.slug, email="third@example.gov")
     assert _registration(app, "second@example.gov")["status"] == S.WAITLISTED
@@ -582,7 +587,7 @@ def test_cancelling_frees_the_seat_for_the_first_on_the_waiting_list(
     confirm = client.get(f"/r/{token}/cancel")
     assert confirm.status_code == 200
     assert "Yes, cancel my registration" in confirm.get_data(as_text=True)
-    assert confirm.headers["Referrer-Policy"] == "no-referrer"
+    assert confirm.headers["Referrer-Policy"] == "same-origin"
     assert _registration(app, "first@example.gov")["status"] == S.CONFIRMED  # a GET changes nothing
 
     done = client.post(f"/r/{token}/cancel")
@@ -598,7 +603,7 @@ def test_cancelling_frees_the_seat_for_the_first_on_the_waiting_list(
 
 
 def test_a_closed_registration_is_read_only(app: Flask, client: FlaskClient, world: World) -> None:
-    token = _register(app, world.slug, email="ana@example.gov")
+    token = _register(app, world.slug, email="ana@example.gov", language="en")
     client.post(f"/r/{token}/cancel")
     html = client.get(f"/r/{token}?lang=en").get_data(as_text=True)
     assert "Your registration is cancelled." in html
@@ -619,10 +624,26 @@ def test_a_closed_registration_is_read_only(app: Flask, client: FlaskClient, wor
 
 
 def test_a_rejection_reason_is_shown(app: Flask, client: FlaskClient, world: World) -> None:
-    token = _register(app, world.slug, email="ana@example.gov")
+    token = _register(app, world.slug, email="ana@example.gov", language="en")
     with app.app_context():
         services.reject(find_by_public_token(token), "Not a member <of> the group")
         db.session.commit()
     html = client.get(f"/r/{token}").get_data(as_text=True)
     assert "Not accepted" in html and "Not a member &lt;of&gt; the group" in html
     assert "Save my changes" not in html
+
+
+def test_the_private_page_speaks_the_registrants_language(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    """The link in the e-mails carries no language: an official who registered in Spanish and
+    opens it in an English browser reads Spanish, unless they switch."""
+    with app.app_context():
+        series = db.session.scalar(db.select(Series).filter_by(slug=world.slug))
+        registration = services.register(series, registration_data(language="es"))
+        db.session.commit()
+        url = f"/r/{public_token(registration)}"
+    page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="es">' in page
+    page = client.get(f"{url}?lang=en", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in page

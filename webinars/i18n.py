@@ -1,12 +1,13 @@
 """Language choice and bilingual fields.
 
-The locale comes from `?lang=`, remembered in the session, else from Accept-Language.
+The locale comes from `?lang=`, remembered in the session; else, on a registrant's private
+pages, from the language they registered in; else from Accept-Language.
 """
 
 from __future__ import annotations
 
-from flask import current_app, has_app_context, has_request_context, request, session
-from flask_babel import get_locale
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import get_locale, refresh
 
 
 def select_locale() -> str:
@@ -20,9 +21,18 @@ def select_locale() -> str:
         return wanted
     if session.get("lang") in languages:
         return session["lang"]
+    if g.get("page_language") in languages:
+        return g.page_language
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def speak_language_of_page(language: str) -> None:
+    """This page is someone's own (a registrant's private page): unless the visitor chose a
+    language with the switcher, it speaks the one they chose when they registered."""
+    g.page_language = language
+    refresh()
 
 
 def current_language() -> str:

@@ -6,7 +6,7 @@ The outbox shows an e-mail's HTML in a sandboxed `srcdoc` frame, which inherits 
 no script runs there either.
 
 A view may send its own value of any of these headers (the registrant's private pages send
-`Referrer-Policy: no-referrer`): it is kept.
+`Referrer-Policy: same-origin`): it is kept.
 """
 
 from __future__ import annotations

@@ -143,6 +143,11 @@ def _current_choice(registration: Registration) -> tuple[str, list[int] | None]:
 
 
 NOT_FOUND = {"schema": ErrorSchema, "description": "No registration has this manage token."}
+EXPIRED = {
+    "schema": ErrorSchema,
+    "description": "The link has expired: the series ended longer ago than the service keeps "
+    "private links (`MANAGE_LINK_DAYS_AFTER_END`, 90 days by default).",
+}
 CLOSED = {
     "schema": ConflictSchema,
     "description": "`invalid_status`: the registration is cancelled or rejected.",
@@ -155,6 +160,7 @@ class ManagedRegistration(MethodView):
 
     @blp.response(HTTPStatus.OK, ManagedRegistrationSchema)
     @blp.alt_response(HTTPStatus.NOT_FOUND, **NOT_FOUND)
+    @blp.alt_response(HTTPStatus.GONE, **EXPIRED)
     @blp.alt_response(HTTPStatus.TOO_MANY_REQUESTS, **TOO_MANY)
     def get(self, manage_token: str) -> Registration:
         """See a registration
@@ -166,6 +172,7 @@ class ManagedRegistration(MethodView):
     @blp.arguments(RegistrationChangeSchema, description="What changes.")
     @blp.response(HTTPStatus.OK, ManagedRegistrationSchema)
     @blp.alt_response(HTTPStatus.NOT_FOUND, **NOT_FOUND)
+    @blp.alt_response(HTTPStatus.GONE, **EXPIRED)
     @blp.alt_response(HTTPStatus.CONFLICT, **CLOSED)
     @blp.alt_response(
         HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -196,6 +203,7 @@ class ManagedRegistration(MethodView):
 
     @blp.response(HTTPStatus.OK, ManagedRegistrationSchema)
     @blp.alt_response(HTTPStatus.NOT_FOUND, **NOT_FOUND)
+    @blp.alt_response(HTTPStatus.GONE, **EXPIRED)
     @blp.alt_response(HTTPStatus.CONFLICT, **CLOSED)
     @blp.alt_response(HTTPStatus.TOO_MANY_REQUESTS, **TOO_MANY)
     def delete(self, manage_token: str) -> Registration:

@@ -34,6 +34,13 @@ URL_MAX_LENGTH = 500
 SESSION_CANCELLED = "session_cancelled"
 #: The body's fields, as a `SchedulingError` of `reschedule_session` names them.
 _BODY_FIELDS = frozenset({"start", "end", "conference_url", "status"})
+#: The largest id an INTEGER column holds: a larger one in the path names no session (404)
+#: rather than failing in the database.
+MAX_ID = 2**31 - 1
+#: The times a session may be moved to: the years 2000 to 2099 (UTC). Outside them a time is a
+#: mistake, and near the ends of `datetime`'s range it cannot even be converted to UTC.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 blp = FlatErrorsBlueprint(
     "api_sessions",
@@ -58,9 +65,15 @@ def _url_or_empty(value: str) -> None:
         )(value)
 
 
+def _plausible(value: datetime) -> None:
+    if not EARLIEST <= value < LATEST:
+        raise ValidationError(_("Give a time in the years 2000 to 2099."))
+
+
 def _instant(description: str) -> fields.AwareDateTime:
     return fields.AwareDateTime(
         format="iso",
+        validate=_plausible,
         error_messages={
             "invalid": _l("Not a valid date and time: use ISO 8601, e.g. 2030-03-04T15:00:00Z."),
             "invalid_awareness": _l(
@@ -74,8 +87,8 @@ def _instant(description: str) -> fields.AwareDateTime:
 class SessionChangeSchema(BodySchema):
     """What changes in a session; what is absent stays as it is."""
 
-    start = _instant("The new start: ISO 8601 with an offset from UTC or `Z`.")
-    end = _instant("The new end: ISO 8601 with an offset from UTC or `Z`.")
+    start = _instant("The new start: ISO 8601 with an offset from UTC or `Z`, years 2000 to 2099.")
+    end = _instant("The new end: ISO 8601 with an offset from UTC or `Z`, years 2000 to 2099.")
     conference_url = fields.String(
         validate=[
             validate.Length(max=URL_MAX_LENGTH, error=_l("At most {max} characters.")),
@@ -149,7 +162,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(UTC)
 
 
-@blp.route("/series/<slug>/sessions/<int:session_id>", methods=["PATCH"])
+@blp.route(f"/series/<slug>/sessions/<int(max={MAX_ID}):session_id>", methods=["PATCH"])
 @staff_token_required(blp)
 @blp.arguments(SessionChangeSchema, description="What changes.")
 @blp.response(HTTPStatus.OK, SessionScheduleSchema)

@@ -141,7 +141,7 @@ class DeliveryReport:
     sent: int = 0
     #: Failed attempts that will be tried again after the backoff.
     retried: int = 0
-    #: Messages that reached OUTBOX_MAX_ATTEMPTS (or cannot be built) and are now `failed`.
+    #: Messages refused OUTBOX_MAX_ATTEMPTS times (or that cannot be built), now `failed`.
     failed: int = 0
     holdup: Holdup | None = None
     #: The error behind an UNREACHABLE holdup.
@@ -280,7 +280,9 @@ def _deliver_one(
     try:
         link.send(envelope_from, recipient, data)
     except _Unreachable as error:
-        return _record_failure(message, error.detail, clock(), config), error.detail
+        return _record_failure(message, error.detail, clock(), config, unreachable=True), (
+            error.detail
+        )
     except (smtplib.SMTPException, OSError) as error:
         link.close()  # start the next message on a fresh connection
         return _record_failure(message, _describe(error), clock(), config), ""
@@ -315,15 +317,26 @@ def _claim_next(*, after_id: int, now: datetime) -> OutboxMessage | None:
     ).scalar_one_or_none()
 
 
-def _record_failure(message: OutboxMessage, error: str, now: datetime, config: Config) -> _Outcome:
-    """One more failed attempt: retry after the exponential backoff, or give up after the last."""
+def _record_failure(
+    message: OutboxMessage, error: str, now: datetime, config: Config, *, unreachable: bool = False
+) -> _Outcome:
+    """One more failed attempt: retry after the exponential backoff, or give up after the last.
+
+    An `unreachable` server is not the message's fault: the attempt is counted, but it never
+    makes the message `failed`, so an outage of any length loses nothing. The delay stops
+    growing at the one before the last attempt (16 min by default): once the server is back,
+    every message goes out within that time.
+    """
     message.attempts += 1
     message.last_error = error[:MAX_ERROR_LENGTH]
-    if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+    last = config["OUTBOX_MAX_ATTEMPTS"]
+    if message.attempts >= last and not unreachable:
         message.status = OutboxStatus.FAILED
         return _Outcome.FAILED
-    delay = config["OUTBOX_BACKOFF_SECONDS"] * 2 ** (message.attempts - 1)
-    message.next_attempt_at = now + timedelta(seconds=delay)
+    doublings = max(min(message.attempts, last - 1) - 1, 0)
+    message.next_attempt_at = now + timedelta(
+        seconds=config["OUTBOX_BACKOFF_SECONDS"] * 2**doublings
+    )
     return _Outcome.RETRIED
 
 

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from webinars.catalog.models import Country
 from webinars.extensions import db, limiter
-from webinars.i18n import current_language
+from webinars.i18n import current_language, speak_language_of_page
 from webinars.registration import bp, services
 from webinars.registration.forms import (
     LANGUAGE_NAMES,
@@ -50,7 +50,9 @@ _JUST_REGISTERED = "registered_token"
 
 
 PRIVATE_HEADERS = {
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: over HTTPS, Flask-WTF refuses a form posted without a
+    # Referer of this site; the token still never leaves for another site.
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
     "X-Robots-Tag": "noindex, nofollow",
 }
@@ -116,6 +118,7 @@ def _registration_or_404(token: str) -> Registration:
     registration = find_by_public_token(token)
     if registration is None:
         abort(404)
+    speak_language_of_page(registration.language)
     return registration
 
 
