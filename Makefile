@@ -22,15 +22,21 @@ run: translations
 	$(BIN)/flask demo load --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## Lint, then the whole suite on SQLite; again on PostgreSQL when TEST_DATABASE_URL is set.
+## Lint, then the whole suite on SQLite; when TEST_DATABASE_URL is set, the same suite on
+## PostgreSQL at the same time (one core each; their logs follow, SQLite's first).
 test: translations
 	./scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	TEST_DATABASE_URL= $(BIN)/pytest
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-	  echo "== the same suite on PostgreSQL =="; \
+	@if [ -z "$$TEST_DATABASE_URL" ]; then \
 	  $(BIN)/pytest; \
+	else \
+	  TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/pytest -p no:cacheprovider > .pytest-sqlite.log 2>&1 & lite=$$!; \
+	  $(BIN)/pytest -p no:cacheprovider > .pytest-postgresql.log 2>&1; pg=$$?; \
+	  wait $$lite; lite=$$?; \
+	  echo "== the suite on SQLite =="; cat .pytest-sqlite.log; \
+	  echo "== the same suite on PostgreSQL =="; cat .pytest-postgresql.log; \
+	  test $$lite -eq 0 && test $$pg -eq 0; \
 	fi
 
 lint: install
