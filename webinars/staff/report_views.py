@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.models import User
-from webinars.accounts.permissions import country_scope, may_see_registrations
+from webinars.accounts.permissions import country_scope
 from webinars.audit import services as audit
 from webinars.audit.models import AuditEvent
 from webinars.extensions import db
@@ -44,6 +44,7 @@ from webinars.reports.report_tables import (
 from webinars.reports.titles import document_subtitle
 from webinars.series.models import EventSession, Series
 from webinars.staff import bp
+from webinars.staff.registration_views import _viewable_series
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {
@@ -55,15 +56,6 @@ MIMETYPES = {
 }
 #: Rows shown on the list page; the downloads hold everyone.
 PAGE_ROWS = 1000
-
-
-def _series_for_lists(slug: str) -> Series:
-    series = db.session.scalar(db.select(Series).where(Series.slug == slug))
-    if series is None:
-        abort(404)
-    if not may_see_registrations(current_user, series):
-        abort(403)
-    return series
 
 
 def _session_by_number(series: Series) -> EventSession | None:
@@ -103,7 +95,7 @@ def _scope(series: Series) -> ListScope:
 @bp.route("/series/<slug>/participants")
 @staff_required
 def participants(slug: str) -> str:
-    series = _series_for_lists(slug)
+    series = _viewable_series(slug)
     scope = _scope(series)
     rows = []
     for participant in iter_participants(scope):
@@ -124,7 +116,7 @@ def participants(slug: str) -> str:
 @bp.route("/series/<slug>/participants.<any(csv, xlsx, pdf):fmt>")
 @staff_required
 def participants_download(slug: str, fmt: str) -> Response:
-    series = _series_for_lists(slug)
+    series = _viewable_series(slug)
     scope = _scope(series)
     filename = list_filename(scope, fmt)
     _audit(audit.PARTICIPANTS, series, filename)
@@ -156,7 +148,7 @@ def _csv_stream(
 @bp.route("/series/<slug>/report")
 @staff_required
 def report(slug: str) -> str:
-    series = _series_for_lists(slug)
+    series = _viewable_series(slug)
     event_session = _session_by_number(series)
     built = build_report(load_report_data(series, event_session))
     countries = sorted(built.data.countries, key=lambda code: country_name(built, code))
@@ -184,7 +176,7 @@ def report(slug: str) -> str:
 @bp.route("/series/<slug>/report.<any(xlsx, pdf, json):fmt>")
 @staff_required
 def report_download(slug: str, fmt: str) -> Response:
-    series = _series_for_lists(slug)
+    series = _viewable_series(slug)
     event_session = _session_by_number(series)
     built = build_report(load_report_data(series, event_session))
     suffix = f"-session-{event_session.number}" if event_session is not None else ""
