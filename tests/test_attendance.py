@@ -300,12 +300,9 @@ def _preview(client: FlaskClient, world: World, data: bytes, name: str = "zoom.c
 
 
 def _confirm_fields(page: str) -> dict[str, str]:
-    fields = dict(re.findall(r'name="(payload|filename|format)"[^>]*value="([^"]*)"', page))
-    fields.update(
-        re.findall(
-            r'id="(payload|filename|format)" name="[^"]+" type="hidden" value="([^"]*)"', page
-        )
-    )
+    names = "payload|filename|format|zone|mapping"
+    fields = dict(re.findall(rf'name="({names})"[^>]*value="([^"]*)"', page))
+    fields.update(re.findall(rf'id="({names})" name="[^"]+" type="hidden" value="([^"]*)"', page))
     return fields
 
 
@@ -319,7 +316,7 @@ def test_facilitator_previews_then_imports_from_the_web(
     assert count_rows(app, Attendance) == 0  # a preview writes nothing
 
     fields = _confirm_fields(page)
-    assert set(fields) == {"payload", "filename", "format"}
+    assert set(fields) == {"payload", "filename", "format", "zone", "mapping"}
     response = client.post(f"{_attendance_url(world)}/import", data=fields, follow_redirects=True)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -333,17 +330,36 @@ def test_facilitator_previews_then_imports_from_the_web(
     assert 'id="nothing-new"' in page
 
 
-def test_a_broken_file_says_which_line_and_writes_nothing(
+def test_a_bad_row_is_listed_and_the_rest_imports(
     app: Flask, client: FlaskClient, auth: AuthActions, world: World
 ) -> None:
+    """One bad row never discards a file: the preview lists it with its line and reason, the
+    import brings in the others and says how many were left out."""
     auth.login(world.organizer)
     broken = ZOOM_REPORT.replace(b'"Sep 8, 2020 09:10:00"', b'"Sep 38, 2020 09:10:00"')
     page = _preview(client, world, broken)
-    assert 'id="import-error"' in page
-    assert re.search(r"[Ll]ine 12", page)
+    assert 'id="import-error"' not in page
+    assert 'id="skipped-count">1<' in page
+    assert re.search(r"[Ll]ine 12: .*Sep 38, 2020 09:10:00", page)
     assert count_rows(app, Attendance) == 0
+    response = client.post(f"{_attendance_url(world)}/import", data=_confirm_fields(page))
+    assert response.status_code == 302
+    assert "1 rows left out" in client.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        record = db.session.scalars(db.select(AttendanceImport)).one()
+        assert record.skipped == 1 and record.people > 0
+
+
+def test_a_file_with_no_readable_row_is_refused_with_the_reason(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    auth.login(world.organizer)
     page = _preview(client, world, b"PK\x03\x04\x14\x00\x00\x00binary\x00\x00", "report.xlsx")
-    assert 'id="import-error"' in page
+    assert 'id="import-error"' in page and "not a text file" in page
+    far = "Name,Email,Join Time,Leave Time\nJosé,jose@example.gob,9999-01-01 10:00,9999-01-01 11:00\n"
+    page = _preview(client, world, far.encode())
+    assert 'id="import-error"' in page and "far from the session" in page
+    assert count_rows(app, Attendance) == 0
 
 
 def test_resolving_an_unmatched_row_from_the_web(
@@ -450,9 +466,16 @@ def test_cli_broken_file_exits_non_zero(
 ) -> None:
     path = tmp_path / "broken.csv"
     path.write_bytes(ZOOM_REPORT.replace(b"Sep 8, 2020 10:00:00", b"yesterday"))
+    result = runner.invoke(
+        args=["attendance", "import", world.slug, "--session", "1", str(path), "--dry-run"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "left out: line 10" in result.output.lower()
+    assert count_rows(app, Attendance) == 0
+    path.write_bytes("Name;Minutes\nJosé;lots\n".encode())
     result = runner.invoke(args=["attendance", "import", world.slug, "--session", "1", str(path)])
     assert result.exit_code != 0
-    assert "line 10" in result.output.lower()
+    assert "line 2" in result.output.lower() and "not a number of minutes" in result.output
     assert count_rows(app, Attendance) == 0
     result = runner.invoke(args=["attendance", "import", world.slug, "--session", "9", str(path)])
     assert result.exit_code != 0 and "--session 1 to 2" in result.output

@@ -1,14 +1,16 @@
-"""`flask attendance import SLUG --session N FILE [--format ...] [--dry-run]`."""
+"""`flask attendance import SLUG --session N FILE [--format ...] [--zone ...] [column options] [--dry-run]`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from flask.cli import AppGroup
 
 from webinars.attendance import services
-from webinars.attendance.parsers import ReportError, ReportFormat, parse_report
+from webinars.attendance.parsers import ColumnMapping, ReportError, ReportFormat, UnknownLayout
 from webinars.extensions import db
 from webinars.series.models import EventSession, Series
 
@@ -28,6 +30,38 @@ def series_session(slug: str, number: int) -> tuple[Series, EventSession]:
     return series, series.sessions[number - 1]
 
 
+_MAPPING_OPTIONS = {
+    "name": "--name-column",
+    "first_name": "--first-name-column",
+    "last_name": "--last-name-column",
+    "email": "--email-column",
+    "minutes": "--minutes-column",
+    "join": "--join-column",
+    "leave": "--leave-column",
+}
+
+
+def _mapping(columns: dict[str, str | None], date_order: str) -> ColumnMapping | None:
+    chosen = {name: value for name, value in columns.items() if value}
+    if not chosen:
+        return None
+    mapping = ColumnMapping.from_dict({**chosen, "date_order": date_order})
+    if problem := mapping.problem():
+        raise click.UsageError(problem)
+    return mapping
+
+
+def _mapping_options(command: Callable[..., None]) -> Callable[..., None]:
+    for name, option in reversed(_MAPPING_OPTIONS.items()):
+        command = click.option(
+            option,
+            name,
+            metavar="HEADER",
+            help=f"For a layout not recognised: the column holding the {name.replace('_', ' ')}.",
+        )(command)
+    return command
+
+
 @attendance_cli.command("import")
 @click.argument("slug")
 @click.option("--session", "number", type=int, required=True, help="1 = the first session.")
@@ -39,23 +73,61 @@ def series_session(slug: str, number: int) -> tuple[Series, EventSession]:
     default="auto",
     show_default=True,
 )
+@click.option("--zone", default="", help="The zone of the report's times (default: the series').")
+@_mapping_options
+@click.option(
+    "--date-order",
+    type=click.Choice(["auto", "day_first", "month_first"]),
+    default="auto",
+    show_default=True,
+    help="With the column options: how to read 08/01/2027.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
-def import_command(slug: str, number: int, path: Path, report_format: str, dry_run: bool) -> None:
-    """Import the attendance report PATH (Zoom, Teams or CSV) into session N of series SLUG."""
+def import_command(
+    slug: str,
+    number: int,
+    path: Path,
+    report_format: str,
+    zone: str,
+    date_order: str,
+    dry_run: bool,
+    **columns: str | None,
+) -> None:
+    """Import the attendance report PATH (Zoom, Teams, Meet, CSV, or any table with the
+    column options) into session N of series SLUG."""
     series, event_session = series_session(slug, number)
+    if zone:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise click.BadParameter(
+                f"{zone!r} is no IANA time zone.", param_hint="--zone"
+            ) from None
+    mapping = _mapping(columns, date_order)
     data = path.read_bytes()
+    chosen = None if report_format == "auto" else ReportFormat(report_format)
     try:
-        report = parse_report(
-            data, series.zone, None if report_format == "auto" else ReportFormat(report_format)
+        report, used = services.read_report(
+            event_session, data, report_format=chosen, mapping=mapping, zone=zone
         )
+    except UnknownLayout as unknown:
+        lines = "\n".join(f"  line {line}: {' | '.join(cells)}" for line, cells in unknown.records)
+        options = ", ".join(_MAPPING_OPTIONS.values())
+        raise click.ClickException(
+            f"{path.name}: {unknown}\n{lines}\nSay which column holds what with {options}"
+            " (and --date-order, --zone)."
+        ) from unknown
     except ReportError as error:
         raise click.ClickException(f"{path.name}: {error}") from error
     plan = services.plan_import(event_session, report)
     click.echo(
-        f"{path.name} ({report.format.value}): {report.source_rows} join row(s), "
-        f"{len(plan.rows)} people; {plan.matched} matched, {report.merged} merged, "
-        f"{plan.unmatched} unmatched; {plan.changes} change(s)."
+        f"{path.name} ({report.layout or report.format.value}): {report.source_rows} join"
+        f" row(s), {len(plan.rows)} people; {plan.matched} matched, {report.merged} merged,"
+        f" {plan.unmatched} unmatched, {len(report.skipped)} row(s) left out;"
+        f" {plan.changes} change(s)."
     )
+    for problem in report.skipped:
+        click.echo(f"  left out: {problem}")
     for planned in plan.rows:
         if planned.needs_a_person:
             row = planned.row
@@ -66,6 +138,8 @@ def import_command(slug: str, number: int, path: Path, report_format: str, dry_r
     record = services.apply_import(
         plan, filename=path.name, digest=services.checksum(data), user=None
     )
+    if used is not None:
+        services.remember_mapping(series, used, None)
     db.session.commit()
     if record is None:
         click.echo("Nothing changed: this report was imported already.")

@@ -14,9 +14,15 @@ MAX_REPORT_BYTES = 5 * 1024 * 1024
 
 FORMAT_CHOICES = [
     SelectChoice("auto", _l("Recognise it by itself")),
-    SelectChoice("zoom", _l("Zoom webinar attendee report")),
-    SelectChoice("teams", _l("Microsoft Teams attendance list")),
+    SelectChoice("zoom", _l("Zoom: webinar attendee report or meeting participants")),
+    SelectChoice("teams", _l("Microsoft Teams: attendance list or report, webinar, live event")),
+    SelectChoice("meet", _l("Google Meet: attendance report or sheet")),
     SelectChoice("csv", _l("CSV: e-mail, name, minutes or join and leave times")),
+]
+DATE_ORDER_CHOICES = [
+    SelectChoice("auto", _l("Work it out from the dates")),
+    SelectChoice("day_first", _l("Day first (08/01/2027 is 8 January)")),
+    SelectChoice("month_first", _l("Month first (01/08/2027 is 8 January)")),
 ]
 
 
@@ -25,7 +31,30 @@ class ImportForm(FlaskForm):
         _l("Attendance report"), validators=[FileRequired(_l("Choose the report file."))]
     )
     format = SelectField(_l("Format"), choices=FORMAT_CHOICES, default="auto")
+    #: Choices are the series' zone first, then the zones of the member countries; absent
+    #: means the series' zone (the view checks the choice).
+    zone = SelectField(_l("Times in the report are in"), validate_choice=False)
     submit = SubmitField(_l("Preview the import"))
+
+
+class MappingForm(FlaskForm):
+    """Which column holds what, for a report whose layout was not recognised. The choices
+    are the column names of the file; the previewed file travels in `payload`."""
+
+    payload = HiddenField(validators=[DataRequired()])
+    filename = HiddenField()
+    name = SelectField(_l("Whole name"))
+    first_name = SelectField(_l("First name"))
+    last_name = SelectField(_l("Last name"))
+    email = SelectField(_l("E-mail"))
+    minutes = SelectField(_l("Minutes or duration"))
+    join = SelectField(_l("Join time"))
+    leave = SelectField(_l("Leave time"))
+    date_order = SelectField(_l("Dates"), choices=DATE_ORDER_CHOICES, default="auto")
+    zone = SelectField(_l("Times in the report are in"))
+    submit = SubmitField(_l("Preview the import with these columns"))
+
+    COLUMN_FIELDS = ("name", "first_name", "last_name", "email", "minutes", "join", "leave")
 
 
 class ConfirmImportForm(FlaskForm):
@@ -34,6 +63,9 @@ class ConfirmImportForm(FlaskForm):
     payload = HiddenField(validators=[DataRequired()])
     filename = HiddenField()
     format = HiddenField(validators=[DataRequired()])
+    zone = HiddenField()
+    #: The column mapping as JSON, when the facilitator chose the columns.
+    mapping = HiddenField()
     submit = SubmitField(_l("Import"))
 
 

@@ -10,6 +10,7 @@ from webinars.attendance.models import AttendanceSource, AttendanceState, Attend
 SOURCE_LABELS: dict[AttendanceSource, LazyString] = {
     AttendanceSource.ZOOM: _l("Zoom report"),
     AttendanceSource.TEAMS: _l("Teams report"),
+    AttendanceSource.MEET: _l("Google Meet report"),
     AttendanceSource.CSV: _l("CSV file"),
     AttendanceSource.MANUAL: _l("Check-in"),
 }

@@ -12,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.catalog.models import Country
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 class AttendanceSource(enum.StrEnum):
     ZOOM = "zoom"
     TEAMS = "teams"
+    MEET = "meet"
     CSV = "csv"
     MANUAL = "manual"
 
@@ -80,12 +81,31 @@ class AttendanceImport(db.Model):
     #: Attendance rows created and changed by this import (0 and 0: nothing new).
     created: Mapped[int] = mapped_column(default=0)
     changed: Mapped[int] = mapped_column(default=0)
+    #: Rows of the file that could not be read and were left out.
+    skipped: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event_session: Mapped[EventSession] = relationship()
 
     @property
     def merged(self) -> int:
         return self.rows_read - self.people
+
+
+class AttendanceColumnMapping(db.Model):
+    """The columns a facilitator chose for a report nobody foresaw, kept per series so that
+    the next session's file of the same platform is read the same way."""
+
+    __tablename__ = "attendance_column_mappings"
+
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("series.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: `parsers.ColumnMapping.as_dict()`: header texts, date order, zone.
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Attendance(db.Model):

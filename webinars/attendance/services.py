@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -21,17 +22,27 @@ from flask_babel import lazy_gettext as _l
 from webinars.accounts.models import User
 from webinars.attendance.models import (
     Attendance,
+    AttendanceColumnMapping,
     AttendanceImport,
     AttendanceSource,
     AttendanceState,
     AttendeeRole,
 )
-from webinars.attendance.names import fold_name, name_keys
-from webinars.attendance.parsers import ParsedReport, ReportFormat, ReportRole, ReportRow
+from webinars.attendance.names import name_keys, report_names, short_name_keys
+from webinars.attendance.parsers import (
+    ColumnMapping,
+    ParsedReport,
+    ReportFormat,
+    ReportRole,
+    ReportRow,
+    UnknownLayout,
+    mapping_fits,
+    parse_report,
+)
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.series.models import EventSession
+from webinars.series.models import EventSession, Series
 
 
 class AttendanceError(Exception):
@@ -50,6 +61,8 @@ class Match(enum.StrEnum):
     NAME = "name"
     #: An earlier import of a report with this person (resolved by hand, or matched then).
     EARLIER = "earlier"
+    #: The name fits several registrants: a person chooses.
+    AMBIGUOUS = "ambiguous"
     NONE = "none"
 
 
@@ -62,6 +75,7 @@ class Change(enum.StrEnum):
 _SOURCES = {
     ReportFormat.ZOOM: AttendanceSource.ZOOM,
     ReportFormat.TEAMS: AttendanceSource.TEAMS,
+    ReportFormat.MEET: AttendanceSource.MEET,
     ReportFormat.CSV: AttendanceSource.CSV,
 }
 
@@ -109,23 +123,39 @@ class ImportPlan:
 
 
 class RegistrationIndex:
-    """The series' registrations by e-mail and by folded name (ambiguous names left out)."""
+    """The series' registrations by e-mail and by folded name.
+
+    A report row is matched as a person would: its e-mail (the registration e-mail first, where
+    the report has one), then its name in full (either order, accents and case folded, a
+    bracketed "(Guest)" or "(Original Name)" left out or tried as a name), then its name with a
+    second given name or surname left out. A name that fits two registrants matches nobody: a
+    person chooses.
+    """
 
     def __init__(self, registrations: Iterable[Registration]) -> None:
         self.by_email: dict[str, Registration] = {}
-        by_name: dict[str, list[Registration]] = defaultdict(list)
+        self.full: dict[str, set[int]] = defaultdict(set)
+        self.short: dict[str, set[int]] = defaultdict(set)
+        self.by_id: dict[int, Registration] = {}
         for registration in registrations:
+            self.by_id[registration.id] = registration
             self.by_email[registration.email.lower()] = registration
             for key in name_keys(registration.first_name, registration.last_name):
-                by_name[key].append(registration)
-        self.by_name = {key: regs[0] for key, regs in by_name.items() if len(regs) == 1}
+                self.full[key].add(registration.id)
+            for key in short_name_keys(registration.first_name, registration.last_name):
+                self.short[key].add(registration.id)
 
     def find(self, row: ReportRow) -> tuple[Registration | None, Match]:
-        if row.email and row.email in self.by_email:
-            return self.by_email[row.email], Match.EMAIL
-        registration = self.by_name.get(fold_name(row.name))
-        if registration is not None:
-            return registration, Match.NAME
+        for email in (row.registration_email, row.email):
+            if email and email in self.by_email:
+                return self.by_email[email], Match.EMAIL
+        names = report_names(row.name)
+        for keys in (self.full, self.short):
+            candidates = set().union(*(keys.get(name, set()) for name in names))
+            if len(candidates) == 1:
+                return self.by_id[candidates.pop()], Match.NAME
+            if candidates:
+                return None, Match.AMBIGUOUS
         return None, Match.NONE
 
 
@@ -163,12 +193,59 @@ def _same(attendance: Attendance, row: ReportRow) -> bool:
     )
 
 
+def saved_mapping(series: Series) -> ColumnMapping | None:
+    """The columns chosen for this series' last report of a layout nobody foresaw."""
+    record = db.session.get(AttendanceColumnMapping, series.id)
+    return ColumnMapping.from_dict(record.mapping) if record else None
+
+
+def remember_mapping(series: Series, mapping: ColumnMapping, user: User | None) -> None:
+    """Keep `mapping` for the series' next session."""
+    record = db.session.get(AttendanceColumnMapping, series.id)
+    if record is None:
+        record = AttendanceColumnMapping(series_id=series.id, mapping={})
+        db.session.add(record)
+    record.mapping = mapping.as_dict()
+    record.updated_by_id = user.id if user else None
+    db.session.flush()
+
+
+def read_report(
+    event_session: EventSession,
+    data: bytes,
+    *,
+    report_format: ReportFormat | None = None,
+    mapping: ColumnMapping | None = None,
+    zone: str = "",
+) -> tuple[ParsedReport, ColumnMapping | None]:
+    """Read a report for the session: naive times in `zone` (default: the series' zone),
+    rows far from the session refused. A layout nobody foresaw is read with the columns the
+    facilitator chose for this series before, when the file has them all; otherwise
+    `UnknownLayout` asks for a mapping. Returns the report and the mapping used, if any."""
+    series = event_session.series
+    window = (event_session.start_at, event_session.end_at)
+    read_zone = ZoneInfo(zone) if zone else series.zone
+    try:
+        return parse_report(data, read_zone, report_format, window=window, mapping=mapping), mapping
+    except UnknownLayout:
+        saved = saved_mapping(series)
+        if mapping is not None or saved is None or not mapping_fits(data, saved):
+            raise
+        return parse_report(data, read_zone, window=window, mapping=saved), saved
+
+
+def _staff_emails() -> set[str]:
+    return {email.lower() for email in db.session.scalars(db.select(User.email))}
+
+
 def plan_import(event_session: EventSession, report: ParsedReport) -> ImportPlan:
     """What importing `report` into the session would do. Writes nothing."""
     index = RegistrationIndex(
         r for r in series_registrations(event_session) if r.status != RegistrationStatus.REJECTED
     )
     existing = session_attendance(event_session)
+    #: Organizers and facilitators in a report that marks no host (Meet, a Teams list).
+    staff = _staff_emails()
     by_key = {a.report_key: a for a in existing if a.report_key}
     by_registration = {a.registration_id: a for a in existing if a.registration_id}
     claimed: set[int] = set()
@@ -182,11 +259,11 @@ def plan_import(event_session: EventSession, report: ParsedReport) -> ImportPlan
             registration, match = index.find(row)
             if registration is not None and registration.id in claimed:
                 # Another person of this report already took that registration.
-                registration, match = None, Match.NONE
+                registration, match = None, Match.AMBIGUOUS
             target = by_registration.get(registration.id) if registration is not None else None
             if registration is not None:
                 state = AttendanceState.REGISTERED
-            elif row.role != ReportRole.ATTENDEE:
+            elif row.role != ReportRole.ATTENDEE or row.email in staff:
                 state = AttendanceState.SPEAKER
             else:
                 state = AttendanceState.UNMATCHED
@@ -223,6 +300,7 @@ def apply_import(
         unmatched=plan.unmatched,
         created=plan.count(change=Change.NEW),
         changed=plan.count(change=Change.CHANGED),
+        skipped=len(plan.report.skipped),
     )
     db.session.add(record)
     db.session.flush()

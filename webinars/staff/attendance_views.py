@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from webinars.accounts.access import staff_required
 from webinars.accounts.models import User
 from webinars.accounts.permissions import may_work_on_sessions
-from webinars.attendance import services
+from webinars.attendance import parsers, services
 from webinars.attendance.forms import (
     MAX_REPORT_BYTES,
     CheckInForm,
@@ -27,19 +29,27 @@ from webinars.attendance.forms import (
     GuestForm,
     ImportForm,
     LinkForm,
+    MappingForm,
     ReopenForm,
 )
 from webinars.attendance.labels import ROLE_LABELS, SOURCE_LABELS, STATE_LABELS
 from webinars.attendance.models import Attendance, AttendanceImport, AttendanceState
 from webinars.attendance.names import fold_name
-from webinars.attendance.parsers import ReportError, ReportFormat, parse_report
+from webinars.attendance.parsers import (
+    ColumnMapping,
+    ParsedReport,
+    ReportError,
+    ReportFormat,
+    UnknownLayout,
+)
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import HOLDING_STATUSES, Registration
 from webinars.series import services as series_services
-from webinars.series.models import EventSession
+from webinars.series.models import EventSession, Series
 from webinars.staff import bp
+from webinars.textfiles import Record
 
 SESSION_URL = "/series/<slug>/sessions/<int:session_id>"
 
@@ -69,6 +79,13 @@ def _user() -> User:
     return current_user._get_current_object()
 
 
+def _import_form(series: Series) -> ImportForm:
+    form = ImportForm(formdata=None)
+    form.zone.choices = _zone_choices(series)
+    form.zone.data = series.timezone
+    return form
+
+
 def _page(event_session: EventSession, form: ImportForm | None = None, *, error: str = "") -> str:
     rows = services.session_attendance(event_session)
     imports = list(
@@ -88,7 +105,7 @@ def _page(event_session: EventSession, form: ImportForm | None = None, *, error:
         "staff/attendance.html",
         event_session=event_session,
         series=event_session.series,
-        form=form or ImportForm(formdata=None),
+        form=form or _import_form(event_session.series),
         error=error,
         participants=participants,
         attended_count=attended,
@@ -120,30 +137,75 @@ def _read(form: ImportForm) -> bytes | None:
 
 
 def _chosen_format(value: str) -> ReportFormat | None:
-    return None if value == "auto" else ReportFormat(value)
+    return None if value in ("auto", "") else ReportFormat(value)
 
 
-@bp.route(f"{SESSION_URL}/attendance/preview", methods=["POST"])
-@staff_required
-def attendance_preview(slug: str, session_id: int) -> str:
-    event_session = _work_session(slug, session_id)
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return _page(event_session, form)
-    data = _read(form)
-    if data is None:
-        return _page(event_session, form)
-    try:
-        report = parse_report(data, event_session.series.zone, _chosen_format(form.format.data))
-    except ReportError as error:
-        return _page(event_session, form, error=str(error))
+def _zone_choices(series: Series) -> list[SelectChoice]:
+    """The series' zone first, then the member countries' zones and UTC."""
+    zones = {c.timezone for c in db.session.scalars(db.select(Country))} | {"UTC"}
+    zones.discard(series.timezone)
+    return [SelectChoice(series.timezone, series.timezone)] + [
+        SelectChoice(zone, zone) for zone in sorted(zones)
+    ]
+
+
+def _mapping_page(
+    event_session: EventSession, records: list[Record], form: MappingForm, *, error: str
+) -> str:
+    return render_template(
+        "staff/attendance_mapping.html",
+        event_session=event_session,
+        series=event_session.series,
+        records=records,
+        form=form,
+        error=error,
+    )
+
+
+def _mapping_form(
+    event_session: EventSession,
+    records: list[Record],
+    *,
+    payload: str,
+    filename: str,
+    formdata: bool,
+) -> MappingForm:
+    """The mapping form, its choices the column names of the file's likeliest header row,
+    filled in from this series' last mapping."""
+    header = max(records, key=lambda record: len(record[1]), default=(0, []))[1]
+    columns = [SelectChoice("", "—")] + [SelectChoice(cell, cell) for cell in header if cell]
+    saved = services.saved_mapping(event_session.series)
+    form = MappingForm() if formdata else MappingForm(formdata=None)
+    for name in MappingForm.COLUMN_FIELDS:
+        form[name].choices = columns
+        if not formdata and saved is not None and getattr(saved, name) in header:
+            form[name].data = getattr(saved, name)
+    form.zone.choices = _zone_choices(event_session.series)
+    if not formdata:
+        form.payload.data, form.filename.data = payload, filename
+        if saved is not None:
+            form.date_order.data = saved.date_order
+            form.zone.data = saved.zone or event_session.series.timezone
+    return form
+
+
+def _preview(
+    event_session: EventSession,
+    data: bytes,
+    filename: str,
+    report: ParsedReport,
+    *,
+    zone: str,
+    mapping: ColumnMapping | None,
+) -> str:
     plan = services.plan_import(event_session, report)
-    filename = form.file.data.filename or "report.csv"
     confirm = ConfirmImportForm(
         formdata=None,
         payload=base64.b64encode(data).decode("ascii"),
         filename=filename,
         format=report.format.value,
+        zone=zone,
+        mapping=json.dumps(mapping.as_dict()) if mapping else "",
     )
     return render_template(
         "staff/attendance_preview.html",
@@ -152,9 +214,82 @@ def attendance_preview(slug: str, session_id: int) -> str:
         plan=plan,
         filename=filename,
         confirm=confirm,
+        mapping=mapping,
         state_labels=STATE_LABELS,
         role_labels=ROLE_LABELS,
     )
+
+
+@bp.route(f"{SESSION_URL}/attendance/preview", methods=["POST"])
+@staff_required
+def attendance_preview(slug: str, session_id: int) -> str:
+    event_session = _work_session(slug, session_id)
+    if "payload" in request.form:
+        return _preview_mapped(event_session)
+    form = ImportForm()
+    form.zone.choices = _zone_choices(event_session.series)
+    if not form.validate_on_submit():
+        return _page(event_session, form)
+    data = _read(form)
+    if data is None:
+        return _page(event_session, form)
+    filename = form.file.data.filename or "report.csv"
+    zone = form.zone.data or event_session.series.timezone
+    if zone not in {choice.value for choice in form.zone.choices}:
+        form.zone.errors = [_("Choose a time zone from the list.")]
+        return _page(event_session, form)
+    try:
+        report, mapping = services.read_report(
+            event_session, data, report_format=_chosen_format(form.format.data), zone=zone
+        )
+    except UnknownLayout as unknown:
+        payload = base64.b64encode(data).decode("ascii")
+        mapping_form = _mapping_form(
+            event_session, unknown.records, payload=payload, filename=filename, formdata=False
+        )
+        return _mapping_page(event_session, unknown.records, mapping_form, error=unknown.message)
+    except ReportError as error:
+        return _page(event_session, form, error=str(error))
+    return _preview(event_session, data, filename, report, zone=zone, mapping=mapping)
+
+
+def _payload(value: str | None) -> bytes | None:
+    try:
+        data = base64.b64decode(value or "", validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if len(data) > MAX_REPORT_BYTES:
+        abort(413)
+    return data or None
+
+
+def _preview_mapped(event_session: EventSession) -> str:
+    """The preview of an unknown layout read with the columns the facilitator chose."""
+    data = _payload(request.form.get("payload"))
+    if data is None:
+        return _page(event_session, error=_("The preview expired: choose the file again."))
+    try:
+        records = parsers.preview_records(data)
+    except ReportError as error:
+        return _page(event_session, error=str(error))
+    filename = request.form.get("filename") or "report.csv"
+    form = _mapping_form(event_session, records, payload="", filename=filename, formdata=True)
+    if not form.validate_on_submit():
+        return _mapping_page(event_session, records, form, error="")
+    mapping = ColumnMapping.from_dict(
+        {
+            **{name: form[name].data for name in form.COLUMN_FIELDS},
+            "date_order": form.date_order.data,
+            "zone": form.zone.data,
+        }
+    )
+    if problem := mapping.problem():
+        return _mapping_page(event_session, records, form, error=problem)
+    try:
+        report, _used = services.read_report(event_session, data, mapping=mapping)
+    except ReportError as error:
+        return _mapping_page(event_session, records, form, error=str(error))
+    return _preview(event_session, data, filename, report, zone=form.zone.data, mapping=mapping)
 
 
 @bp.route(f"{SESSION_URL}/attendance/import", methods=["POST"])
@@ -162,17 +297,26 @@ def attendance_preview(slug: str, session_id: int) -> str:
 def attendance_import(slug: str, session_id: int) -> str | Response:
     event_session = _work_session(slug, session_id, lock=True)
     form = ConfirmImportForm()
+    expired = _("The preview expired: choose the file again.")
+    if not form.validate_on_submit():
+        return _page(event_session, error=expired)
+    data = _payload(form.payload.data)
     try:
-        if not form.validate_on_submit():
-            raise ValueError
-        data = base64.b64decode(form.payload.data, validate=True)
         report_format = ReportFormat(form.format.data)
-    except (ValueError, binascii.Error):
-        return _page(event_session, error=_("The preview expired: choose the file again."))
-    if len(data) > MAX_REPORT_BYTES:
-        abort(413)
+        mapping = (
+            ColumnMapping.from_dict(json.loads(form.mapping.data)) if form.mapping.data else None
+        )
+        zone = form.zone.data or ""
+        if zone:
+            ZoneInfo(zone)
+    except (ValueError, TypeError, AttributeError, ZoneInfoNotFoundError):
+        data = None
+    if data is None:
+        return _page(event_session, error=expired)
     try:
-        report = parse_report(data, event_session.series.zone, report_format)
+        report, used = services.read_report(
+            event_session, data, report_format=report_format, mapping=mapping, zone=zone
+        )
     except ReportError as error:
         return _page(event_session, error=str(error))
     plan = services.plan_import(event_session, report)
@@ -182,16 +326,20 @@ def attendance_import(slug: str, session_id: int) -> str | Response:
         digest=services.checksum(data),
         user=_user(),
     )
+    if used is not None:
+        services.remember_mapping(event_session.series, used, _user())
     db.session.commit()
     if record is None:
         flash(_("Nothing changed: this report was imported already."), "info")
     else:
         flash(
             _(
-                "Imported: %(matched)d matched, %(merged)d join rows merged, %(unmatched)d to resolve.",
+                "Imported: %(matched)d matched, %(merged)d join rows merged, %(unmatched)d to"
+                " resolve, %(skipped)d rows left out.",
                 matched=record.matched,
                 merged=record.merged,
                 unmatched=record.unmatched,
+                skipped=record.skipped,
             ),
             "success",
         )
