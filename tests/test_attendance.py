@@ -356,7 +356,9 @@ def test_a_file_with_no_readable_row_is_refused_with_the_reason(
     auth.login(world.organizer)
     page = _preview(client, world, b"PK\x03\x04\x14\x00\x00\x00binary\x00\x00", "report.xlsx")
     assert 'id="import-error"' in page and "not a text file" in page
-    far = "Name,Email,Join Time,Leave Time\nJosé,jose@example.gob,9999-01-01 10:00,9999-01-01 11:00\n"
+    far = (
+        "Name,Email,Join Time,Leave Time\nJosé,jose@example.gob,9999-01-01 10:00,9999-01-01 11:00\n"
+    )
     page = _preview(client, world, far.encode())
     assert 'id="import-error"' in page and "far from the session" in page
     assert count_rows(app, Attendance) == 0

@@ -37,6 +37,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from webinars import textfiles
 from webinars.accounts.models import User
 from webinars.accounts.permissions import country_scope
 from webinars.catalog.models import Country
@@ -98,7 +99,6 @@ SPANISH_HEADERS = {
 EXAMPLE_EMAIL = "ana.perez@example.org"
 
 _XLSX_MAGIC = b"PK\x03\x04"
-_DELIMITERS = (",", ";", "\t")
 
 
 def fold(text: str) -> str:
@@ -201,42 +201,19 @@ def parse_file(filename: str, data: bytes, *, require_origin: bool) -> list[Dele
 
 
 def _csv_records(data: bytes) -> list[list[str]]:
+    """The records of a CSV in any encoding and delimiter Excel or a text editor writes (the
+    one reader the attendance import uses too)."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DelegationFileError(
-            _l(
-                "The file is not UTF-8 text. In Excel, save it as “CSV UTF-8”, or upload"
-                " the workbook itself (.xlsx)."
-            ),
-            line=data[: error.start].count(b"\n") + 1,
-        ) from error
-    if "\x00" in text:
-        raise DelegationFileError(_l("This is not a CSV file."))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    records: list[list[str]] = []
-    try:
-        for record in reader:
-            if len(records) == MAX_LINES:
-                raise _too_many_lines()
-            records.append(record)
-    except csv.Error as error:
-        raise DelegationFileError(
-            _l("The CSV file cannot be read: %(reason)s.", reason=str(error)),
-            line=len(records) + 1,
-        ) from error
-    return records
+        text = textfiles.decode(data)
+        delimiter = textfiles.sniff_delimiter(text, _known_columns, search_lines=1)
+        records = textfiles.records(text, delimiter, limit=MAX_LINES)
+    except textfiles.TextFileError as error:
+        raise DelegationFileError(error.message, line=error.line) from error
+    return [cells for _line, cells in records]
 
 
-def _delimiter(text: str) -> str:
-    """The separator that splits the header line into the most known column names."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
-
-    def score(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([header], delimiter=delimiter), [])
-        return sum(fold(cell) in _HEADERS for cell in cells), len(cells)
-
-    return max(_DELIMITERS, key=score)
+def _known_columns(cells: list[str]) -> int:
+    return sum(fold(cell) in _HEADERS for cell in cells)
 
 
 def _xlsx_records(data: bytes) -> list[list[str]]:

@@ -71,8 +71,21 @@ def cell(header: Header, index: int | None, line: int, cells: list[str]) -> Cell
 
 # --- Names shared by several platforms -------------------------------------------------------
 
-#: One column holding the whole name (Zoom: the current name and the original in brackets).
-FULL_NAME = aliases(
+#: Zoom's name column: the current name and the original in brackets.
+ORIGINAL_NAME = aliases(
+    "Name (Original Name)",
+    "User Name (Original Name)",
+    "Nombre (nombre original)",
+    "Nombre de usuario (nombre original)",
+    "Nom (nom original)",
+    "Nom d'utilisateur (nom original)",
+    "Nome (nome original)",
+    "Nome do usuário (nome original)",
+    "Nome de usuário (nome original)",
+    "Nome (nome originale)",
+)
+#: One column holding the whole name.
+FULL_NAME = ORIGINAL_NAME | aliases(
     "Name (Original Name)",
     "User Name (Original Name)",
     "Name (original name)",

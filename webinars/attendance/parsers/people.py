@@ -77,7 +77,11 @@ class _Person:
 
 
 def _format_local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    try:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, ValueError):
+        # At the edge of the calendar (year 1 or 9999): say it in UTC.
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 class _Reader:
@@ -179,6 +183,7 @@ class _Timed:
     join: datetime | None
     leave: datetime | None
     stated_us: int | None
+    marks: list[datetime]
 
 
 def _read_visits(visits: list[Visit], reading: Reading) -> tuple[list[_Timed], list[RowProblem]]:
@@ -217,7 +222,10 @@ def _read_visits(visits: list[Visit], reading: Reading) -> tuple[list[_Timed], l
                 )
             )
             continue
-        timed.append(_Timed(visit, join, leave, stated))
+        marks = [reader.moment(mark) for mark in visit.marks]
+        timed.append(
+            _Timed(visit, join, leave, stated, [m for m in marks if isinstance(m, datetime)])
+        )
     return timed, problems
 
 
@@ -227,7 +235,7 @@ def merge_people(
     """The people of the visits, the rows left out, and the number of visits used."""
     timed, problems = _read_visits(visits, reading)
     file_end = max(
-        (moment for t in timed for moment in (t.join, t.leave) if moment is not None),
+        (moment for t in timed for moment in (t.join, t.leave, *t.marks) if moment is not None),
         default=None,
     )
     people: dict[str, _Person] = {}

@@ -148,6 +148,9 @@ class Visit:
     continues: bool = False
     country_region: str = ""
     registration_email: str = ""
+    #: Times of rows folded into this visit (a second device's Joined): they tell when the
+    #: file ends, nothing more.
+    marks: list[Cell] = field(default_factory=list)
 
     @property
     def key(self) -> str:

@@ -36,6 +36,7 @@ from webinars.attendance.parsers.report import (
 from webinars.textfiles import Record
 
 SECTION = re.compile(r"\d+\.\s*\S.*")
+SUMMARY_TITLES = h.aliases("Summary", "Resumen", "Résumé", "Resumo")
 
 FIRST_JOIN = h.aliases(
     "First Join", "First join", "Primera unión", "Primera entrada", "Primera conexión",
@@ -271,10 +272,12 @@ def _actions(table: _Table, rows: list[Record], problems: list[RowProblem]) -> l
                 visits.append(visit)
             else:
                 current.lines.append(line)
+                current.marks.append(timestamp)
                 open_visits[key] = (current, connections + 1)
         elif current is not None:
             current.lines.append(line)
             if connections > 1:
+                current.marks.append(timestamp)
                 open_visits[key] = (current, connections - 1)
             else:
                 current.leave = timestamp
@@ -288,12 +291,28 @@ def parse(records: list[Record]) -> SourceResult:
     tables: list[tuple[_Table, list[Record]]] = []
     rows: list[Record] | None = None
     problems: list[RowProblem] = []
+    #: A section after the summary, whose first line must be its header.
+    expecting: tuple[int, str] | None = None
     for line, cells in records:
         if not cells:
             continue
         if len(cells) == 1 and SECTION.fullmatch(cells[0]):
             rows = None
+            is_summary = fold_name(cells[0].split(".", 1)[1]) in SUMMARY_TITLES
+            expecting = None if is_summary else (line, cells[0])
             continue
+        if expecting is not None and _table(cells) is None:
+            problems.append(
+                RowProblem(
+                    expecting[0],
+                    _(
+                        "The “%(section)s” section has no complete column header (the file "
+                        "may be cut short).",
+                        section=expecting[1],
+                    ),
+                )
+            )
+        expecting = None
         if rows is not None:
             rows.append((line, cells))
             continue

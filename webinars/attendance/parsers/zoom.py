@@ -103,7 +103,7 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 TOPIC = h.aliases("Topic", "Tema", "Sujet", "Tópico", "Assunto")
 #: Columns no other platform writes: a header with one of them is Zoom's.
 _SIGNS = (
-    h.FULL_NAME
+    h.ORIGINAL_NAME
     | ATTENDED
     | GUEST
     | COUNTRY
