@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         offset_label=formatting.offset_label,
         iso_utc=formatting.iso_utc,
     )
+    app.jinja_env.globals["same_clock"] = formatting.same_clock
     app.context_processor(_template_context)
     series_labels.register(app)
     app.register_error_handler(HTTPException, _http_error)
