@@ -11,7 +11,6 @@ from typing import Any
 
 import icalendar
 import pytest
-import vobject
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -34,7 +33,7 @@ from webinars.series.models import (
 from webinars.series.services import cancel_session, reschedule_session
 
 from .factories import make_agenda_item, make_person, make_role, make_series, make_session
-from .ical_checks import check_itip, check_lines
+from .ical_checks import check_itip
 
 SERIES_LINK = "https://zoom.example/j/series-secret"
 OWN_LINK = "https://teams.example/l/session-own-secret"
