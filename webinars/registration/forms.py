@@ -304,7 +304,7 @@ class ResendAnyLinkForm(ResendLinkForm):
         return form
 
     def validate_series(self, field: Field) -> None:
-        if field.data not in {choice[0] for choice in field.choices if choice[0]}:
+        if field.data not in {choice.value for choice in field.choices if choice.value}:
             raise ValidationError(_("Choose the series you registered for."))
 
 
