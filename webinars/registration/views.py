@@ -4,8 +4,9 @@ Each view parses a form, calls `registration.services` and commits once. A `Regi
 is rolled back and shown beside the field it names, so refused input writes nothing.
 
 The manage pages carry the private token in their address: they are never indexed, cached or
-sent on as a referrer. A revoked or deleted registration's link is not found (404); the link
-of a series that ended long ago has expired (410, `tokens.ManageLinkExpired`).
+sent on as a referrer. A revoked or deleted registration's link is not found (404, with a page
+that offers to send the link again: `ManageLinkUnknown`); the link of a series that ended long
+ago has expired (410, `tokens.ManageLinkExpired`).
 """
 
 from __future__ import annotations
