@@ -39,6 +39,12 @@ def offset_label(dt: datetime, tz: str | ZoneInfo) -> str:
     return f"UTC{sign}{hours:02d}:{mins:02d}"
 
 
+def same_clock(start: datetime, end: datetime, zone: str | ZoneInfo, other: str | ZoneInfo) -> bool:
+    """Whether two zones read the same wall-clock times from `start` to `end` (America/Mexico_City
+    and America/Costa_Rica most of the year): then a page gives the time once."""
+    return all(local(dt, zone).utcoffset() == local(dt, other).utcoffset() for dt in (start, end))
+
+
 def iso_utc(dt: datetime) -> str:
     """ISO 8601 in UTC ending in Z: '2020-09-08T15:00:00Z'."""
     return dt.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -6,7 +6,11 @@ import json
 from typing import Any
 
 from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from webinars import formatting
@@ -23,9 +27,12 @@ def init_app(app: Flask) -> None:
         offset_label=formatting.offset_label,
         iso_utc=formatting.iso_utc,
     )
+    app.jinja_env.globals["same_clock"] = formatting.same_clock
     app.context_processor(_template_context)
     series_labels.register(app)
     app.register_error_handler(HTTPException, _http_error)
+    app.jinja_env.globals.update(error_title=error_title, error_message=error_message)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
@@ -44,6 +51,11 @@ def external_url(endpoint: str, **values: Any) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
 
 
+def _favicon() -> Any:
+    """Browsers ask for /favicon.ico whatever the page says: the icon, not a 404."""
+    return current_app.send_static_file("favicon.ico")
+
+
 def switch_language_url(language: str) -> str:
     """The current page in another language."""
     args = dict(request.view_args or {})
@@ -60,6 +72,55 @@ def _template_context() -> dict[str, Any]:
         "switch_language_url": switch_language_url,
         "external_url": external_url,
     }
+
+
+#: The title of each error page, in the reader's language (Werkzeug's names are English).
+ERROR_TITLES: dict[int, LazyString] = {
+    400: _l("The request could not be understood"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Not possible at this address"),
+    410: _l("No longer available"),
+    413: _l("Too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
+}
+
+#: What the page says when the code that refused the request gave no message of its own.
+ERROR_MESSAGES: dict[int, LazyString] = {
+    400: _l("If you sent a form, reload the page and send it again."),
+    403: _l("You are not allowed to see this page."),
+    404: _l("This page does not exist."),
+    405: _l("This address does not accept this kind of request."),
+    410: _l("This page is no longer available."),
+    413: _l("What you sent is too large."),
+    429: _l("You have made too many attempts in a short time. Wait a while and try again."),
+    500: _l("An unexpected error stopped this page. Try again in a moment."),
+    503: _l("The service is not available at the moment. Try again in a few minutes."),
+}
+
+
+def error_title(error: HTTPException) -> str:
+    """The page's heading: the code, for those who report it, and its name translated."""
+    title = ERROR_TITLES.get(error.code or 500)
+    return f"{error.code} · {title}" if title is not None else f"{error.code}"
+
+
+def error_message(error: HTTPException) -> str:
+    """The message our code gave the error (translated where it was raised), else the page's.
+
+    Werkzeug's default descriptions, Flask-Limiter's "5 per 1 hour" and Flask-WTF's CSRF
+    messages are English: they are replaced.
+    """
+    english = (
+        error.description == type(error).description
+        or isinstance(error, CSRFError)
+        or (isinstance(error, RateLimitExceeded) and not error.limit.error_message)
+    )
+    own = None if english else error.description
+    generic = ERROR_MESSAGES.get(error.code or 500)
+    return own or (str(generic) if generic is not None else str(error.description or ""))
 
 
 def _http_error(error: HTTPException) -> Any:

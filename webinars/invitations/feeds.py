@@ -8,11 +8,12 @@ Public feeds never carry the join link. They are built with DTSTAMP set to the f
 change rather than to the time of the request: the same content then gives the same bytes,
 so a strong ETag lets a polling client get a bodiless 304 until something changes.
 
-A registrant's private feed lists their chosen sessions while their registration holds a seat
-(pending or confirmed), with the join link only once it is confirmed. A waitlisted, rejected
-or cancelled registration gets an empty calendar: a subscribed client then drops the events,
-whereas a CANCELLED copy with an unchanged SEQUENCE may be ignored by clients that already
-hold the event (their invitations, if any, were withdrawn by METHOD:CANCEL e-mails).
+A registrant's private feed lists their chosen sessions: TENTATIVE while the registration is
+pending, CONFIRMED (with the join link) once it is confirmed. A registration without a seat
+(cancelled, rejected, waitlisted) keeps the same events as CANCELLED, so that a subscribed
+client removes them (an empty VCALENDAR is not valid iCalendar: RFC 5545 needs a component),
+with a SEQUENCE above the one the client holds: at least the session's plus one, and never
+below the CANCEL e-mail this address got (`Invitation.sequence`).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from webinars.extensions import db
 from webinars.invitations import ical
+from webinars.invitations.flow import organizer
+from webinars.invitations.models import Invitation
 from webinars.invitations.texts import event_text
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.series.models import PUBLIC_STATUSES, AgendaItem, EventSession, Role, Series
@@ -47,13 +49,6 @@ class Feed:
 
     body: bytes
     last_modified: datetime
-
-
-def organizer(language: str) -> ical.Organizer:
-    """The ORGANIZER of every event: the organizers' address from the configuration."""
-    with force_locale(language):
-        name = _("Regional Conference on Migration (RCM)")
-    return ical.Organizer(email=current_app.config["ORGANIZER_EMAIL"], name=name)
 
 
 def public_series(slug: str) -> Series | None:
@@ -78,7 +73,9 @@ def _public_feed(
     series: Series, sessions: Sequence[EventSession], language: str, name: str
 ) -> Feed:
     changed = _last_modified(series, sessions)
-    entries = [(s, event_text(s, language, include_join_link=False)) for s in sessions]
+    entries = [
+        ical.FeedEntry(s, event_text(s, language, include_join_link=False)) for s in sessions
+    ]
     body = ical.feed(entries, organizer(language), changed, name=name)
     return Feed(body=body, last_modified=changed)
 
@@ -109,26 +106,45 @@ def _chosen_sessions(registration: Registration) -> list[EventSession]:
     )
 
 
+def _sent_sequences(registration: Registration, sessions: Sequence[EventSession]) -> dict[int, int]:
+    """The SEQUENCE last e-mailed to the registrant's address, by session (one query)."""
+    rows = db.session.execute(
+        db.select(Invitation.session_id, Invitation.sequence).where(
+            Invitation.email == registration.email,
+            Invitation.session_id.in_([s.id for s in sessions]),
+        )
+    )
+    return {session_id: sequence for session_id, sequence in rows}
+
+
 def private_feed(registration: Registration, *, manage_url: str) -> bytes:
     """The registrant's chosen sessions in their language (see the module's docstring)."""
     language = registration.language
     confirmed = registration.status == RegistrationStatus.CONFIRMED
-    sessions = _chosen_sessions(registration) if registration.holds_seat else []
+    sessions = _chosen_sessions(registration)
+    sent = _sent_sequences(registration, sessions)
     with force_locale(language):
-        pending = _("Pending approval: the connection link comes once you are confirmed.")
-        note = "" if confirmed else pending
+        if confirmed:
+            note, status = "", None
+        elif registration.holds_seat:
+            note = _("Pending approval: the connection link comes once you are confirmed.")
+            status = ical.Status.TENTATIVE
+        else:
+            note = _("Your registration no longer holds a seat in this session.")
+            status = ical.Status.CANCELLED
         name = _("%(series)s: my sessions", series=registration.series.t("title", language))
-    entries = [
-        (
+    entries = []
+    for s in sessions:
+        sequence = max(s.ical_sequence, sent.get(s.id, 0))
+        if status == ical.Status.CANCELLED:
+            # Above what the feed said while the seat was held.
+            sequence = max(sequence, s.ical_sequence + 1)
+        text = event_text(
             s,
-            event_text(
-                s,
-                language,
-                include_join_link=confirmed and not s.is_cancelled,
-                manage_url=manage_url,
-                note=note,
-            ),
+            language,
+            include_join_link=confirmed and not s.is_cancelled,
+            manage_url=manage_url,
+            note=note,
         )
-        for s in sessions
-    ]
+        entries.append(ical.FeedEntry(s, text, status=status, sequence=sequence))
     return ical.feed(entries, organizer(language), utcnow(), name=name)

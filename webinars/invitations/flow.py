@@ -18,6 +18,11 @@ row then holds both its `registration_id` and its `person_id`; while both reason
 one of them changes only the row, and the CANCEL goes out when the last one goes. A cancelled
 row keeps the reason it was last invited for, which the organizers' view shows.
 
+SEQUENCE is kept per address (`Invitation.sequence`, what was last sent to it): the session's,
+raised above the last one sent whenever the address's copy changes in a significant way (a new
+time, link or status, a CANCEL after a REQUEST, a REQUEST after a CANCEL), so that a calendar
+never ignores a withdrawal or a second invitation as stale (RFC 5546 section 2.1.4).
+
 Recipients read the e-mail in their language and time zone: a registrant in theirs; a speaker
 in English when their country is Belize, Canada or the United States, else in Spanish (the
 language of most member countries and of the conference's meetings), in their country's time
@@ -42,6 +47,7 @@ from webinars.extensions import db
 from webinars.invitations import ical
 from webinars.invitations.models import ICalMethod, Invitation
 from webinars.invitations.texts import event_text
+from webinars.mail.delivery import smtp_address
 from webinars.mail.outbox import enqueue_template
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.notifications import manage_url
@@ -94,7 +100,7 @@ def organizer(language: str) -> ical.Organizer:
     """The ORGANIZER of every invitation: the organizers' address from the configuration."""
     with force_locale(language):
         name = _("Regional Conference on Migration (RCM)")
-    return ical.Organizer(email=current_app.config["ORGANIZER_EMAIL"], name=name)
+    return ical.Organizer(email=smtp_address(current_app.config["ORGANIZER_EMAIL"]), name=name)
 
 
 # --- entry points ------------------------------------------------------------------------------
@@ -227,7 +233,7 @@ def session_changed(event_session: EventSession, *, significant: bool, note: Not
     if event_session.is_cancelled:
         for row in rows.values():
             if row.active:
-                _send(event_session, row, ICalMethod.CANCEL, CANCELLED, now, note)
+                _send(event_session, row, ICalMethod.CANCEL, CANCELLED, now, note, significant=True)
         db.session.flush()
         return
     wanted = _registrants(event_session)
@@ -245,7 +251,8 @@ def session_changed(event_session: EventSession, *, significant: bool, note: Not
         was_active = row is not None and row.active
         row = row or _new_row(event_session, email)
         _take(row, person)
-        _send(event_session, row, ICalMethod.REQUEST, UPDATE if was_active else NEW, now, note)
+        event = UPDATE if was_active else NEW
+        _send(event_session, row, ICalMethod.REQUEST, event, now, note, significant=significant)
     for email, row in rows.items():
         if row.active and email not in wanted:
             _send(event_session, row, ICalMethod.CANCEL, WITHDRAWN, now)
@@ -354,6 +361,21 @@ def _reader(event_session: EventSession, row: Invitation) -> _Reader:
     return _Reader(language, zone, None)
 
 
+def sequence_for(
+    event_session: EventSession, row: Invitation, method: ICalMethod, *, significant: bool
+) -> int:
+    """The SEQUENCE of what goes to the row's address now (see the module's docstring).
+
+    A row not sent yet has no `sequence` (None until it is flushed).
+    """
+    sequence = event_session.ical_sequence
+    if row.sequence is None:
+        return sequence
+    if significant or method != row.method:
+        return max(sequence, row.sequence + 1)
+    return max(sequence, row.sequence)
+
+
 def _send(
     event_session: EventSession,
     row: Invitation,
@@ -361,8 +383,13 @@ def _send(
     event: str,
     now: datetime,
     note: Note = "",
+    *,
+    significant: bool = False,
 ) -> None:
-    """Write one invitation, update or cancellation into the outbox and record it on the row."""
+    """Write one invitation, update or cancellation into the outbox and record it on the row.
+
+    `significant`: the session's time, link or status changed (its SEQUENCE rose).
+    """
     reader = _reader(event_session, row)
     series = event_session.series
     with force_locale(reader.language):
@@ -376,16 +403,19 @@ def _send(
         manage_url=reader.manage_url,
         note=note_text,
     )
+    sequence = sequence_for(event_session, row, method, significant=significant)
     calendar = ical.invitation(
         event_session,
-        ical.Attendee(email=row.email, name=row.name, chair=row.chair),
+        # The same ASCII domain as the To header (IDNA), so that clients match the two.
+        ical.Attendee(email=smtp_address(row.email), name=row.name, chair=row.chair),
         method,
         text,
         organizer(reader.language),
         now,
+        sequence=sequence,
     )
     row.method = method
-    row.sequence = event_session.ical_sequence
+    row.sequence = sequence
     row.updated_at = now
     enqueue_template(
         "invitation",
@@ -397,7 +427,8 @@ def _send(
         registration_id=row.registration.id if row.registration is not None else None,
         ical=calendar.decode("utf-8"),
         ical_method=method.value,
-        ical_sequence=event_session.ical_sequence,
+        ical_sequence=sequence,
+        summary=text.summary,
         session_id=event_session.id,
         event=event,
         event_session=event_session,

@@ -11,6 +11,7 @@ writes CRLF line ends and folds lines at 75 octets.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,20 +66,44 @@ def _calendar(method: str) -> Calendar:
     return calendar
 
 
+class Status(enum.StrEnum):
+    """STATUS of a VEVENT (RFC 5545 section 3.8.1.11)."""
+
+    CONFIRMED = "CONFIRMED"
+    #: A pending registration's seat: the event may still not happen for this reader.
+    TENTATIVE = "TENTATIVE"
+    CANCELLED = "CANCELLED"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One VEVENT of a feed: a session, its texts, and how it stands for this feed's reader."""
+
+    event_session: EventSession
+    text: EventText
+    #: None: CANCELLED when the session is, else CONFIRMED.
+    status: Status | None = None
+    #: None: the session's own SEQUENCE.
+    sequence: int | None = None
+
+
 def _event(
     event_session: EventSession,
     text: EventText,
     organizer: Organizer,
     now: datetime,
     *,
-    cancelled: bool,
+    status: Status | None,
+    sequence: int | None,
 ) -> Event:
+    if status is None or event_session.is_cancelled:
+        status = Status.CANCELLED if event_session.is_cancelled else Status.CONFIRMED
     event = Event()
     event.add("uid", event_session.ical_uid)
     event.add("dtstamp", now)
     event.add("dtstart", event_session.start_at)
     event.add("dtend", event_session.end_at)
-    event.add("sequence", event_session.ical_sequence)
+    event.add("sequence", event_session.ical_sequence if sequence is None else sequence)
     event.add("last-modified", event_session.modified_at)
     event.add("summary", text.summary)
     event.add("description", text.description)
@@ -87,7 +112,7 @@ def _event(
     if text.url:
         event.add("url", text.url)
     event.add("organizer", _address(organizer.email, organizer.name))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", status.value)
     event.add("transp", "OPAQUE")
     return event
 
@@ -99,15 +124,22 @@ def invitation(
     text: EventText,
     organizer: Organizer,
     now: datetime,
+    *,
+    sequence: int | None = None,
 ) -> bytes:
-    """An iTIP REQUEST (invitation or update) or CANCEL for one session and one attendee."""
+    """An iTIP REQUEST (invitation or update) or CANCEL for one session and one attendee.
+
+    `sequence` is what this attendee's copy of the event is at (default: the session's); a
+    CANCEL must carry a higher one than the REQUEST it withdraws (RFC 5546 section 2.1.4).
+    """
     calendar = _calendar(method.value)
     event = _event(
         event_session,
         text,
         organizer,
         now,
-        cancelled=method == ICalMethod.CANCEL or event_session.is_cancelled,
+        status=Status.CANCELLED if method == ICalMethod.CANCEL else None,
+        sequence=sequence,
     )
     event.add(
         "attendee",
@@ -124,7 +156,7 @@ def invitation(
 
 
 def feed(
-    entries: Sequence[tuple[EventSession, EventText]],
+    entries: Sequence[FeedEntry],
     organizer: Organizer,
     now: datetime,
     *,
@@ -137,8 +169,14 @@ def feed(
     """
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", name)
-    for event_session, text in entries:
-        calendar.add_component(
-            _event(event_session, text, organizer, now, cancelled=event_session.is_cancelled)
+    for entry in entries:
+        event = _event(
+            entry.event_session,
+            entry.text,
+            organizer,
+            now,
+            status=entry.status,
+            sequence=entry.sequence,
         )
+        calendar.add_component(event)
     return calendar.to_ical()

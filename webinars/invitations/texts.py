@@ -15,6 +15,36 @@ from webinars.invitations.ical import EventText
 from webinars.series import labels
 from webinars.series.models import EventSession, Modality
 
+#: Longest series title in a SUMMARY after the topic: calendar views cut what follows.
+SERIES_IN_SUMMARY = 40
+#: A colon after at most this many words ends a generic lead ("Webinar series: ...").
+_LEAD_WORDS = 3
+
+
+def short_title(title: str, limit: int = SERIES_IN_SUMMARY) -> str:
+    """A series title short enough to follow a topic in a calendar title.
+
+    A short generic lead before a colon goes ("Webinars: Regional Technical Exchange..." ->
+    "Regional Technical Exchange..."); what is still longer than `limit` is cut at a word
+    and ends with an ellipsis.
+    """
+    title = " ".join(title.split())
+    lead, colon, rest = title.partition(":")
+    if colon and rest.strip() and len(lead.split()) <= _LEAD_WORDS:
+        title = rest.strip()
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    if title[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # the last word does not fit whole
+    return cut.rstrip(" ,;:.–—-") + "…"
+
+
+def summary(event_session: EventSession, language: str) -> str:
+    """The calendar title: the session's topic first, then its series, shortened."""
+    series = short_title(event_session.series.t("title", language))
+    return f"{event_session.t('topic', language)} · {series}"
+
 
 def event_text(
     event_session: EventSession,
@@ -24,7 +54,7 @@ def event_text(
     manage_url: str | None = None,
     note: str = "",
 ) -> EventText:
-    """Summary "<series>: <topic>", a description with the agenda in the series' zone,
+    """Summary "<topic> · <series, shortened>", a description with the agenda in the series' zone,
     the speakers, the join link (if allowed) and the manage link; location and URL."""
     series = event_session.series
     with force_locale(language):
@@ -33,6 +63,7 @@ def event_text(
         if note:
             lines += [note, ""]
         lines.append(event_session.t("topic", language))
+        lines.append(series.t("title", language))
         track = event_session.t("track", language)
         if track:
             lines.append(track)
@@ -57,9 +88,8 @@ def event_text(
             lines += ["", _("Venue: %(venue)s", venue=venue)]
         if manage_url:
             lines += ["", _("Your registration: %(url)s", url=manage_url)]
-        summary = f"{series.t('title', language)}: {event_session.t('topic', language)}"
         return EventText(
-            summary=summary,
+            summary=summary(event_session, language),
             description="\n".join(lines).strip(),
             location=join or (venue if series.modality != Modality.ONLINE else ""),
             url=join,

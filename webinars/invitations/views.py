@@ -8,13 +8,18 @@ secret in its address: never cached, indexed or sent on as a referrer.
 from __future__ import annotations
 
 from flask import Blueprint, abort, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from webinars.i18n import current_language
 from webinars.invitations import feeds
-from webinars.registration.models import Registration
+from webinars.invitations.links import CalendarLinks, calendar_links
+from webinars.invitations.texts import summary
+from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.notifications import manage_url
 from webinars.registration.tokens import find_by_public_token, public_token
+from webinars.series.models import EventSession, Modality
+from webinars.types import utcnow
 from webinars.web import external_url
 
 bp = Blueprint("calendar", __name__)
@@ -39,6 +44,34 @@ def webcal_url(url: str) -> str:
     """The same feed as a webcal: link, which calendar applications open as a subscription."""
     scheme, _, rest = url.partition("://")
     return f"webcal://{rest}" if scheme in ("http", "https") else url
+
+
+@bp.app_template_global()
+def session_calendar_links(
+    event_session: EventSession, registration: Registration | None = None
+) -> CalendarLinks | None:
+    """ "Add to Google Calendar" and "Add to Outlook" for a session, in the page's language;
+    None for a cancelled or past session. The join link only for a confirmed `registration`,
+    as in the calendar files."""
+    if event_session.is_cancelled or event_session.end_at <= utcnow():
+        return None
+    language = current_language()
+    series = event_session.series
+    confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
+    join = event_session.join_url if confirmed and series.modality != Modality.IN_PERSON else ""
+    venue = series.t("venue", language) if series.modality != Modality.ONLINE else ""
+    lines = [event_session.t("topic", language), series.t("title", language), ""]
+    if join:
+        lines.append(_("Join: %(url)s", url=join))
+    programme = external_url("public.series_detail", slug=series.slug, lang=language)
+    lines.append(_("Programme: %(url)s", url=programme))
+    return calendar_links(
+        title=summary(event_session, language),
+        start=event_session.start_at,
+        end=event_session.end_at,
+        details="\n".join(lines),
+        location=join or venue,
+    )
 
 
 def _calendar(body: bytes, disposition: str) -> Response:

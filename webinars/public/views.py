@@ -34,12 +34,15 @@ def series_detail(slug: str) -> str:
     countries = sorted(queries.member_countries(), key=lambda c: c.name)
     # The zone form carries `lang` on, so a visitor without cookies keeps their language.
     lang = request.args.get("lang")
+    now = utcnow()
     return render_template(
         "public/series.html",
         series=series,
         countries=countries,
         zone=choose_zone(series.timezone, request.args.get("tz"), countries),
         groups=programme.session_groups(series.sessions),
-        registration=display.registration_state(series, utcnow()),
+        registration=display.registration_state(series, now),
+        # A series that is over does not lead with "Subscribe to the calendar".
+        ended=series.ends_at is not None and series.ends_at <= now,
         lang_arg=lang if lang in current_app.config["LANGUAGES"] else None,
     )

@@ -33,6 +33,7 @@ from webinars.catalog.models import Country
 from webinars.formatting import offset_label
 from webinars.registration.models import Registration
 from webinars.registration.services import (
+    DETAIL_FIELDS,
     MAX_LENGTHS,
     OTHER_PROFILE,
     RegistrationData,
@@ -250,6 +251,27 @@ class ChoiceForm(FlaskForm):
         return self.sessions.data if self.series.sessions else None
 
 
+class DetailsForm(FlaskForm):
+    """The registrant corrects their name, institution and position (manage page)."""
+
+    first_name = _text(_l("First name"), "first_name")
+    last_name = _text(_l("Last name"), "last_name")
+    institution = _text(_l("Institution"), "institution")
+    position = _text(_l("Position"), "position")
+
+    @classmethod
+    def for_registration(cls, registration: Registration) -> DetailsForm:
+        """The form filled with the registration's details (a submitted form keeps its own)."""
+        return cls(
+            prefix="details",
+            **{name: getattr(registration, name) for name in DETAIL_FIELDS},
+        )
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {name: self[name].data or "" for name in DETAIL_FIELDS}
+
+
 class ResendLinkForm(FlaskForm):
     """The address to send a private manage link to, if it is registered."""
 
@@ -262,6 +284,28 @@ class ResendLinkForm(FlaskForm):
             field.data = normalize_email(field.data)
         except RegistrationError as error:
             raise ValidationError(str(error.message)) from error
+
+
+class ResendAnyLinkForm(ResendLinkForm):
+    """The private link again, from a page that does not know the series (a broken link)."""
+
+    series = SelectField(
+        _l("Series you registered for"),
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Choose the series you registered for."))],
+    )
+
+    @classmethod
+    def for_series(cls, choices: Sequence[Series]) -> ResendAnyLinkForm:
+        form = cls()
+        form.series.choices = [SelectChoice("", _("Choose…"))] + [
+            SelectChoice(s.slug, s.title) for s in choices
+        ]
+        return form
+
+    def validate_series(self, field: Field) -> None:
+        if field.data not in {choice.value for choice in field.choices if choice.value}:
+            raise ValidationError(_("Choose the series you registered for."))
 
 
 class ConfirmForm(FlaskForm):

@@ -36,8 +36,14 @@ from webinars.registration.models import (
     RegistrationStatus,
     registration_sessions,
 )
-from webinars.registration.tokens import new_secret
-from webinars.series.models import ApprovalMode, EventSession, ParticipantProfile, Series
+from webinars.registration.tokens import link_expires_at_for_series, new_secret
+from webinars.series.models import (
+    PUBLIC_STATUSES,
+    ApprovalMode,
+    EventSession,
+    ParticipantProfile,
+    Series,
+)
 from webinars.types import utcnow
 from webinars.zones import is_known_zone
 
@@ -460,6 +466,54 @@ def change_choice(
     return promote_waitlist(series)
 
 
+#: What a registrant may correct on their private page: what certificates and lists print.
+DETAIL_FIELDS = ("first_name", "last_name", "institution", "position")
+
+
+def details_editable(registration: Registration, now: datetime | None = None) -> bool:
+    """Whether the registrant may still correct their details themselves: an open registration
+    (not rejected or cancelled) of a series that has not ended yet."""
+    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+        return False
+    if is_anonymised_email(registration.email):
+        return False
+    ends_at = registration.series.ends_at
+    return ends_at is None or (now or utcnow()) < ends_at
+
+
+def correct_details(
+    registration: Registration, values: dict[str, str], *, now: datetime | None = None
+) -> bool:
+    """The registrant corrects their name, institution or position (`DETAIL_FIELDS`).
+
+    Allowed until the series ends (`details_editable`), since the name is printed on the
+    certificates; the registered address gets an e-mail about the change, so a link that
+    leaked cannot rename someone unseen. Returns whether anything changed.
+    """
+    if not details_editable(registration, now):
+        raise TransitionError(
+            _l("Your details can no longer be changed here: write to the organizers.")
+        )
+    checked: dict[str, str] = {}
+    for name in DETAIL_FIELDS:
+        value = " ".join((values.get(name) or "").split())
+        if not value:
+            raise RegistrationError(name, _l("This field is required."))
+        if len(value) > MAX_LENGTHS[name]:
+            raise RegistrationError(
+                name, _l("At most %(limit)d characters.", limit=MAX_LENGTHS[name])
+            )
+        checked[name] = value
+    changed = {k: v for k, v in checked.items() if getattr(registration, k) != v}
+    if not changed:
+        return False
+    for name, value in changed.items():
+        setattr(registration, name, value)
+    db.session.flush()
+    notifications.notify(registration, "updated")
+    return True
+
+
 def resend_manage_link(series: Series, email: str) -> None:
     """Send the manage link of `email`'s registration in `series`, if there is one.
 
@@ -470,6 +524,19 @@ def resend_manage_link(series: Series, email: str) -> None:
     ).scalar_one_or_none()
     if registration is not None:
         notifications.send_manage_link(registration)
+
+
+def series_with_working_links(now: datetime | None = None) -> list[Series]:
+    """Public series whose registrants' private links still work (not ended long ago),
+    the latest first: those a registrant may ask for their link again (two queries)."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        db.select(Series)
+        .where(Series.status.in_(PUBLIC_STATUSES))
+        .options(selectinload(Series.sessions))
+    ).all()
+    working = [s for s in rows if (link_expires_at_for_series(s) or now) >= now]
+    return sorted(working, key=lambda s: (s.starts_at is not None, s.starts_at), reverse=True)
 
 
 def revoke_manage_link(registration: Registration) -> None:

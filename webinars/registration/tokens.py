@@ -20,6 +20,7 @@ from werkzeug.exceptions import Gone
 
 from webinars.extensions import db
 from webinars.registration.models import Registration
+from webinars.series.models import Series
 from webinars.types import utcnow
 
 _SALT = "registration-manage-link"
@@ -61,7 +62,12 @@ def days_after_end() -> int:
 
 def link_expires_at(registration: Registration) -> datetime | None:
     """When the registration's link stops working; None while its series has no session."""
-    ends_at = registration.series.ends_at
+    return link_expires_at_for_series(registration.series)
+
+
+def link_expires_at_for_series(series: Series) -> datetime | None:
+    """When the links of the series' registrations stop working; None while it has no session."""
+    ends_at = series.ends_at
     return ends_at + timedelta(days=days_after_end()) if ends_at is not None else None
 
 

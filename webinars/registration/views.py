@@ -4,8 +4,9 @@ Each view parses a form, calls `registration.services` and commits once. A `Regi
 is rolled back and shown beside the field it names, so refused input writes nothing.
 
 The manage pages carry the private token in their address: they are never indexed, cached or
-sent on as a referrer. A revoked or deleted registration's link is not found (404); the link
-of a series that ended long ago has expired (410, `tokens.ManageLinkExpired`).
+sent on as a referrer. A revoked or deleted registration's link is not found (404, with a page
+that offers to send the link again: `ManageLinkUnknown`); the link of a series that ended long
+ago has expired (410, `tokens.ManageLinkExpired`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask import abort, flash, make_response, redirect, render_template, sessio
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from webinars.catalog.models import Country
@@ -28,7 +30,9 @@ from webinars.registration.forms import (
     LANGUAGE_NAMES,
     ChoiceForm,
     ConfirmForm,
+    DetailsForm,
     RegistrationForm,
+    ResendAnyLinkForm,
     ResendLinkForm,
 )
 from webinars.registration.labels import STATUS_FOR_REGISTRANT as STATUS_LABELS
@@ -114,10 +118,23 @@ def _expired(error: ManageLinkExpired) -> Response:
     return response
 
 
+class ManageLinkUnknown(NotFound):
+    """A private link that matches no registration: mistyped, cut, replaced or deleted."""
+
+
+@bp.errorhandler(ManageLinkUnknown)
+def _unknown(error: ManageLinkUnknown) -> Response:
+    """Not a bare 404: say why a link may not work, and offer to send it again."""
+    form = ResendAnyLinkForm.for_series(services.series_with_working_links())
+    response = make_response(render_template("registration/unknown_link.html", form=form), 404)
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
 def _registration_or_404(token: str) -> Registration:
     registration = find_by_public_token(token)
     if registration is None:
-        abort(404)
+        raise ManageLinkUnknown()
     speak_language_of_page(registration.language)
     return registration
 
@@ -204,7 +221,46 @@ def resend_link(slug: str) -> str:
     return render_template("registration/link_sent.html", series=series)
 
 
+@bp.post("/resend-link")
+@limiter.limit("5 per hour")
+def resend_any_link() -> str | Response:
+    """The private link again, for a series chosen from a list (the page of a broken link).
+
+    The same answer whether the address is registered or not.
+    """
+    form = ResendAnyLinkForm.for_series(services.series_with_working_links())
+    if not form.validate_on_submit():
+        page = render_template("registration/unknown_link.html", form=form, resend_only=True)
+        return make_response(page, 422)
+    series = _public_series(form.series.data)
+    services.resend_manage_link(series, form.email.data)
+    db.session.commit()
+    return render_template("registration/link_sent.html", series=series)
+
+
 # --- the registrant's own pages ----------------------------------------------------------------
+
+
+def _manage_page(
+    registration: Registration,
+    token: str,
+    *,
+    form: ChoiceForm | None = None,
+    details_form: DetailsForm | None = None,
+) -> str:
+    editable = services.details_editable(registration)
+    return render_template(
+        "registration/manage.html",
+        registration=registration,
+        series=registration.series,
+        form=form or ChoiceForm.for_registration(registration),
+        details_form=(details_form or DetailsForm.for_registration(registration))
+        if editable
+        else None,
+        token=token,
+        certificate=certificates.earned_by(registration),
+        expires_at=link_expires_at(registration),
+    )
 
 
 @bp.route("/r/<token>", methods=["GET", "POST"])
@@ -227,15 +283,32 @@ def manage(token: str) -> str | Response:
             db.session.commit()
             flash(_("Your changes are saved. We have sent you an e-mail about them."), "success")
             return redirect(url_for(".manage", token=token))
-    return render_template(
-        "registration/manage.html",
-        registration=registration,
-        series=registration.series,
-        form=form,
-        token=token,
-        certificate=certificates.earned_by(registration),
-        expires_at=link_expires_at(registration),
-    )
+    return _manage_page(registration, token, form=form)
+
+
+@bp.post("/r/<token>/details")
+@private
+def details(token: str) -> str | Response:
+    """Correct one's name, institution or position (until the series ends)."""
+    registration = _registration_or_404(token)
+    if not services.details_editable(registration):
+        return redirect(url_for(".manage", token=token))
+    form = DetailsForm.for_registration(registration)
+    if form.validate_on_submit():
+        try:
+            changed = services.correct_details(registration, form.values)
+        except RegistrationError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            if changed:
+                flash(
+                    _("Your details are corrected. We have sent you an e-mail about it."), "success"
+                )
+            else:
+                flash(_("Nothing to change."), "info")
+            return redirect(url_for(".manage", token=token, _anchor="details-heading"))
+    return _manage_page(registration, token, details_form=form)
 
 
 @bp.route("/r/<token>/certificate.pdf")
