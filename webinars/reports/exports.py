@@ -321,6 +321,11 @@ def _char_widths(style: str) -> _Widths:
     return widths
 
 
+#: The parts of a long word between the places it may break: each starts at "@", ".", "/", "-"
+#: or "_" (but for the first).
+_BREAKS = re.compile(r"[@./_-]*[^@./_-]+|[@./_-]+")
+
+
 class _Wrapper:
     """Word-wraps sanitised text for one font style and size (fpdf2's own wrapping costs
     about half a millisecond a cell, far too slow for 10,000-row participant lists)."""
@@ -381,19 +386,44 @@ class _Wrapper:
             if word_width <= limit:
                 line, line_width = word, word_width
                 continue
-            # A word longer than the column is split wherever it has to be.
-            piece, piece_width = "", 0.0
-            for char in word:
-                char_width = measure(char)
-                if piece and piece_width + char_width > limit:
-                    lines.append(piece)
-                    piece, piece_width = "", 0.0
-                piece += char
-                piece_width += char_width
-            line, line_width = piece, piece_width
+            *whole, line = _Wrapper._split_word(word, limit, measure)
+            lines.extend(whole)
+            line_width = measure(line)
         if line is not None:
             lines.append(line)
         return lines
+
+    @staticmethod
+    def _split_word(word: str, limit: float, measure: Callable[[str], int]) -> list[str]:
+        """A word longer than the column, in lines: broken before "@", ".", "/", "-" or "_"
+        (an e-mail address or a web address stays readable: "migrant.smuggling" /
+        "@example.org"), and only where no such place fits, between any two characters."""
+        lines: list[str] = []
+        line, line_width = "", 0
+        for part in _BREAKS.findall(word):
+            part_width = measure(part)
+            if not line or line_width + part_width <= limit:
+                line += part
+                line_width += part_width
+                continue
+            lines.append(line)
+            line, line_width = part, part_width
+        # Parts still too wide are split wherever they have to be.
+        result: list[str] = []
+        for text in [*lines, line]:
+            if measure(text) <= limit:
+                result.append(text)
+                continue
+            piece, piece_width = "", 0
+            for char in text:
+                char_width = measure(char)
+                if piece and piece_width + char_width > limit:
+                    result.append(piece)
+                    piece, piece_width = "", 0
+                piece += char
+                piece_width += char_width
+            result.append(piece)
+        return result
 
 
 class _Pdf(FPDF):
@@ -581,7 +611,7 @@ class _Drawing:
             weights = [max(0.0, float(width)) for width in table.widths]
             if sum(weights) > 0:
                 return [available * weight / sum(weights) for weight in weights]
-        pad = 2 * self.PAD_X
+        pad = 2 * self.PAD_X + 0.5  # and a little air: a value never wraps by a rounding error
         full: list[float] = []
         least: list[float] = []
         for index, name in enumerate(header):
