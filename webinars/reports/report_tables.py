@@ -5,8 +5,11 @@ Pure: the report in, `Table`s out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
 
+from webinars.catalog.collation import collated
 from webinars.i18n import current_language, pick
 from webinars.reports.exports import Table
 from webinars.reports.report import OTHER, UNREGISTERED, Figures, Report, Tally
@@ -37,9 +40,17 @@ def profile_codes(report: Report) -> list[str]:
     return codes + [code for code in (OTHER, UNREGISTERED) if code in used]
 
 
-def countries_by_name(report: Report) -> list[str]:
-    """Member country codes in alphabetical order of their names in the reader's language."""
-    return sorted(report.data.countries, key=lambda code: country_name(report, code))
+def countries_by_name(report: Report, codes: Iterable[str] | None = None) -> list[str]:
+    """Member country codes (or `codes`) in the alphabetical order of their names in the
+    reader's language and collation."""
+    return collated(
+        report.data.countries if codes is None else codes, lambda code: country_name(report, code)
+    )
+
+
+def organizations_by_name(figures: Figures) -> list[tuple[str, Tally]]:
+    """Observer organizations and their tallies, in the reader's collation."""
+    return collated(figures.by_organization.items(), lambda item: item[0])
 
 
 def _by_country_rows(report: Report, figures: Figures) -> list[list[object]]:
@@ -47,7 +58,7 @@ def _by_country_rows(report: Report, figures: Figures) -> list[list[object]]:
     for code in countries_by_name(report):
         tally = figures.by_country.get(code, Tally())
         rows.append([country_name(report, code), tally.registered, tally.attended, _rate(tally)])
-    for organization, tally in sorted(figures.by_organization.items()):
+    for organization, tally in organizations_by_name(figures):
         rows.append([organization, tally.registered, tally.attended, _rate(tally)])
     return rows
 
@@ -89,7 +100,7 @@ def by_country_table(report: Report) -> Table:
     for s in report.sessions:
         header += [_("S%(number)d attended", number=s.info.number)]
     rows = _by_country_rows(report, report.figures)
-    keys = countries_by_name(report) + sorted(report.figures.by_organization)
+    keys = countries_by_name(report) + [o for o, _t in organizations_by_name(report.figures)]
     for row, key in zip(rows, keys, strict=True):
         for s in report.sessions:
             source = (
@@ -130,8 +141,8 @@ def minimums_table(report: Report) -> Table:
         [
             profile_label(report, m.profile.code),
             m.profile.min_per_country,
-            ", ".join(country_name(report, c) for c in m.met),
-            ", ".join(country_name(report, c) for c in m.missing),
+            ", ".join(country_name(report, c) for c in countries_by_name(report, m.met)),
+            ", ".join(country_name(report, c) for c in countries_by_name(report, m.missing)),
         ]
         for m in report.minimums
     ]

@@ -36,7 +36,9 @@ from webinars.reports.participants import (
 )
 from webinars.reports.report import build_report, load_report_data, report_json
 from webinars.reports.report_tables import (
+    countries_by_name,
     country_name,
+    organizations_by_name,
     profile_codes,
     profile_label,
     report_tables,
@@ -151,7 +153,7 @@ def report(slug: str) -> str:
     series = _viewable_series(slug)
     event_session = _session_by_number(series)
     built = build_report(load_report_data(series, event_session))
-    countries = sorted(built.data.countries, key=lambda code: country_name(built, code))
+    countries = countries_by_name(built)
     widest = max(
         [t.registered for t in built.figures.by_country.values()]
         + [t.attended for t in built.figures.by_country.values()]
@@ -168,7 +170,8 @@ def report(slug: str) -> str:
         heat=heat,
         codes=profile_codes(built),
         country_name=lambda code: country_name(built, code),
-        names=lambda codes: sorted(country_name(built, code) for code in codes),
+        names=lambda codes: [country_name(built, code) for code in countries_by_name(built, codes)],
+        organizations=organizations_by_name(built.figures),
         profile_label=lambda code: profile_label(built, code),
     )
 
