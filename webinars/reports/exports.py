@@ -695,7 +695,10 @@ class _Drawing:
 
         From the content: each column wants its widest value (up to 80 mm) and its whole
         header; when that is too wide, headers wrap at their words; when that is still too
-        wide, narrow columns keep their width and the wide ones share the rest.
+        wide, values wrap at their words too, and the room above the longest words goes first
+        to the columns that need little to stay on one line (a name, an e-mail address, which
+        has no word to wrap at), the rest shared by the long texts; when even the longest
+        words do not fit, narrow columns keep their width and the wide ones share the rest.
         """
         available = self.pdf.epw
         if table.widths is not None and len(table.widths) == len(header):
@@ -705,15 +708,22 @@ class _Drawing:
         pad = 2 * self.PAD_X + 0.5  # and a little air: a value never wraps by a rounding error
         full: list[float] = []
         least: list[float] = []
+        words: list[float] = []
         for index, name in enumerate(header):
             content = 0.0
+            word = max((self.bold.width(part) for part in name.split()), default=0.0)
+            header_word = word
             for row in sample:
                 if index < len(row):
                     text = pdf_text(_display(row[index]))
-                    content = max(content, *(self.regular.width(line) for line in text.split("\n")))
-            word = max((self.bold.width(part) for part in name.split()), default=0.0)
-            least.append(min(80.0, max(12.0, content + pad, word + pad)))
+                    for line in text.split("\n"):
+                        width = self.regular.width(line)
+                        content = max(content, width)
+                        if width > word:
+                            word = max(word, *(self.regular.width(w) for w in line.split(" ")))
+            least.append(min(80.0, max(12.0, content + pad, header_word + pad)))
             full.append(min(80.0, max(least[-1], self.bold.width(name) + pad)))
+            words.append(min(least[-1], max(12.0, word + pad)))
         if sum(full) <= available:
             return [available * width / sum(full) for width in full]
         if sum(least) <= available:
@@ -722,6 +732,12 @@ class _Drawing:
             return [
                 low + spare * (high - low) / wanted for low, high in zip(least, full, strict=True)
             ]
+        if sum(words) <= available:
+            extra = _share(
+                [whole - word for whole, word in zip(least, words, strict=True)],
+                available - sum(words),
+            )
+            return [word + more for word, more in zip(words, extra, strict=True)]
         return _share(least, available)
 
 
