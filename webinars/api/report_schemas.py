@@ -40,7 +40,13 @@ class SessionReportSchema(OutputSchema):
     minutes_to_attend = fields.Integer()
     registered = fields.Integer(metadata={"description": "Confirmed registrations that chose it."})
     attended = fields.Integer(metadata={"description": "Present past the series' threshold."})
-    attendance_rate = fields.Float(allow_none=True)
+    cancelled = fields.Boolean(
+        metadata={"description": "The session was cancelled: no rate, in no average."}
+    )
+    attendance_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "attended / registered; null when cancelled or nobody chose it"},
+    )
     by_country = _tallies("ISO code of a member country -> figures.")
     by_organization = _tallies("Observer organization -> figures.")
     by_profile = _tallies("Profile code ('other', 'unregistered') -> figures.")
@@ -60,8 +66,33 @@ class ReportSchema(OutputSchema):
     series = fields.String()
     threshold_percent = fields.Integer()
     registered = fields.Integer()
-    unique_participants = fields.Integer()
-    attendance_rate = fields.Float(allow_none=True)
+    unique_participants = fields.Integer(
+        metadata={
+            "description": "People present in at least one session, registrants and "
+            "unregistered attendees alike, each once."
+        }
+    )
+    attendance_rate = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "unique_participants / registered (kept for existing clients; "
+            "it counts unregistered attendees too: prefer the two rates below)."
+        },
+    )
+    registrants_attended = fields.Integer(
+        metadata={"description": "Confirmed registrants present in at least one session."}
+    )
+    attended_at_least_one_session_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "registrants_attended / registered."},
+    )
+    average_session_attendance_rate = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Mean of the sessions' attendance rates, cancelled sessions left out."
+        },
+    )
+    sessions_held = fields.Integer(metadata={"description": "Sessions not cancelled."})
     by_country = _tallies("Each person once across the series.")
     by_organization = _tallies("Observer organizations.")
     by_profile = _tallies("Each person once across the series.")

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, current_app, render_template, request
 
+from webinars.catalog.collation import collated
 from webinars.public import bp, display, programme, queries
 from webinars.public.timezones import choose_zone
 from webinars.types import utcnow
@@ -31,7 +32,7 @@ def series_detail(slug: str) -> str:
     series = queries.public_series(slug)
     if series is None:
         abort(404)
-    countries = sorted(queries.member_countries(), key=lambda c: c.name)
+    countries = collated(queries.member_countries(), lambda c: c.name)
     # The zone form carries `lang` on, so a visitor without cookies keeps their language.
     lang = request.args.get("lang")
     now = utcnow()

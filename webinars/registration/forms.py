@@ -29,6 +29,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.formatting import offset_label
 from webinars.registration.models import Registration
@@ -126,7 +127,7 @@ def country_choices(countries: Iterable[Country]) -> list[SelectChoice]:
     """The member countries by name in the page's language, then "Observer organization"."""
     return (
         [SelectChoice("", _("Choose…"))]
-        + [SelectChoice(c.code, c.name) for c in sorted(countries, key=lambda c: c.name)]
+        + [SelectChoice(c.code, c.name) for c in collated(countries, lambda c: c.name)]
         + [SelectChoice(OBSERVER, _("Observer organization"))]
     )
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webinars.catalog.collation import sort_key
 from webinars.catalog.models import Country
 from webinars.extensions import db
+from webinars.i18n import current_language
 from webinars.series.models import EventSession, ParticipantProfile, Series
 from webinars.types import UTCDateTime, enum_column, utcnow
 
@@ -101,3 +104,28 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.email} {self.status.value}>"
+
+
+def in_reading_order(
+    registrations: Iterable[Registration], language: str | None = None
+) -> list[Registration]:
+    """Registrations as lists show them: countries, then observer organizations, each by its
+    name, then by surname and first name, all in the reader's collation (`language`, default
+    the reader's); twins keep the order they came in. Each registration's country must be
+    loaded already (one query for the list, not one per row)."""
+    language = language or current_language()
+
+    def key(registration: Registration) -> tuple[object, ...]:
+        origin = (
+            registration.country.t("name", language)
+            if registration.country is not None
+            else registration.observer_organization
+        )
+        return (
+            registration.country is None,
+            sort_key(origin, language),
+            sort_key(registration.last_name, language),
+            sort_key(registration.first_name, language),
+        )
+
+    return sorted(registrations, key=key)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func
 
+from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.registration.models import Registration, RegistrationStatus
@@ -99,8 +100,11 @@ class QuotaMatrix:
         return [r for r in self.rows if not r.complete]
 
 
-def quota_matrix(series: Series, *, country_code: str | None = None) -> QuotaMatrix:
-    """The matrix for every member country, or for one (a focal point's)."""
+def quota_matrix(
+    series: Series, *, country_code: str | None = None, language: str | None = None
+) -> QuotaMatrix:
+    """The matrix for every member country, or for one (a focal point's); countries in the
+    alphabetical order of their names in `language` (default: the reader's)."""
     counts: Counter[tuple[str | None, int | None, RegistrationStatus]] = Counter()
     query = (
         db.select(
@@ -117,7 +121,7 @@ def quota_matrix(series: Series, *, country_code: str | None = None) -> QuotaMat
     )
     for code, profile_id, status, n in db.session.execute(query):
         counts[(code, profile_id, status)] = n
-    countries_query = db.select(Country).order_by(Country.name_en)
+    countries_query = db.select(Country)
     if country_code is not None:
         countries_query = countries_query.where(Country.code == country_code)
     profiles = list(series.profiles)
@@ -133,7 +137,9 @@ def quota_matrix(series: Series, *, country_code: str | None = None) -> QuotaMat
 
     rows = [
         CountryRow(country, [cell(country.code, p) for p in profiles], cell(country.code, None))
-        for country in db.session.scalars(countries_query)
+        for country in collated(
+            db.session.scalars(countries_query), lambda c: c.t("name", language), language
+        )
     ]
     observers: Counter[RegistrationStatus] = Counter()
     if country_code is None:

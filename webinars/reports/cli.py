@@ -23,8 +23,8 @@ from webinars.reports.participants import (
     participant_table,
 )
 from webinars.reports.report import build_report, load_report_data, report_json
-from webinars.reports.report_tables import report_tables
-from webinars.reports.titles import document_subtitle
+from webinars.reports.report_tables import report_blocks, report_tables
+from webinars.reports.titles import document_subtitle, report_title
 from webinars.series.models import EventSession, Series
 
 _LANGUAGE = click.option(
@@ -93,10 +93,12 @@ def report_command(slug: str, number: int | None, fmt: str, output: Path, langua
         elif fmt == "xlsx":
             output.write_bytes(xlsx_bytes(report_tables(report)))
         else:
-            title = series.t("title", language)
-            blocks = [report.narrative["en"], report.narrative["es"], *report_tables(report)[:-1]]
             output.write_bytes(
-                pdf_document(title, document_subtitle(series, event_session), blocks)
+                pdf_document(
+                    report_title(series, event_session),
+                    document_subtitle(series, event_session),
+                    report_blocks(report),
+                )
             )
     _audit(audit.REPORT, series, output)
     click.echo(f"Wrote {output}.")

@@ -44,6 +44,15 @@ def safe_cell(value: object) -> object:
     return value
 
 
+class Percent(float):
+    """A share (0.64 for 64 %): a number in a spreadsheet, shown with a percent format so that
+    it can be totalled and charted; "64 %" in a PDF, "64%" in a CSV (which Excel reads back as
+    a number)."""
+
+    def __repr__(self) -> str:
+        return f"Percent({float(self)!r})"
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of an export: a sheet in XLSX, a titled table in a PDF document."""
@@ -52,6 +61,27 @@ class Table:
     header: Sequence[str]
     rows: Iterable[Sequence[object]]
     widths: Sequence[float] | None = None
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a `BarChart`: a whole (registered) and the part of it (attended)."""
+
+    label: str
+    whole: float
+    part: float
+    #: Printed after the bars ("12 / 15").
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Horizontal bars, as the report page draws them: the whole pale, its part dark inside."""
+
+    title: str
+    #: The legend's names of the whole and of the part.
+    legend: tuple[str, str]
+    bars: Sequence[Bar]
 
 
 def _naive(value: datetime | time) -> Any:
@@ -65,6 +95,8 @@ def _display(value: object) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, Percent):
+        return f"{round(value * 100)} %" if math.isfinite(value) else ""
     if isinstance(value, datetime):
         seconds = value.second or value.microsecond
         return _naive(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
@@ -80,6 +112,8 @@ def _display(value: object) -> str:
 
 def _csv_text(value: object) -> str:
     """Numbers as written (a negative number is no formula); any other value as safe text."""
+    if isinstance(value, Percent):
+        return _display(value).replace(" ", "")
     if isinstance(value, int | float | Decimal):
         return str(value)
     return str(safe_cell(_display(value)))
@@ -138,6 +172,7 @@ _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _DATETIME_SECONDS_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _DATE_FORMAT = "yyyy-mm-dd"
 _TIME_FORMAT = "hh:mm"
+_PERCENT_FORMAT = "0%"
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -173,7 +208,12 @@ def _xlsx_value(value: object) -> object:
 
 
 def _xlsx_cell(sheet: Any, value: object) -> object:
-    """Dates need a number format, so they travel as styled cells; the rest as plain values."""
+    """Dates and percentages need a number format, so they travel as styled cells; the rest as
+    plain values."""
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(sheet, float(value))
+        cell.number_format = _PERCENT_FORMAT
+        return cell
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = (
@@ -192,6 +232,8 @@ def _xlsx_cell(sheet: Any, value: object) -> object:
 
 
 def _text_width(value: object) -> int:
+    if isinstance(value, Percent):
+        return 5
     if isinstance(value, datetime):
         return 19 if value.second or value.microsecond else 16
     if isinstance(value, date):
@@ -321,6 +363,11 @@ def _char_widths(style: str) -> _Widths:
     return widths
 
 
+#: The parts of a long word between the places it may break: each starts at "@", ".", "/", "-"
+#: or "_" (but for the first).
+_BREAKS = re.compile(r"[@./_-]*[^@./_-]+|[@./_-]+")
+
+
 class _Wrapper:
     """Word-wraps sanitised text for one font style and size (fpdf2's own wrapping costs
     about half a millisecond a cell, far too slow for 10,000-row participant lists)."""
@@ -381,19 +428,44 @@ class _Wrapper:
             if word_width <= limit:
                 line, line_width = word, word_width
                 continue
-            # A word longer than the column is split wherever it has to be.
-            piece, piece_width = "", 0.0
-            for char in word:
-                char_width = measure(char)
-                if piece and piece_width + char_width > limit:
-                    lines.append(piece)
-                    piece, piece_width = "", 0.0
-                piece += char
-                piece_width += char_width
-            line, line_width = piece, piece_width
+            *whole, line = _Wrapper._split_word(word, limit, measure)
+            lines.extend(whole)
+            line_width = measure(line)
         if line is not None:
             lines.append(line)
         return lines
+
+    @staticmethod
+    def _split_word(word: str, limit: float, measure: Callable[[str], int]) -> list[str]:
+        """A word longer than the column, in lines: broken before "@", ".", "/", "-" or "_"
+        (an e-mail address or a web address stays readable: "migrant.smuggling" /
+        "@example.org"), and only where no such place fits, between any two characters."""
+        lines: list[str] = []
+        line, line_width = "", 0
+        for part in _BREAKS.findall(word):
+            part_width = measure(part)
+            if not line or line_width + part_width <= limit:
+                line += part
+                line_width += part_width
+                continue
+            lines.append(line)
+            line, line_width = part, part_width
+        # Parts still too wide are split wherever they have to be.
+        result: list[str] = []
+        for text in [*lines, line]:
+            if measure(text) <= limit:
+                result.append(text)
+                continue
+            piece, piece_width = "", 0
+            for char in text:
+                char_width = measure(char)
+                if piece and piece_width + char_width > limit:
+                    result.append(piece)
+                    piece, piece_width = "", 0
+                piece += char
+                piece_width += char_width
+            result.append(piece)
+        return result
 
 
 class _Pdf(FPDF):
@@ -466,6 +538,55 @@ class _Drawing:
             pdf.text(pdf.l_margin, pdf.y + line * 0.75, text_line)
             pdf.y += line
         pdf.y += gap
+
+    #: Colours of the page's charts (static/css/app.css: .bar-registered, .bar-attended).
+    WHOLE_FILL = (201, 214, 232)
+    PART_FILL = (31, 95, 153)
+    BAR_ROW = 5.0
+    LABEL_MAX = 70.0
+
+    def bar_chart(self, chart: BarChart) -> None:
+        """The chart with its legend; rows that do not fit go on to the next page."""
+        pdf = self.pdf
+        labels = [pdf_text(bar.label) for bar in chart.bars]
+        captions = [pdf_text(bar.caption) for bar in chart.bars]
+        label_width = min(
+            self.LABEL_MAX, max((self.regular.width(t) for t in labels), default=0) + 3
+        )
+        caption_width = max((self.regular.width(t) for t in captions), default=0) + 3
+        bars_width = pdf.epw - label_width - caption_width
+        widest = max([bar.whole for bar in chart.bars] + [bar.part for bar in chart.bars] + [1])
+        pdf.set_font(_FONT, "", self.SIZE)
+        pdf.set_text_color(0)
+        pdf.set_draw_color(self.BORDER_GREY)
+        if pdf.y + self.BAR_ROW * 2 > pdf.bottom:
+            pdf.add_page()
+        x = pdf.l_margin
+        for name, fill in zip(chart.legend, (self.WHOLE_FILL, self.PART_FILL), strict=True):
+            pdf.set_fill_color(*fill)
+            pdf.rect(x, pdf.y + 1, 3, 3, style="F")
+            text = pdf_text(name)
+            pdf.text(x + 4.5, pdf.y + 3.6, text)
+            x += 4.5 + self.regular.width(text) + 6
+        pdf.y += self.BAR_ROW + 1
+        for bar, label, caption in zip(chart.bars, labels, captions, strict=True):
+            if pdf.y + self.BAR_ROW > pdf.bottom:
+                pdf.add_page()
+            y = pdf.y
+            baseline = y + self.BAR_ROW / 2 + self.regular.size_mm * 0.35
+            pdf.text(pdf.l_margin, baseline, self.regular.lines(label, label_width - 3, 1)[0])
+            left = pdf.l_margin + label_width
+            pdf.set_fill_color(238, 241, 245)  # the track, as .bar-track on the page
+            pdf.rect(left, y + 0.6, bars_width, self.BAR_ROW - 1.2, style="F")
+            if bar.whole > 0:
+                pdf.set_fill_color(*self.WHOLE_FILL)
+                pdf.rect(left, y + 0.6, bars_width * bar.whole / widest, self.BAR_ROW - 1.2, "F")
+            if bar.part > 0:
+                pdf.set_fill_color(*self.PART_FILL)
+                pdf.rect(left, y + 1.5, bars_width * bar.part / widest, self.BAR_ROW - 3.0, "F")
+            pdf.text(left + bars_width + 2, baseline, caption)
+            pdf.y = y + self.BAR_ROW
+        pdf.y += 4
 
     def table(self, table: Table) -> None:
         pdf = self.pdf
@@ -574,25 +695,35 @@ class _Drawing:
 
         From the content: each column wants its widest value (up to 80 mm) and its whole
         header; when that is too wide, headers wrap at their words; when that is still too
-        wide, narrow columns keep their width and the wide ones share the rest.
+        wide, values wrap at their words too, and the room above the longest words goes first
+        to the columns that need little to stay on one line (a name, an e-mail address, which
+        has no word to wrap at), the rest shared by the long texts; when even the longest
+        words do not fit, narrow columns keep their width and the wide ones share the rest.
         """
         available = self.pdf.epw
         if table.widths is not None and len(table.widths) == len(header):
             weights = [max(0.0, float(width)) for width in table.widths]
             if sum(weights) > 0:
                 return [available * weight / sum(weights) for weight in weights]
-        pad = 2 * self.PAD_X
+        pad = 2 * self.PAD_X + 0.5  # and a little air: a value never wraps by a rounding error
         full: list[float] = []
         least: list[float] = []
+        words: list[float] = []
         for index, name in enumerate(header):
             content = 0.0
+            word = max((self.bold.width(part) for part in name.split()), default=0.0)
+            header_word = word
             for row in sample:
                 if index < len(row):
                     text = pdf_text(_display(row[index]))
-                    content = max(content, *(self.regular.width(line) for line in text.split("\n")))
-            word = max((self.bold.width(part) for part in name.split()), default=0.0)
-            least.append(min(80.0, max(12.0, content + pad, word + pad)))
+                    for line in text.split("\n"):
+                        width = self.regular.width(line)
+                        content = max(content, width)
+                        if width > word:
+                            word = max(word, *(self.regular.width(w) for w in line.split(" ")))
+            least.append(min(80.0, max(12.0, content + pad, header_word + pad)))
             full.append(min(80.0, max(least[-1], self.bold.width(name) + pad)))
+            words.append(min(least[-1], max(12.0, word + pad)))
         if sum(full) <= available:
             return [available * width / sum(full) for width in full]
         if sum(least) <= available:
@@ -601,6 +732,12 @@ class _Drawing:
             return [
                 low + spare * (high - low) / wanted for low, high in zip(least, full, strict=True)
             ]
+        if sum(words) <= available:
+            extra = _share(
+                [whole - word for whole, word in zip(least, words, strict=True)],
+                available - sum(words),
+            )
+            return [word + more for word, more in zip(words, extra, strict=True)]
         return _share(least, available)
 
 
@@ -633,8 +770,8 @@ def pdf_table(title: str, subtitle: str, table: Table, *, footer: str = "") -> b
     return _output(pdf)
 
 
-def pdf_document(title: str, subtitle: str, blocks: Sequence[Table | str]) -> bytes:
-    """Paragraphs (str) and titled tables one after the other, set up as `pdf_table`."""
+def pdf_document(title: str, subtitle: str, blocks: Sequence[Table | BarChart | str]) -> bytes:
+    """Paragraphs (str), titled tables and charts one after the other, set up as `pdf_table`."""
     pdf = _Pdf(title)
     pdf.add_page()
     pdf.draw.heading(title, 16, gap=1)
@@ -649,5 +786,8 @@ def pdf_document(title: str, subtitle: str, blocks: Sequence[Table | str]) -> by
             if pdf.y + 30 > pdf.bottom:
                 pdf.add_page()
             pdf.draw.heading(block.title, 12, gap=1)
-        pdf.draw.table(block)
+        if isinstance(block, BarChart):
+            pdf.draw.bar_chart(block)
+        else:
+            pdf.draw.table(block)
     return _output(pdf)

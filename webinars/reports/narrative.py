@@ -10,11 +10,13 @@ language, since the meeting report is written in both.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_date
+
+from webinars.attendance.names import fold_name
+from webinars.catalog.collation import sort_key
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,6 @@ _HELD = {
 }
 
 
-def _sort_key(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-
-
 def join_en(items: list[str]) -> str:
     """ "A, B and C", as the seeds write it (no serial comma)."""
     if len(items) <= 1:
@@ -71,7 +68,7 @@ def join_es(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     last = items[-1]
-    sound = _sort_key(last)
+    sound = fold_name(last)
     sounds_i = sound.startswith(("i", "hi")) and not sound.startswith(("hia", "hie", "hio", "hiu"))
     conjunction = "e" if sounds_i else "y"
     return f"{', '.join(items[:-1])} {conjunction} {last}"
@@ -103,8 +100,8 @@ def _when_es(days: list[date]) -> str:
 def narrative(facts: NarrativeFacts) -> dict[str, str]:
     """{"en": ..., "es": ...}; countries in alphabetical order of each language."""
     days = sorted(set(facts.days))
-    countries_en = sorted((en for en, _ in facts.countries), key=_sort_key)
-    countries_es = sorted((es for _, es in facts.countries), key=_sort_key)
+    countries_en = sorted((en for en, _ in facts.countries), key=lambda n: sort_key(n, "en"))
+    countries_es = sorted((es for _, es in facts.countries), key=lambda n: sort_key(n, "es"))
     one, uno, many, varias = _MEETING.get(facts.modality, _MEETING["online"])
     held_en, held_es = _HELD.get(facts.modality, _HELD["online"])
     sittings = len(days)
@@ -128,7 +125,8 @@ def narrative(facts: NarrativeFacts) -> dict[str, str]:
         en += "; no country representative attended."
         es += "; no asistió ninguna representación de país."
     if facts.organizations:
-        organizations = sorted(facts.organizations, key=_sort_key)
-        en += f" Representatives of {join_en(organizations)} also took part."
-        es += f" También participaron representantes de {join_es(organizations)}."
+        organizations_en = sorted(facts.organizations, key=lambda n: sort_key(n, "en"))
+        organizations_es = sorted(facts.organizations, key=lambda n: sort_key(n, "es"))
+        en += f" Representatives of {join_en(organizations_en)} also took part."
+        es += f" También participaron representantes de {join_es(organizations_es)}."
     return {"en": en, "es": es}

@@ -1,8 +1,11 @@
 """Participant lists of a series or of one session, for facilitators, organizers and focal points.
 
 One query reads the registrations with, aggregated in the database, the sessions each chose and
-their minutes present in each; its rows are fetched in batches as they are written, so a list
-of any length takes the same few queries and the CSV download streams in constant memory. The e-mail is shown only where the registrant consented to the list.
+their minutes present in each, so a list of any length takes the same few queries. The rows are
+sorted in the reader's collation (`catalog.collation`): by country or organization name as the
+reader reads it, then by surname and first name; the database cannot sort that way, so the
+small rows of the query are held in memory while the CSV download streams what is built from
+them. The e-mail is shown only where the registrant consented to the list.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, String, cast, func, or_
 
 from webinars.attendance.models import Attendance, AttendanceState
+from webinars.catalog.collation import SortKey, sort_key
 from webinars.catalog.models import Country
 from webinars.extensions import db
+from webinars.i18n import current_language
 from webinars.registration.labels import STATUS
 from webinars.registration.models import (
     Registration,
@@ -32,8 +37,6 @@ LISTED_STATUSES = (
     RegistrationStatus.PENDING,
     RegistrationStatus.WAITLISTED,
 )
-#: Rows fetched at a time from each stream.
-BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -104,9 +107,20 @@ def _per_registration(table: Any, session_ids: list[int], value: Any, *where: An
     )
 
 
+def _order(origin: str, observer: bool, last: str, first: str, language: str) -> tuple[object, ...]:
+    """Countries first, then observer organizations, each by name; then surname, first name."""
+    keys: tuple[SortKey, ...] = (
+        sort_key(origin, language),
+        sort_key(last, language),
+        sort_key(first, language),
+    )
+    return (observer, *keys)
+
+
 def iter_participants(scope: ListScope) -> Iterator[Participant]:
-    """The list's rows in the current language: registrants by country and name, then the
-    unregistered attendees."""
+    """The list's rows in the current language and its collation: registrants by country (or
+    organization) and name, then the unregistered attendees by country and name."""
+    language = current_language()
     series = scope.series
     numbers = {s.id: n for n, s in enumerate(series.sessions, start=1)}
     minimum = {s.id: s.minutes_to_attend for s in series.sessions}
@@ -126,6 +140,7 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
     )
     query = (
         db.select(
+            Registration.id,
             Registration.first_name,
             Registration.last_name,
             Registration.email,
@@ -142,21 +157,21 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
         .outerjoin(chosen, chosen.c.registration_id == Registration.id)
         .outerjoin(present, present.c.registration_id == Registration.id)
         .where(*_conditions(scope))
-        .order_by(
-            Registration.country_code,
-            Registration.last_name,
-            Registration.first_name,
-            Registration.id,
-        )
-        .execution_options(yield_per=BATCH)
+        .order_by(Registration.id)
     )
+    rows = []
     for reg in db.session.execute(query):
+        origin = (
+            countries.get(reg.country_code, "") if reg.country_code else reg.observer_organization
+        )
+        order = _order(origin, not reg.country_code, reg.last_name, reg.first_name, language)
+        rows.append((order, origin, reg))
+    rows.sort(key=lambda row: row[0])  # stable: twins stay in the order of their ids
+    for _order_key, origin, reg in rows:
         participant = Participant(
             last_name=reg.last_name,
             first_name=reg.first_name,
-            origin=countries.get(reg.country_code, "")
-            if reg.country_code
-            else reg.observer_organization,
+            origin=origin,
             institution=reg.institution,
             position=reg.position,
             profile=profiles.get(reg.profile_id, other) if reg.profile_id else other,
@@ -172,18 +187,22 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
                 if minutes >= minimum[sid]:
                     participant.attended.append(numbers[sid])
         yield participant
-    yield from _guests(scope, numbers, minimum, countries)
+    yield from _guests(scope, numbers, minimum, countries, language)
 
 
 def _guests(
-    scope: ListScope, numbers: dict[int, int], minimum: dict[int, int], countries: dict[str, str]
+    scope: ListScope,
+    numbers: dict[int, int],
+    minimum: dict[int, int],
+    countries: dict[str, str],
+    language: str,
 ) -> Iterator[Participant]:
     """Unregistered attendees, one row per person (their report key) across the sessions."""
     session_ids = [scope.session.id] if scope.session else list(numbers)
     query = (
         db.select(Attendance)
         .where(Attendance.state == AttendanceState.GUEST, Attendance.session_id.in_(session_ids))
-        .order_by(Attendance.country_code, Attendance.name, Attendance.session_id)
+        .order_by(Attendance.session_id, Attendance.id)
     )
     if scope.country_code is not None:
         query = query.where(Attendance.country_code == scope.country_code)
@@ -205,7 +224,10 @@ def _guests(
         people[key].minutes[number] = row.minutes
         if row.minutes >= minimum[row.session_id]:
             people[key].attended.append(number)
-    yield from people.values()
+    yield from sorted(
+        people.values(),
+        key=lambda p: _order(p.origin, not p.origin, p.last_name, "", language),
+    )
 
 
 def _numbers(values: list[int]) -> str:
@@ -256,8 +278,9 @@ def participant_table(scope: ListScope) -> Table:
     return Table(
         title=_("Participants"),
         header=participant_header(scope),
+        # No set widths: each column gets the room its content needs (an e-mail address, a
+        # long profile), in the XLSX as in the PDF.
         rows=(participant_cells(scope, p) for p in iter_participants(scope)),
-        widths=(14, 14, 16, 18, 16, 14, 10, 10, 10, 22),
     )
 
 

@@ -12,6 +12,14 @@ Definitions:
   many sessions they attended;
 - a country met a profile's minimum by attendance when at least that many of its officials of
   that profile attended.
+
+Two rates answer two questions, and each is named for what it is:
+- "attended at least one session": of the confirmed registrants, the share present in at least
+  one session of the series (a series of four sessions can reach 100 % while each session has
+  64-82 %);
+- the attendance rate of a session: its attendees over the confirmed registrants who chose it;
+  their average over the sessions held is the "average attendance per session".
+A cancelled session has no rate and counts in no average or tally of sessions attended.
 """
 
 from __future__ import annotations
@@ -68,6 +76,8 @@ class Presence:
     organization: str
     profile: str
     minutes: int
+    #: A confirmed registration (only they count in "registrants who attended").
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,9 +173,30 @@ class Report:
     organizations_represented: list[str]
     narrative: dict[str, str]
 
+    #: Confirmed registrants present in at least one session.
+    registrants_attended: int = 0
+
     @property
     def unique_participants(self) -> int:
+        """People (registrants and unregistered attendees) present in at least one session."""
         return self.figures.total.attended
+
+    @property
+    def held_sessions(self) -> list[SessionReport]:
+        return [s for s in self.sessions if not s.info.cancelled]
+
+    @property
+    def attended_at_least_one_rate(self) -> float | None:
+        """Of the confirmed registrants, the share present in at least one session."""
+        registered = self.figures.total.registered
+        return round(self.registrants_attended / registered, 4) if registered else None
+
+    @property
+    def average_session_rate(self) -> float | None:
+        """The mean of the attendance rates of the sessions held (None when none has one)."""
+        rates = [s.figures.total.rate for s in self.held_sessions]
+        known = [rate for rate in rates if rate is not None]
+        return round(sum(known) / len(known), 4) if known else None
 
 
 def _profile_key(profile_id: int | None, codes: dict[int, str]) -> str:
@@ -257,6 +288,7 @@ def load_report_data(series: Series, session: EventSession | None = None) -> Rep
             Registration.country_code,
             Registration.observer_organization,
             Registration.profile_id,
+            Registration.status,
         )
         .outerjoin(Registration, Registration.id == Attendance.registration_id)
         .where(
@@ -265,10 +297,18 @@ def load_report_data(series: Series, session: EventSession | None = None) -> Rep
         )
     )
     presences = []
-    for aid, rid, key, sid, state, guest_country, minutes, country, org, pid in rows:
+    for aid, rid, key, sid, state, guest_country, minutes, country, org, pid, status in rows:
         if state == AttendanceState.REGISTERED:
             presences.append(
-                Presence(f"r{rid}", sid, country, org, _profile_key(pid, codes), minutes)
+                Presence(
+                    f"r{rid}",
+                    sid,
+                    country,
+                    org,
+                    _profile_key(pid, codes),
+                    minutes,
+                    confirmed=status == RegistrationStatus.CONFIRMED,
+                )
             )
         else:
             presences.append(
@@ -295,6 +335,7 @@ def load_report_data(series: Series, session: EventSession | None = None) -> Rep
 def build_report(data: ReportData) -> Report:
     """The figures of `data`. Pure."""
     minimum = {s.id: s.minutes_to_attend for s in data.sessions}
+    cancelled = {s.id for s in data.sessions if s.cancelled}
     per_session = {s.id: Figures() for s in data.sessions}
     for sid, country, org, profile, n in data.registered:
         per_session[sid].count_registered(country, org, profile, n)
@@ -305,7 +346,7 @@ def build_report(data: ReportData) -> Report:
     attended_by_person: dict[str, int] = Counter()
     person_origin: dict[str, Presence] = {}
     for presence in data.presences:
-        if presence.minutes < minimum[presence.session_id]:
+        if presence.minutes < minimum[presence.session_id] or presence.session_id in cancelled:
             continue
         per_session[presence.session_id].count_attended(
             presence.country_code, presence.organization, presence.profile
@@ -316,6 +357,7 @@ def build_report(data: ReportData) -> Report:
         whole.count_attended(presence.country_code, presence.organization, presence.profile)
 
     sessions_per_person = Counter(attended_by_person.values())
+    held = len(data.sessions) - len(cancelled)
     countries_represented = sorted(c for c, t in whole.by_country.items() if t.attended)
     organizations = sorted(o for o, t in whole.by_organization.items() if t.attended)
     minimums = []
@@ -349,13 +391,12 @@ def build_report(data: ReportData) -> Report:
         data=data,
         sessions=[SessionReport(s, per_session[s.id]) for s in data.sessions],
         figures=whole,
-        sessions_per_person={
-            n: sessions_per_person.get(n, 0) for n in range(1, len(data.sessions) + 1)
-        },
+        sessions_per_person={n: sessions_per_person.get(n, 0) for n in range(1, held + 1)},
         minimums=minimums,
         countries_represented=countries_represented,
         organizations_represented=organizations,
         narrative=narrative(facts),
+        registrants_attended=sum(1 for p in person_origin.values() if p.confirmed),
     )
 
 
@@ -372,6 +413,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "registered": report.figures.total.registered,
         "unique_participants": report.unique_participants,
         "attendance_rate": report.figures.total.rate,
+        "registrants_attended": report.registrants_attended,
+        "attended_at_least_one_session_rate": report.attended_at_least_one_rate,
+        "average_session_attendance_rate": report.average_session_rate,
+        "sessions_held": len(report.held_sessions),
         "by_country": _tallies(report.figures.by_country),
         "by_organization": _tallies(report.figures.by_organization),
         "by_profile": _tallies(report.figures.by_profile),
@@ -397,9 +442,10 @@ def report_json(report: Report) -> dict[str, Any]:
                 "start_at": s.info.start_at.isoformat().replace("+00:00", "Z"),
                 "topic": {"en": s.info.topic_en, "es": s.info.topic_es},
                 "minutes_to_attend": s.info.minutes_to_attend,
+                "cancelled": s.info.cancelled,
                 "registered": s.figures.total.registered,
                 "attended": s.figures.total.attended,
-                "attendance_rate": s.figures.total.rate,
+                "attendance_rate": None if s.info.cancelled else s.figures.total.rate,
                 "by_country": _tallies(s.figures.by_country),
                 "by_organization": _tallies(s.figures.by_organization),
                 "by_profile": _tallies(s.figures.by_profile),

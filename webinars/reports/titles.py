@@ -1,4 +1,5 @@
-"""The line under the title of a PDF list or report: when, and when it was generated."""
+"""The titles of PDF reports, and the line under the title of a PDF list or report: when, and
+when it was generated."""
 
 from __future__ import annotations
 
@@ -26,3 +27,11 @@ def document_subtitle(series: Series, event_session: EventSession | None) -> str
     )
     generated = _("Generated on %(date)s", date=date_in(utcnow(), series.timezone, "long"))
     return f"{when} · {generated}"
+
+
+def report_title(series: Series, event_session: EventSession | None) -> str:
+    """ "Attendance report · <series>", and " · Session N" for one session's report."""
+    title = _("Attendance report · %(title)s", title=series.title)
+    if event_session is not None:
+        title += " · " + _("Session %(number)d", number=event_session.number)
+    return title

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import contains_eager, selectinload
 
+from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, Person
 from webinars.extensions import db
 from webinars.invitations import flow
@@ -68,9 +69,9 @@ def people_with_role_counts() -> list[tuple[Person, int]]:
         db.select(Person, func.coalesce(counts.c.roles, 0))
         .outerjoin(counts, counts.c.person_id == Person.id)
         .options(selectinload(Person.organization), selectinload(Person.country))
-        .order_by(Person.name, Person.id)
+        .order_by(Person.id)
     ).all()
-    return [(person, count) for person, count in rows]
+    return collated(((person, count) for person, count in rows), lambda row: row[0].name)
 
 
 def role_count(person: Person) -> int:

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, Person
 from webinars.i18n import current_language
 from webinars.series import labels
@@ -115,7 +116,7 @@ class PersonForm(FlaskForm):
         language = current_language()
         self.country.choices = [NONE_CHOSEN] + [
             (c.code, c.t("name", language))
-            for c in sorted(countries, key=lambda c: c.t("name", language))
+            for c in collated(countries, lambda c: c.t("name", language), language)
         ]
 
     @staticmethod

@@ -30,6 +30,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.formatting import date_in, time_in
 from webinars.i18n import current_language
@@ -178,7 +179,7 @@ class DelegationForm(_SessionChoice):
         ]
         self._country_choices = [
             SelectChoice("", "—"),
-            *(SelectChoice(c.code, c.name) for c in sorted(countries, key=lambda c: c.name)),
+            *(SelectChoice(c.code, c.name) for c in collated(countries, lambda c: c.name)),
             SelectChoice(OBSERVER, _("Observer organization")),
         ]
         #: Errors of a row that belong to no cell of it, by row number.

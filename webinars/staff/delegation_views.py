@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from webinars.accounts.access import staff_required
 from webinars.accounts.permissions import country_scope, may_register_delegation
+from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.i18n import current_language
@@ -26,7 +27,7 @@ from webinars.registration.delegation import (
     RowError,
 )
 from webinars.registration.labels import STATUS as STATUS_LABELS
-from webinars.registration.models import Registration
+from webinars.registration.models import Registration, in_reading_order
 from webinars.registration.services import RegistrationError
 from webinars.series.models import Series
 from webinars.staff import bp
@@ -54,7 +55,7 @@ def _countries() -> list[Country] | None:
     officials are of their own country."""
     if country_scope(current_user) is not None:
         return None
-    return list(db.session.scalars(db.select(Country)))
+    return collated(db.session.scalars(db.select(Country)), lambda country: country.name)
 
 
 def _page(
@@ -86,12 +87,14 @@ def _commit_and_summarize(series: Series, registrations: list[Registration]) -> 
     """Commit the delegation, then list it (read again in one query after the commit)."""
     ids = [registration.id for registration in registrations]
     db.session.commit()
-    registered = db.session.scalars(
-        db.select(Registration)
-        .where(Registration.id.in_(ids))
-        .options(selectinload(Registration.profile), selectinload(Registration.country))
-        .order_by(Registration.id)
-    ).all()
+    registered = in_reading_order(
+        db.session.scalars(
+            db.select(Registration)
+            .where(Registration.id.in_(ids))
+            .options(selectinload(Registration.profile), selectinload(Registration.country))
+            .order_by(Registration.id)
+        )
+    )
     return render_template(
         "staff/delegation_done.html",
         series=series,

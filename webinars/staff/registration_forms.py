@@ -17,6 +17,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.registration.labels import STATUS as STATUS_LABELS
@@ -72,7 +73,7 @@ class RegistrationFilterForm(FlaskForm):
         if scoped:
             del self.country
         else:
-            countries = sorted(db.session.scalars(db.select(Country)), key=lambda c: c.name)
+            countries = collated(db.session.scalars(db.select(Country)), lambda c: c.name)
             self.country.choices = (
                 [SelectChoice("", _l("Any country"))]
                 + [SelectChoice(c.code, c.name) for c in countries]

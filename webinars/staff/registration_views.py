@@ -30,7 +30,12 @@ from webinars.extensions import db
 from webinars.privacy import is_anonymised_email
 from webinars.registration import services
 from webinars.registration.labels import STATUS as STATUS_LABELS
-from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
+from webinars.registration.models import (
+    Registration,
+    RegistrationStatus,
+    in_reading_order,
+    registration_sessions,
+)
 from webinars.registration.quotas import Cell, QuotaMatrix, quota_matrix
 from webinars.registration.reminders import remind_by_country
 from webinars.registration.services import OTHER_PROFILE, RegistrationError
@@ -166,7 +171,7 @@ def registrations(slug: str) -> str:
     scope = permissions.country_scope(current_user)
     form = RegistrationFilterForm(series, request.args, scoped=scope is not None)
     filters = form.filters()
-    rows = list(
+    rows = in_reading_order(
         db.session.scalars(
             _filtered(series, scope, filters)
             .options(selectinload(Registration.country), selectinload(Registration.profile))

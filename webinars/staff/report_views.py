@@ -36,12 +36,18 @@ from webinars.reports.participants import (
 )
 from webinars.reports.report import build_report, load_report_data, report_json
 from webinars.reports.report_tables import (
+    attended_label,
+    countries_by_name,
     country_name,
+    organizations_by_name,
     profile_codes,
     profile_label,
+    rate_label,
+    report_blocks,
     report_tables,
+    summary_figures,
 )
-from webinars.reports.titles import document_subtitle
+from webinars.reports.titles import document_subtitle, report_title
 from webinars.series.models import EventSession, Series
 from webinars.staff import bp
 from webinars.staff.registration_views import _viewable_series
@@ -151,7 +157,7 @@ def report(slug: str) -> str:
     series = _viewable_series(slug)
     event_session = _session_by_number(series)
     built = build_report(load_report_data(series, event_session))
-    countries = sorted(built.data.countries, key=lambda code: country_name(built, code))
+    countries = countries_by_name(built)
     widest = max(
         [t.registered for t in built.figures.by_country.values()]
         + [t.attended for t in built.figures.by_country.values()]
@@ -168,7 +174,11 @@ def report(slug: str) -> str:
         heat=heat,
         codes=profile_codes(built),
         country_name=lambda code: country_name(built, code),
-        names=lambda codes: sorted(country_name(built, code) for code in codes),
+        names=lambda codes: [country_name(built, code) for code in countries_by_name(built, codes)],
+        organizations=organizations_by_name(built.figures),
+        summary=summary_figures(built),
+        attended_label=attended_label(built),
+        rate_label=rate_label(built),
         profile_label=lambda code: profile_label(built, code),
     )
 
@@ -187,17 +197,12 @@ def report_download(slug: str, fmt: str) -> Response:
         return _attachment(body, fmt, filename)
     if fmt == "xlsx":
         return _attachment(xlsx_bytes(report_tables(built)), fmt, filename)
-    title = _("Attendance report · %(title)s", title=series.title)
-    if event_session is not None:
-        title += " · " + _("Session %(number)d", number=event_session.number)
-    blocks: list[object] = [
-        built.narrative["en"],
-        built.narrative["es"],
-        *report_tables(built)[:-1],
-    ]
-    return _attachment(
-        pdf_document(title, document_subtitle(series, event_session), blocks), fmt, filename
+    body = pdf_document(
+        report_title(series, event_session),
+        document_subtitle(series, event_session),
+        report_blocks(built),
     )
+    return _attachment(body, fmt, filename)
 
 
 class CertificatesForm(FlaskForm):

@@ -37,6 +37,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, WorkingGroup
 from webinars.catalog.reference import COUNTRIES
 from webinars.extensions import db
@@ -149,7 +150,7 @@ def _working_group_choices() -> list[SelectChoice]:
 
 
 def _country_choices() -> list[SelectChoice]:
-    countries = sorted(db.session.scalars(db.select(Country)), key=lambda c: c.name)
+    countries = collated(db.session.scalars(db.select(Country)), lambda c: c.name)
     return [SelectChoice("", "—")] + [SelectChoice(c.code, c.name) for c in countries]
 
 
