@@ -81,6 +81,7 @@ ALLOWED: dict[str, set[str]] = {
     "staff.registration_reject": MANAGERS,  # focal points only when they approve (not here)
     "staff.registration_approve": MANAGERS,
     "staff.registration_cancel": MANAGERS,
+    "staff.registrations_batch": MANAGERS,  # focal points: their country, when they approve
     "staff.quotas": SERIES_VIEWERS,
     "staff.quotas_csv": SERIES_VIEWERS,
     "staff.quotas_remind": MANAGERS,

@@ -402,6 +402,11 @@ def reject(registration: Registration, reason: str = "") -> list[Registration]:
         raise TransitionError(_l("This registration is already closed."))
     if len(reason) > 500:
         raise RegistrationError("reason", _l("At most %(limit)d characters.", limit=500))
+    _close_as_rejected(registration, reason)
+    return promote_waitlist(registration.series)
+
+
+def _close_as_rejected(registration: Registration, reason: str) -> None:
     lock_series(registration.series_id)
     registration.status = RegistrationStatus.REJECTED
     registration.rejection_reason = reason.strip()
@@ -409,7 +414,54 @@ def reject(registration: Registration, reason: str = "") -> list[Registration]:
     db.session.flush()
     notifications.notify(registration, "rejected")
     _sync_invitations(registration)
-    return promote_waitlist(registration.series)
+
+
+@dataclass
+class BatchOutcome:
+    """What a change of several registrations at once did."""
+
+    #: The registrations changed, in the order given.
+    changed: list[Registration] = field(default_factory=list)
+    #: Those left as they were: not in a status that allows the change.
+    skipped: list[Registration] = field(default_factory=list)
+    #: Registrations moved up from the waiting list by the seats freed.
+    promoted: list[Registration] = field(default_factory=list)
+
+
+def approve_many(registrations: Iterable[Registration]) -> BatchOutcome:
+    """Approve every pending registration of `registrations`; the others are skipped."""
+    outcome = BatchOutcome()
+    for registration in registrations:
+        if registration.status == RegistrationStatus.PENDING:
+            approve(registration)
+            outcome.changed.append(registration)
+        else:
+            outcome.skipped.append(registration)
+    return outcome
+
+
+def reject_many(
+    series: Series, registrations: Iterable[Registration], reason: str = ""
+) -> BatchOutcome:
+    """Reject each open registration of `series` given, with one reason; closed ones are
+    skipped.
+
+    The seats freed go to the waiting list once, after the last rejection, so a waiting
+    registration is never promoted and then rejected by the same batch.
+    """
+    if len(reason) > 500:
+        raise RegistrationError("reason", _l("At most %(limit)d characters.", limit=500))
+    outcome = BatchOutcome()
+    for registration in registrations:
+        assert registration.series_id == series.id
+        if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+            outcome.skipped.append(registration)
+            continue
+        _close_as_rejected(registration, reason)
+        outcome.changed.append(registration)
+    if outcome.changed:
+        outcome.promoted = promote_waitlist(series)
+    return outcome
 
 
 def cancel(registration: Registration) -> list[Registration]:
