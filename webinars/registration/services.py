@@ -8,7 +8,8 @@ then counts again. Minimums are targets only and never refuse anyone.
 
 Services flush and never commit; every status change enqueues an e-mail to the registrant in
 the same transaction (`notifications.notify`), then the calendar invitations or cancellations
-that follow from it (`invitations.flow.sync_registration`: one per session).
+that follow from it (`invitations.flow.sync_registration`: one per session). A registration
+that starts to wait for a focal point's approval may tell them at once (`approvals`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from webinars.accounts.models import User
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.privacy import is_anonymised_email
-from webinars.registration import notifications
+from webinars.registration import approvals, notifications
 from webinars.registration.models import (
     HOLDING_STATUSES,
     Registration,
@@ -325,6 +326,7 @@ def register(
         raise DuplicateRegistration() from error
     notifications.notify(registration, _event_of(registration.status))
     _sync_invitations(registration)
+    approvals.notify_waiting(registration, now=now)
     return registration
 
 
@@ -378,6 +380,7 @@ def promote_waitlist(series: Series, *, now: datetime | None = None) -> list[Reg
             registration.waitlisted_at = None
             notifications.notify(registration, "promoted")
             _sync_invitations(registration)
+            approvals.notify_waiting(registration, now=now)
             promoted.append(registration)
     db.session.flush()
     return promoted
