@@ -116,11 +116,13 @@ def _enqueue(
     )
 
 
-def notify_waiting(registration: Registration, *, now: datetime | None = None) -> int:
+def notify_waiting(registration: Registration) -> int:
     """Tell the focal points of the registration's country at once if it is the first one of
     its series and country to wait; the number of e-mails written. Flushes, never commits.
 
-    The focal point who registered it (with a delegation) knows already and is left out.
+    The focal point who registered it (with a delegation) knows already and is left out. The
+    notice is dated now, after the registration was written, so the next digest counts only
+    what starts to wait later.
     """
     series = registration.series
     if (
@@ -144,8 +146,7 @@ def notify_waiting(registration: Registration, *, now: datetime | None = None) -
         for u in _focal_points([registration.country_code])
         if u.id != registration.registered_by_id
     ]
-    now = now or utcnow()
-    claimed = _claim([(u.id, series.id) for u in users], FIRST, now)
+    claimed = _claim([(u.id, series.id) for u in users], FIRST, utcnow())
     sent = 0
     for user in users:
         if (user.id, series.id) in claimed:

@@ -326,7 +326,7 @@ def register(
         raise DuplicateRegistration() from error
     notifications.notify(registration, _event_of(registration.status))
     _sync_invitations(registration)
-    approvals.notify_waiting(registration, now=now)
+    approvals.notify_waiting(registration)
     return registration
 
 
@@ -380,7 +380,7 @@ def promote_waitlist(series: Series, *, now: datetime | None = None) -> list[Reg
             registration.waitlisted_at = None
             notifications.notify(registration, "promoted")
             _sync_invitations(registration)
-            approvals.notify_waiting(registration, now=now)
+            approvals.notify_waiting(registration)
             promoted.append(registration)
     db.session.flush()
     return promoted
