@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from flask import Flask
+from werkzeug.exceptions import HTTPException
 
 from webinars.accounts.models import StaffRole
+from webinars.demo.loader import DEMO_PASSWORD
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services
@@ -77,6 +81,7 @@ ALLOWED: dict[str, set[str]] = {
     "staff.registration_reject": MANAGERS,  # focal points only when they approve (not here)
     "staff.registration_approve": MANAGERS,
     "staff.registration_cancel": MANAGERS,
+    "staff.registrations_batch": MANAGERS,  # focal points: their country, when they approve
     "staff.quotas": SERIES_VIEWERS,
     "staff.quotas_csv": SERIES_VIEWERS,
     "staff.quotas_remind": MANAGERS,
@@ -301,3 +306,82 @@ def test_every_id_in_a_staff_address_must_belong_to_its_series(
     for endpoint, swapped, url, gettable in cases:
         response = client.get(url) if gettable else client.post(url, data={})
         assert response.status_code == 404, (endpoint, swapped, url, response.status_code)
+
+
+# --- no page shows a link its reader may not follow ----------------------------------------------
+
+#: The demo accounts, one per kind of member of staff (`flask demo load`).
+DEMO_STAFF = {
+    "focal_point": "focal.cr@demo.example",
+    "facilitator": "facilitator@demo.example",
+    "organizer": "organizer@demo.example",
+}
+#: Links to the same endpoint with other ids are alike: this many of each are followed.
+SAMPLES_PER_ENDPOINT = 6
+
+
+class _Links(HTMLParser):
+    """The `href` of every `<a>` of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def _local_links(page_url: str, html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    found = []
+    for href in parser.hrefs:
+        parts = urlsplit(urljoin(f"http://localhost{page_url}", href))
+        if parts.scheme in ("http", "https") and parts.netloc == "localhost":
+            found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def _endpoint(app: Flask, url: str) -> str:
+    parts = urlsplit(url)
+    adapter = app.url_map.bind("localhost")
+    try:
+        return adapter.match(parts.path, method="GET")[0]
+    except HTTPException:
+        return parts.path
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_STAFF))
+def test_every_link_on_the_staff_pages_opens_for_its_reader(
+    demo: Flask, client, auth, role: str
+) -> None:
+    """Crawl the staff area of the demo data as each kind of member of staff: every link on
+    every page answers something other than 403 to the reader who was shown it."""
+    assert auth.login(DEMO_STAFF[role], DEMO_PASSWORD).status_code == 302
+    start = client.get("/staff/")
+    queue = [("/staff/", start.get_data(as_text=True))]
+    seen = {"/staff/"}
+    per_endpoint: dict[str, int] = {}
+    forbidden: list[tuple[str, str]] = []
+    while queue:
+        page_url, html = queue.pop(0)
+        for link in _local_links(page_url, html):
+            endpoint = _endpoint(demo, link)
+            if link in seen or per_endpoint.get(endpoint, 0) >= SAMPLES_PER_ENDPOINT:
+                continue
+            seen.add(link)
+            per_endpoint[endpoint] = per_endpoint.get(endpoint, 0) + 1
+            with client.get(link) as response:
+                body = response.get_data()
+                if response.status_code == 403:
+                    forbidden.append((page_url, link))
+                elif (
+                    link.startswith("/staff/")
+                    and response.status_code == 200
+                    and response.content_type.startswith("text/html")
+                ):
+                    queue.append((link, body.decode()))
+    assert "staff.registrations" in per_endpoint
+    assert forbidden == []

@@ -15,6 +15,8 @@ from webinars.extensions import db
 from webinars.series.models import Series
 from webinars.types import UTCDateTime, enum_column, utcnow
 
+#: Member countries whose focal points are written to in English; the others in Spanish.
+ENGLISH_SPEAKING = frozenset({"BZ", "CA", "US"})
 #: Werkzeug's scrypt with its current cost (N=2**15, r=8, p=1), as written at the start of a hash.
 PASSWORD_METHOD = "scrypt:32768:8:1"
 
@@ -75,6 +77,13 @@ class User(UserMixin, db.Model):
     def password_needs_rehash(self) -> bool:
         """Hashed by an older method or cost (e.g. pbkdf2): re-hashed at the next log-in."""
         return not self.password_hash.startswith(PASSWORD_METHOD + "$")
+
+    @property
+    def mail_language(self) -> str:
+        """The language of e-mails to this member of staff. An account has no language
+        setting: a focal point's country decides (English for Belize, Canada and the United
+        States), everyone else gets Spanish, the conference's first language."""
+        return "en" if self.country_code in ENGLISH_SPEAKING else "es"
 
     @property
     def can_manage_series(self) -> bool:

@@ -20,6 +20,7 @@ from webinars.mail.delivery import (
     status_counts,
 )
 from webinars.mail.models import OutboxStatus
+from webinars.registration.approvals import send_due_digests
 
 outbox_cli = AppGroup("outbox", help="The mail outbox.")
 
@@ -67,8 +68,8 @@ def send_command() -> None:
 
 
 def _work_pass(stop: threading.Event, previous: Holdup | None) -> Holdup | None:
-    """Everything the worker does on each pass: queue the reminders due (committed at once, so
-    this pass delivers them), then deliver.
+    """Everything the worker does on each pass: queue the reminders and the focal points'
+    approval digests due (committed at once, so this pass delivers them), then deliver.
 
     Runs in a fresh app context, so the pass's database session and connection are released
     before the worker sleeps. Prints a line when something was queued or delivered or the
@@ -76,9 +77,12 @@ def _work_pass(stop: threading.Event, previous: Holdup | None) -> Holdup | None:
     """
     with current_app.app_context():
         reminders = send_due_reminders()
+        digests = send_due_digests()
         db.session.commit()
         if reminders:
             click.echo(f"{reminders} reminder(s) queued.")
+        if digests:
+            click.echo(f"{digests} approval digest(s) queued.")
         report = deliver_everything_due(stop)
         if report.handled:
             click.echo(_counts_line(report))

@@ -1,4 +1,4 @@
-"""`flask quotas remind SLUG`."""
+"""`flask quotas remind SLUG` and `flask approvals digest`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import click
 from flask.cli import AppGroup
 
 from webinars.extensions import db
+from webinars.registration.approvals import send_due_digests
 from webinars.registration.reminders import remind_by_country
 from webinars.registration.services import RegistrationError
 from webinars.series.models import Series
 
 quotas_cli = AppGroup("quotas", help="Per-country profile quotas.")
+approvals_cli = AppGroup("approvals", help="Registrations waiting for a focal point.")
 
 
 @quotas_cli.command("remind")
@@ -40,3 +42,13 @@ def remind_command(slug: str) -> None:
         )
     total = sum(len(r.messages) for r in reminders)
     click.echo(f"{slug}: {total} reminder(s) queued for {len(reminders)} country(ies).")
+
+
+@approvals_cli.command("digest")
+def digest_command() -> None:
+    """Queue the digests due now to focal points whose country's registrations wait for their
+    approval (at most one a day per series; safe to run at any time, often). `flask outbox
+    work` does this on every pass."""
+    count = send_due_digests()
+    db.session.commit()
+    click.echo(f"{count} digest(s) queued.")

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.catalog.collation import sort_key
@@ -129,3 +138,25 @@ def in_reading_order(
         )
 
     return sorted(registrations, key=key)
+
+
+class ApprovalNotice(db.Model):
+    """An e-mail that told a focal point that registrations of their country wait for their
+    approval in a series: the one sent at once for the first, or a later digest.
+
+    The key (focal point, series, UTC day) makes sending idempotent and bounds it: at most one
+    such e-mail a day per focal point and series, whoever sends it and however often.
+    """
+
+    __tablename__ = "approval_notices"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("series.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    #: "first" (sent with the first registration waiting) or "digest".
+    kind: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from webinars.accounts.models import StaffRole, User
+from webinars.accounts.models import ENGLISH_SPEAKING, StaffRole, User
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.mail.outbox import enqueue_template
@@ -24,7 +24,6 @@ from webinars.registration.services import RegistrationClosed
 from webinars.series.models import ApprovalMode, Series
 from webinars.web import external_url
 
-ENGLISH_SPEAKING = frozenset({"BZ", "CA", "US"})
 KIND = "quota.reminder"
 
 

@@ -8,7 +8,8 @@ then counts again. Minimums are targets only and never refuse anyone.
 
 Services flush and never commit; every status change enqueues an e-mail to the registrant in
 the same transaction (`notifications.notify`), then the calendar invitations or cancellations
-that follow from it (`invitations.flow.sync_registration`: one per session).
+that follow from it (`invitations.flow.sync_registration`: one per session). A registration
+that starts to wait for a focal point's approval may tell them at once (`approvals`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from webinars.accounts.models import User
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.privacy import is_anonymised_email
-from webinars.registration import notifications
+from webinars.registration import approvals, notifications
 from webinars.registration.models import (
     HOLDING_STATUSES,
     Registration,
@@ -331,6 +332,7 @@ def register(
         raise DuplicateRegistration() from error
     notifications.notify(registration, _event_of(registration.status))
     _sync_invitations(registration)
+    approvals.notify_waiting(registration)
     return registration
 
 
@@ -384,6 +386,7 @@ def promote_waitlist(series: Series, *, now: datetime | None = None) -> list[Reg
             registration.waitlisted_at = None
             notifications.notify(registration, "promoted")
             _sync_invitations(registration)
+            approvals.notify_waiting(registration)
             promoted.append(registration)
     db.session.flush()
     return promoted
@@ -408,6 +411,11 @@ def reject(registration: Registration, reason: str = "") -> list[Registration]:
         raise TransitionError(_l("This registration is already closed."))
     if len(reason) > 500:
         raise RegistrationError("reason", _l("At most %(limit)d characters.", limit=500))
+    _close_as_rejected(registration, reason)
+    return promote_waitlist(registration.series)
+
+
+def _close_as_rejected(registration: Registration, reason: str) -> None:
     lock_series(registration.series_id)
     registration.status = RegistrationStatus.REJECTED
     registration.rejection_reason = reason.strip()
@@ -415,7 +423,54 @@ def reject(registration: Registration, reason: str = "") -> list[Registration]:
     db.session.flush()
     notifications.notify(registration, "rejected")
     _sync_invitations(registration)
-    return promote_waitlist(registration.series)
+
+
+@dataclass
+class BatchOutcome:
+    """What a change of several registrations at once did."""
+
+    #: The registrations changed, in the order given.
+    changed: list[Registration] = field(default_factory=list)
+    #: Those left as they were: not in a status that allows the change.
+    skipped: list[Registration] = field(default_factory=list)
+    #: Registrations moved up from the waiting list by the seats freed.
+    promoted: list[Registration] = field(default_factory=list)
+
+
+def approve_many(registrations: Iterable[Registration]) -> BatchOutcome:
+    """Approve every pending registration of `registrations`; the others are skipped."""
+    outcome = BatchOutcome()
+    for registration in registrations:
+        if registration.status == RegistrationStatus.PENDING:
+            approve(registration)
+            outcome.changed.append(registration)
+        else:
+            outcome.skipped.append(registration)
+    return outcome
+
+
+def reject_many(
+    series: Series, registrations: Iterable[Registration], reason: str = ""
+) -> BatchOutcome:
+    """Reject each open registration of `series` given, with one reason; closed ones are
+    skipped.
+
+    The seats freed go to the waiting list once, after the last rejection, so a waiting
+    registration is never promoted and then rejected by the same batch.
+    """
+    if len(reason) > 500:
+        raise RegistrationError("reason", _l("At most %(limit)d characters.", limit=500))
+    outcome = BatchOutcome()
+    for registration in registrations:
+        assert registration.series_id == series.id
+        if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+            outcome.skipped.append(registration)
+            continue
+        _close_as_rejected(registration, reason)
+        outcome.changed.append(registration)
+    if outcome.changed:
+        outcome.promoted = promote_waitlist(series)
+    return outcome
 
 
 def cancel(registration: Registration) -> list[Registration]:

@@ -52,6 +52,8 @@ from webinars.staff.registration_forms import (
 REGISTRATION_URL = "/series/<slug>/registrations/<int:registration_id>"
 #: A CSV cell starting with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Registrations that no approval or rejection can change any more.
+CLOSED_STATUSES = (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED)
 #: The statuses the quota matrix counts.
 MATRIX_STATUSES = (
     RegistrationStatus.CONFIRMED,
@@ -191,6 +193,12 @@ def registrations(slug: str) -> str:
         status_labels=STATUS_LABELS,
         may_approve=permissions.may_approve,
         is_anonymised_email=is_anonymised_email,
+        selectable_ids={
+            r.id
+            for r in rows
+            if r.status not in CLOSED_STATUSES and permissions.may_approve(current_user, r)
+        },
+        select_all=request.args.get("select") == "all",
     )
 
 
@@ -238,6 +246,101 @@ def registration_reject(slug: str, registration_id: int) -> str | Response:
         registration=registration,
         form=form,
         status_labels=STATUS_LABELS,
+        back_url=url_for("staff.registrations", slug=series.slug, **_kept_filters()),
+    )
+
+
+# --- several at once ------------------------------------------------------------------------------
+
+
+def _selected(series: Series) -> list[Registration]:
+    """The registrations ticked on the list (`registration` ids of this series), each one
+    approvable by the current user (else 403), in the list's order."""
+    ids = {int(value) for value in request.form.getlist("registration") if value.isdigit()}
+    if not ids:
+        return []
+    chosen = list(
+        db.session.scalars(
+            db.select(Registration)
+            .where(Registration.series_id == series.id, Registration.id.in_(ids))
+            .options(selectinload(Registration.country), selectinload(Registration.profile))
+            .order_by(Registration.created_at, Registration.id)
+        )
+    )
+    if not all(permissions.may_approve(current_user, r) for r in chosen):
+        abort(403)
+    return chosen
+
+
+def _names(registrations: Sequence[Registration]) -> str:
+    return ", ".join(r.full_name for r in registrations)
+
+
+def _flash_skipped(outcome: services.BatchOutcome) -> None:
+    if outcome.skipped:
+        flash(
+            _(
+                "Left as they were (their status does not allow it): %(names)s.",
+                names=_names(outcome.skipped),
+            ),
+            "error",
+        )
+
+
+@bp.route("/series/<slug>/registrations/batch", methods=["POST"])
+@staff_required
+def registrations_batch(slug: str) -> str | Response:
+    """Approve or reject the ticked registrations. Rejecting asks first, on a page with the
+    reason (as the single rejection does); approving needs no confirmation."""
+    series = _viewable_series(slug)
+    chosen = _selected(series)
+    action = request.form.get("action", "")
+    if not chosen or action not in ("approve", "reject", "confirm-reject"):
+        flash(_("Tick at least one registration, then choose what to do."), "error")
+        return _back_to_list(series)
+    if action == "approve":
+        outcome = services.approve_many(chosen)
+        db.session.commit()
+        if outcome.changed:
+            flash(
+                ngettext(
+                    "%(num)d registration confirmed: %(names)s.",
+                    "%(num)d registrations confirmed: %(names)s.",
+                    len(outcome.changed),
+                    names=_names(outcome.changed),
+                ),
+                "success",
+            )
+        _flash_skipped(outcome)
+        return _back_to_list(series)
+    form = RejectForm()
+    if action == "confirm-reject" and form.validate_on_submit():
+        try:
+            outcome = services.reject_many(series, chosen, form.reason.data or "")
+        except RegistrationError as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            if outcome.changed:
+                flash(
+                    ngettext(
+                        "%(num)d registration rejected: %(names)s.",
+                        "%(num)d registrations rejected: %(names)s.",
+                        len(outcome.changed),
+                        names=_names(outcome.changed),
+                    ),
+                    "success",
+                )
+            _flash_skipped(outcome)
+            _flash_promoted(outcome.promoted)
+        return _back_to_list(series)
+    return render_template(
+        "staff/registrations_batch_reject.html",
+        series=series,
+        chosen=chosen,
+        form=form,
+        status_labels=STATUS_LABELS,
+        kept_filters=_kept_filters(),
         back_url=url_for("staff.registrations", slug=series.slug, **_kept_filters()),
     )
 

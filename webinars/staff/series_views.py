@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from webinars.accounts.access import organizer_required, staff_required
-from webinars.accounts.permissions import may_view_series
+from webinars.accounts.permissions import may_view_series, may_work_on_sessions
 from webinars.extensions import db
 from webinars.series import services
 from webinars.series.models import EventSession, ParticipantProfile, Series
@@ -64,7 +64,11 @@ def series_detail(slug: str) -> str:
     series = _series_or_404(slug)
     if not may_view_series(current_user, series):
         abort(403)
-    return render_template("staff/series_detail.html", series=series)
+    return render_template(
+        "staff/series_detail.html",
+        series=series,
+        works_on_sessions=may_work_on_sessions(current_user, series),
+    )
 
 
 @bp.route("/series/new", methods=["GET", "POST"])

@@ -1,9 +1,12 @@
-"""The staff dashboard: the series this member of staff may see."""
+"""The staff dashboard: the series this member of staff may see, and for a focal point what
+waits for their approval."""
 
 from flask import render_template
 from flask_login import current_user
 
 from webinars.accounts.access import staff_required
+from webinars.accounts.models import StaffRole
+from webinars.registration.approvals import waiting_for
 from webinars.series import services
 from webinars.staff import bp
 
@@ -11,4 +14,9 @@ from webinars.staff import bp
 @bp.route("/")
 @staff_required
 def dashboard() -> str:
-    return render_template("staff/dashboard.html", overview=services.series_overview(current_user))
+    return render_template(
+        "staff/dashboard.html",
+        overview=services.series_overview(current_user),
+        waiting=waiting_for(current_user),
+        is_focal_point=current_user.role == StaffRole.FOCAL_POINT,
+    )
