@@ -39,19 +39,20 @@ class ImportForm(FlaskForm):
 
 class MappingForm(FlaskForm):
     """Which column holds what, for a report whose layout was not recognised. The choices
-    are the column names of the file; the previewed file travels in `payload`."""
+    are the column names of the file (a column the file lacks reads no row, and says so);
+    the previewed file travels in `payload`."""
 
     payload = HiddenField(validators=[DataRequired()])
     filename = HiddenField()
-    name = SelectField(_l("Whole name"))
-    first_name = SelectField(_l("First name"))
-    last_name = SelectField(_l("Last name"))
-    email = SelectField(_l("E-mail"))
-    minutes = SelectField(_l("Minutes or duration"))
-    join = SelectField(_l("Join time"))
-    leave = SelectField(_l("Leave time"))
+    name = SelectField(_l("Whole name"), validate_choice=False)
+    first_name = SelectField(_l("First name"), validate_choice=False)
+    last_name = SelectField(_l("Last name"), validate_choice=False)
+    email = SelectField(_l("E-mail"), validate_choice=False)
+    minutes = SelectField(_l("Minutes or duration"), validate_choice=False)
+    join = SelectField(_l("Join time"), validate_choice=False)
+    leave = SelectField(_l("Leave time"), validate_choice=False)
     date_order = SelectField(_l("Dates"), choices=DATE_ORDER_CHOICES, default="auto")
-    zone = SelectField(_l("Times in the report are in"))
+    zone = SelectField(_l("Times in the report are in"), validate_choice=False)
     submit = SubmitField(_l("Preview the import with these columns"))
 
     COLUMN_FIELDS = ("name", "first_name", "last_name", "email", "minutes", "join", "leave")

@@ -276,6 +276,9 @@ def _preview_mapped(event_session: EventSession) -> str:
     form = _mapping_form(event_session, records, payload="", filename=filename, formdata=True)
     if not form.validate_on_submit():
         return _mapping_page(event_session, records, form, error="")
+    if form.zone.data and form.zone.data not in {c.value for c in form.zone.choices}:
+        form.zone.errors = [_("Choose a time zone from the list.")]
+        return _mapping_page(event_session, records, form, error="")
     mapping = ColumnMapping.from_dict(
         {
             **{name: form[name].data for name in form.COLUMN_FIELDS},

@@ -36,8 +36,9 @@ from webinars.attendance.parsers.report import (
 
 UTC_ZONE = ZoneInfo("UTC")
 #: How far from the session a time may be and still belong to it: a host opens the room
-#: early, a meeting runs over, an account's zone is an hour or two off the series'.
-WINDOW_MARGIN = timedelta(hours=6)
+#: early, a meeting runs over. A report read in the wrong zone (UTC for the Americas: five
+#: hours or more) falls outside and says so.
+WINDOW_MARGIN = timedelta(hours=3)
 #: Stated minutes beyond the session's length plus this are refused.
 STATED_MARGIN = timedelta(hours=2)
 
