@@ -334,7 +334,7 @@ def attendance_import(slug: str, session_id: int) -> str | Response:
     db.session.commit()
     if record is None:
         flash(_("Nothing changed: this report was imported already."), "info")
-    else:
+    elif record.skipped:
         flash(
             _(
                 "Imported: %(matched)d matched, %(merged)d join rows merged, %(unmatched)d to"
@@ -343,6 +343,17 @@ def attendance_import(slug: str, session_id: int) -> str | Response:
                 merged=record.merged,
                 unmatched=record.unmatched,
                 skipped=record.skipped,
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Imported: %(matched)d matched, %(merged)d join rows merged, %(unmatched)d to"
+                " resolve.",
+                matched=record.matched,
+                merged=record.merged,
+                unmatched=record.unmatched,
             ),
             "success",
         )
