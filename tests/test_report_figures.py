@@ -311,3 +311,14 @@ def test_report_json_download_matches(client: FlaskClient, auth: AuthActions, wo
     body = json.loads(client.get(f"/staff/series/{world.slug}/report.json").get_data())
     assert body["sessions"][2]["cancelled"] is True
     assert body["average_session_attendance_rate"] == 0.625
+
+
+def test_pdf_shades_the_matrix_as_the_pages_heat_map() -> None:
+    table = ExportTable("Who attended", ["Country", "Prosecutors"], [["A", 1], ["B", 4], ["C", 0]])
+    plain = PdfReader(io.BytesIO(pdf_table("T", "", table))).pages[0].get_contents().get_data()
+    heat = ExportTable(table.title, table.header, table.rows, heat=[1])
+    shaded = PdfReader(io.BytesIO(pdf_table("T", "", heat))).pages[0].get_contents().get_data()
+    palest = rb"0\.858\d* 0\.909\d* 0\.96\d* rg"  # .heat-1, #dbe8f5: 1 of 4
+    darkest = rb"0\.12\d* 0\.37\d* 0\.6\d* rg"  # .heat-4, #1f5f99: the largest
+    assert re.search(palest, shaded) and re.search(darkest, shaded)
+    assert not re.search(palest, plain) and not re.search(darkest, plain)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 from webinars.attendance.names import fold_name
@@ -40,8 +41,13 @@ SortKey = tuple[str, str, str]
 
 def sort_key(text: str | None, language: str | None = None) -> SortKey:
     """The key that orders `text` in `language` (default: the reader's, see `current_language`)."""
-    language = language or current_language()
-    written = unicodedata.normalize("NFC", text or "")
+    return _key(text or "", language or current_language())
+
+
+@lru_cache(maxsize=8192)
+def _key(text: str, language: str) -> SortKey:
+    """Cached: lists repeat their countries, organizations and many first names."""
+    written = unicodedata.normalize("NFC", text)
     if language == "es":
         marked = written.replace("ñ", _ENYE_MARK).replace("Ñ", _ENYE_MARK)
         letters = fold_name(marked).replace(_ENYE_MARK, _ENYE_FOLDED)

@@ -61,6 +61,9 @@ class Table:
     header: Sequence[str]
     rows: Iterable[Sequence[object]]
     widths: Sequence[float] | None = None
+    #: Columns whose numbers the PDF shades from pale to dark blue, as the page's heat map
+    #: (the darkest for the largest number of the first 200 rows).
+    heat: Sequence[int] = ()
 
 
 @dataclass(frozen=True)
@@ -601,6 +604,15 @@ class _Drawing:
             for name, width in zip(header, widths, strict=True)
         ]
         header_height = self._height(header_cells)
+        hottest = max(
+            (
+                float(row[index])  # type: ignore[arg-type]
+                for row in sample
+                for index in table.heat
+                if index < len(row) and _is_number(row[index])
+            ),
+            default=0,
+        )
         top: float | None = None  # where this page's part of the table starts
         for row in itertools.chain(sample, rows):
             cells, right = self._cells(row, widths)
@@ -612,7 +624,13 @@ class _Drawing:
                     pdf.add_page()
                 top = pdf.y
                 self._header(header_cells, widths, header_height)
-            self._row(cells, right, widths, height)
+            levels = [
+                self._heat_level(row[index] if index < len(row) else None, hottest)
+                if index in table.heat
+                else 0
+                for index in range(len(widths))
+            ]
+            self._row(cells, right, widths, height, levels)
         if top is None:  # no rows: the header alone still says what the table would list
             if pdf.y + header_height > pdf.bottom:
                 pdf.add_page()
@@ -661,13 +679,33 @@ class _Drawing:
         pdf.y = y + height
         pdf.set_font(_FONT, "", self.SIZE)
 
+    #: The page's heat map (static/css/app.css: .heat-1 to .heat-4); white text on the two
+    #: darkest.
+    HEAT_FILLS = ((219, 232, 245), (169, 198, 229), (107, 159, 208), (31, 95, 153))
+
+    @staticmethod
+    def _heat_level(value: object, hottest: float) -> int:
+        """0 (no shade) to 4 (the darkest), as the page computes it."""
+        if not isinstance(value, int | float) or isinstance(value, bool) or hottest <= 0:
+            return 0
+        return max(0, min(4, math.ceil(4 * value / hottest)))
+
     def _row(
-        self, cells: list[list[str]], right: list[bool], widths: list[float], height: float
+        self,
+        cells: list[list[str]],
+        right: list[bool],
+        widths: list[float],
+        height: float,
+        levels: list[int],
     ) -> None:
         pdf = self.pdf
         x, y = pdf.l_margin, pdf.y
         baseline = y + self._baseline(self.regular)
-        for lines, width, align_right in zip(cells, widths, right, strict=True):
+        for lines, width, align_right, level in zip(cells, widths, right, levels, strict=True):
+            if level:
+                pdf.set_fill_color(*self.HEAT_FILLS[level - 1])
+                pdf.rect(x, y, width, height, style="F")
+                pdf.set_text_color(255 if level >= 3 else 0)
             for number, line in enumerate(lines):
                 left = (
                     x + width - self.PAD_X - self.regular.width(line)
@@ -675,6 +713,8 @@ class _Drawing:
                     else x + self.PAD_X
                 )
                 pdf.text(left, baseline + number * self.LINE, line)
+            if level:
+                pdf.set_text_color(0)
             x += width
         pdf.y = y + height
         pdf.line(pdf.l_margin, pdf.y, x, pdf.y)
@@ -739,6 +779,10 @@ class _Drawing:
             )
             return [word + more for word, more in zip(words, extra, strict=True)]
         return _share(least, available)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def _share(wanted: list[float], available: float) -> list[float]:

@@ -140,7 +140,6 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
     )
     query = (
         db.select(
-            Registration.id,
             Registration.first_name,
             Registration.last_name,
             Registration.email,

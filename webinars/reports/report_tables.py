@@ -206,7 +206,13 @@ def matrix_table(report: Report) -> Table:
         counts = report.figures.matrix.get(country, {})
         cells = [counts.get(c, 0) for c in codes]
         rows.append([country_name(report, country), *cells, sum(cells)])
-    return Table(_("Who attended"), header, rows, widths=(22, *([14] * len(codes)), 10))
+    return Table(
+        _("Who attended"),
+        header,
+        rows,
+        widths=(22, *([14] * len(codes)), 10),
+        heat=range(1, len(codes) + 1),
+    )
 
 
 def minimums_table(report: Report) -> Table:
