@@ -208,3 +208,21 @@ def test_the_staff_agenda_reads_as_full_width_cards(
         page.screenshot(path=SHOTS / f"session-{language}-{width}.png", full_page=True)
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_organizer_s_list_fits_a_computer_screen(
+    demo: Flask, live_server: Any, browser: Any, language: str
+) -> None:
+    """Every registration of the series, with the organizer's four actions, in 1,280 px."""
+    page = _new_page(browser, viewport={"width": 1280, "height": 900})
+    try:
+        _log_in(page, live_server.url, "organizer@demo.example", LIST)
+        page.goto(f"{live_server.url}{LIST}?lang={language}")
+        assert page.locator("table.registrations tbody tr").count() >= 10
+        wrap = page.locator(".registrations-wrap")
+        assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the table overflows"
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SHOTS / f"organizer-list-{language}-1280.png", full_page=True)
+    finally:
+        page.context.close()
