@@ -16,7 +16,11 @@ from werkzeug.wrappers import Response
 from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.permissions import may_view_series
 from webinars.extensions import db
+from webinars.mail.labels import STATUS as OUTBOX_STATUS_LABELS
+from webinars.mail.models import OutboxStatus
+from webinars.registration.labels import STATUS as REGISTRATION_STATUS_LABELS
 from webinars.series import services
+from webinars.series.dashboard import series_dashboard
 from webinars.series.models import EventSession, ParticipantProfile, Series
 from webinars.series.services import SchedulingError
 from webinars.staff import bp
@@ -64,7 +68,15 @@ def series_detail(slug: str) -> str:
     series = _series_or_404(slug)
     if not may_view_series(current_user, series):
         abort(403)
-    return render_template("staff/series_detail.html", series=series)
+    dashboard = series_dashboard(series) if current_user.can_manage_series else None
+    return render_template(
+        "staff/series_detail.html",
+        series=series,
+        dashboard=dashboard,
+        registration_status_labels=REGISTRATION_STATUS_LABELS,
+        outbox_status_labels=OUTBOX_STATUS_LABELS,
+        outbox_statuses=OutboxStatus,
+    )
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
