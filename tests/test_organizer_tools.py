@@ -3,7 +3,7 @@ deletion by name, people without an e-mail; the outbox search; the staff passwor
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,7 +14,7 @@ from webinars.mail.models import OutboxStatus
 from webinars.mail.outbox import enqueue
 from webinars.registration.models import RegistrationStatus
 from webinars.series.dashboard import series_dashboard
-from webinars.series.models import Series, SessionStatus
+from webinars.series.models import Series, SeriesStatus, SessionStatus
 
 from . import factories
 from .conftest import AuthActions
@@ -148,3 +148,219 @@ def test_outbox_pages_keep_the_search(app: Flask, client: FlaskClient, auth: Aut
     assert "recipient=person" in html and "page=2" in html
     html = client.get("/staff/outbox?recipient=person&page=2").get_data(as_text=True)
     assert html.count("@example.org</span>") == 5
+
+
+# --- duplicating a series --------------------------------------------------------------------
+
+
+def _edition_2020() -> Series:
+    """Two sessions a week apart, on either side of New York's change of clocks (1 November
+    2020), a cancelled third one, a moderator, an agenda with a panelist, a registration."""
+    from webinars.catalog.models import Person
+    from webinars.series.models import AgendaKind, RoleKind
+
+    series = factories.make_series(
+        slug="smuggling-2020",
+        title_en="Smuggling webinar 2020",
+        title_es="Webinario sobre tráfico 2020",
+        timezone="America/New_York",
+        registration_opens_at=datetime(2020, 10, 1, 13, tzinfo=UTC),
+        registration_closes_at=datetime(2020, 10, 27, 4, tzinfo=UTC),
+        partners=[factories.organization("IOM")],
+    )
+    profile = factories.make_profile(series, code="prosecutor", min_per_country=2)
+    # 28 October 2020 09:00 EDT (13:00 UTC) and 4 November 2020 09:00 EST (14:00 UTC).
+    first = factories.make_session(series, start_at=datetime(2020, 10, 28, 13, tzinfo=UTC))
+    second = factories.make_session(series, start_at=datetime(2020, 11, 4, 14, tzinfo=UTC))
+    cancelled = factories.make_session(
+        series, start_at=datetime(2020, 11, 11, 14, tzinfo=UTC), status=SessionStatus.CANCELLED
+    )
+    person = factories.make_person(name="Laura Chinchilla")
+    assert isinstance(person, Person)
+    factories.make_role(kind=RoleKind.MODERATOR, session_id=first.id, person_id=person.id)
+    item = factories.make_agenda_item(
+        second,
+        kind=AgendaKind.PANEL,
+        start_at=second.start_at,
+        end_at=second.start_at + timedelta(hours=1),
+        sub_points=[{"en": "Point", "es": "Punto"}],
+    )
+    factories.make_role(kind=RoleKind.PANELIST, agenda_item_id=item.id, person_id=person.id)
+    registration = factories.make_registration(series, profile=profile)
+    factories.make_attendance(first, registration)
+    assert cancelled.id
+    db.session.refresh(series)
+    return series
+
+
+def test_duplicate_moves_sessions_and_keeps_the_format(ctx: Flask) -> None:
+    from webinars.series.services import DuplicateData, duplicate_series
+
+    series = _edition_2020()
+    copy = duplicate_series(
+        series,
+        DuplicateData(
+            slug="",
+            title_en="Smuggling webinar 2021",
+            title_es="Tráfico 2021",
+            first_day=datetime(2021, 10, 27).date(),
+        ),
+    )
+    db.session.commit()
+    db.session.expire_all()
+    copy = db.session.get(Series, copy.id)
+    assert copy.slug == "smuggling-webinar-2021"
+    assert copy.status == SeriesStatus.DRAFT
+    assert [p.acronym_en for p in copy.partners] == ["IOM"]
+    assert [(p.code, p.min_per_country) for p in copy.profiles] == [("prosecutor", 2)]
+    # 27 October 2021 09:00 EDT, and a week later 09:00 EST (after the clocks changed).
+    assert [(s.start_at, s.end_at - s.start_at) for s in copy.sessions] == [
+        (datetime(2021, 10, 27, 13, tzinfo=UTC), timedelta(hours=2)),
+        (datetime(2021, 11, 3, 13, tzinfo=UTC), timedelta(hours=2)),
+    ]
+    moderators = copy.sessions[0].roles
+    assert [(r.kind.value, r.person.name) for r in moderators] == [
+        ("moderator", "Laura Chinchilla")
+    ]
+    (item,) = copy.sessions[1].agenda_items
+    assert item.start_at == copy.sessions[1].start_at
+    assert item.sub_points == [{"en": "Point", "es": "Punto"}]
+    assert [r.person.name for r in item.roles] == ["Laura Chinchilla"]
+    assert copy.registration_opens_at == datetime(2021, 9, 30, 13, tzinfo=UTC)
+    assert copy.registration_closes_at == datetime(2021, 10, 26, 4, tzinfo=UTC)
+    # New calendar events; nothing of the people who registered.
+    assert {s.ical_uid for s in copy.sessions}.isdisjoint({s.ical_uid for s in series.sessions})
+    from webinars.attendance.models import Attendance
+    from webinars.registration.models import Registration
+
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Registration.id)).where(Registration.series_id == copy.id)
+        )
+        == 0
+    )
+    copy_sessions = [s.id for s in copy.sessions]
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Attendance.id)).where(Attendance.session_id.in_(copy_sessions))
+        )
+        == 0
+    )
+    # The original is untouched.
+    assert len(series.sessions) == 3 and len(series.sessions[0].roles) == 1
+
+
+def test_duplicate_page(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    with app.app_context():
+        _edition_2020()
+        db.session.commit()
+    _organizer(app, auth)
+    html = client.get("/staff/series/smuggling-2020/duplicate").get_data(as_text=True)
+    assert 'value="Smuggling webinar 2021"' in html
+    assert 'value="2021-10-27"' in html  # 52 weeks later: the same weekday
+    assert "js/staff-forms.js" in html
+    # A slug taken: shown beside the field, nothing written.
+    response = client.post(
+        "/staff/series/smuggling-2020/duplicate",
+        data={
+            "slug": "smuggling-2020",
+            "title_en": "A",
+            "title_es": "B",
+            "first_day": "2021-10-27",
+        },
+    )
+    assert response.status_code == 200
+    assert "Another series already uses this address." in response.get_data(as_text=True)
+    response = client.post(
+        "/staff/series/smuggling-2020/duplicate",
+        data={
+            "slug": "",
+            "title_en": "Smuggling webinar 2021",
+            "title_es": "B",
+            "first_day": "2021-10-27",
+        },
+    )
+    assert response.headers["Location"].endswith("/staff/series/smuggling-webinar-2021")
+    with app.app_context():
+        copy = db.session.scalars(db.select(Series).filter_by(slug="smuggling-webinar-2021")).one()
+        assert copy.status == SeriesStatus.DRAFT and len(copy.sessions) == 2
+
+
+def test_duplicate_needs_a_first_date_when_there_are_sessions(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    with app.app_context():
+        _edition_2020()
+        db.session.commit()
+    _organizer(app, auth)
+    response = client.post(
+        "/staff/series/smuggling-2020/duplicate",
+        data={"slug": "x-2021", "title_en": "A", "title_es": "B", "first_day": ""},
+    )
+    assert "Give the date of the first session." in response.get_data(as_text=True)
+
+
+# --- publishing, slugs ------------------------------------------------------------------------
+
+
+def test_publish_and_unpublish_after_a_confirmation(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    with app.app_context():
+        factories.make_series(slug="to-publish", status=SeriesStatus.DRAFT)
+        db.session.commit()
+    _organizer(app, auth)
+    html = client.get("/staff/series/to-publish").get_data(as_text=True)
+    assert "/staff/series/to-publish/publication" in html
+    page = client.get("/staff/series/to-publish/publication").get_data(as_text=True)
+    assert "Publish “Series" in page
+    client.post("/staff/series/to-publish/publication")
+    assert client.get("/series/to-publish").status_code == 200
+    page = client.get("/staff/series/to-publish/publication").get_data(as_text=True)
+    assert "Unpublish “Series" in page
+    client.post("/staff/series/to-publish/publication")
+    assert client.get("/series/to-publish").status_code == 404
+
+
+def test_publication_is_for_organizers(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    with app.app_context():
+        series = factories.make_series(slug="not-yours", status=SeriesStatus.DRAFT)
+        email = factories.make_user(StaffRole.FACILITATOR, series=[series]).email
+        db.session.commit()
+    auth.login(email)
+    assert client.post("/staff/series/not-yours/publication").status_code == 403
+    assert client.get("/staff/series/not-yours/duplicate").status_code == 403
+
+
+def test_slug_is_proposed_from_the_title(ctx: Flask) -> None:
+    from webinars.series.services import available_slug, slugify
+
+    assert (
+        slugify("Gestión de Fronteras: ¿qué sigue? 2021") == "gestion-de-fronteras-que-sigue-2021"
+    )
+    assert len(slugify("palabra " * 30)) <= 80
+    assert not slugify("palabra " * 30).endswith("-")
+    factories.make_series(slug="gestion-2021")
+    assert available_slug("Gestión 2021") == "gestion-2021-2"
+    assert available_slug("New") == "new-2"  # "new" is a staff URL
+    assert available_slug("¡¿?!") == "series"
+
+
+def test_new_series_without_a_slug_gets_one(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    _organizer(app, auth)
+    response = client.post(
+        "/staff/series/new",
+        data={
+            "slug": "",
+            "title_en": "Border Management Webinar",
+            "title_es": "Webinario de Gestión de Fronteras",
+            "modality": "online",
+            "timezone": "America/Costa_Rica",
+            "approval_mode": "automatic",
+            "status": "draft",
+            "reminder_minutes": "1440, 60",
+        },
+    )
+    assert response.headers["Location"].endswith("/staff/series/border-management-webinar")

@@ -8,6 +8,8 @@ or need the database (end after start, a real time zone, a unique slug) live in
 from __future__ import annotations
 
 import dataclasses
+import re
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask_babel import LazyString
@@ -46,6 +48,7 @@ from webinars.series.recurrence import MAX_OCCURRENCES, Frequency
 from webinars.series.services import (
     MAX_REMINDER_MINUTES,
     MAX_REMINDERS,
+    DuplicateData,
     ProfileData,
     RecurrenceData,
     SeriesData,
@@ -163,11 +166,13 @@ def _data_of(cls: type[D], form: FlaskForm) -> D:
     return cls(**{f.name: form[f.name].data for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
 
 
-class SeriesForm(FlaskForm):
-    slug = StringField(
+def _slug_field() -> StringField:
+    """The address of a series; empty: proposed from the English title (on the server, and
+    in the browser by `static/js/staff-forms.js` as the title is typed)."""
+    return StringField(
         _l("Address (slug)"),
         validators=[
-            DataRequired(),
+            Optional(),
             Length(max=80),
             Regexp(
                 r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -178,8 +183,15 @@ class SeriesForm(FlaskForm):
         ],
         filters=[_strip],
         default="",
-        description=_l("Part of the public address of the series."),
+        description=_l(
+            "Part of the public address of the series. Empty: proposed from the English title."
+        ),
+        render_kw={"data-slug-from": "title_en"},
     )
+
+
+class SeriesForm(FlaskForm):
+    slug = _slug_field()
     title_en = _text(_l("Title in English"), required=True, max_length=300)
     title_es = _text(_l("Title in Spanish"), required=True, max_length=300)
     background_en = _text(_l("Background in English"), area=True)
@@ -389,6 +401,40 @@ class ProfileForm(FlaskForm):
 
     def to_data(self) -> ProfileData:
         return _data_of(ProfileData, self)
+
+
+class DuplicateForm(FlaskForm):
+    """The new edition of a series: its address, titles and first date."""
+
+    slug = _slug_field()
+    title_en = _text(_l("Title in English"), required=True, max_length=300)
+    title_es = _text(_l("Title in Spanish"), required=True, max_length=300)
+    first_day = DateField(
+        _l("Date of the first session"),
+        validators=[Optional()],
+        description=_l("Every other session keeps its distance from the first one."),
+    )
+
+    @classmethod
+    def for_series(cls, series: Series) -> DuplicateForm:
+        """Proposed: the titles with their years moved on by one, the first session 52 weeks
+        later (the same weekday)."""
+        first = series.starts_at
+        return cls(
+            title_en=_next_year(series.title_en),
+            title_es=_next_year(series.title_es),
+            first_day=to_wall_clock(first, series.timezone).date() + timedelta(weeks=52)
+            if first is not None
+            else None,
+        )
+
+    def to_data(self) -> DuplicateData:
+        return _data_of(DuplicateData, self)
+
+
+def _next_year(title: str) -> str:
+    """ "Webinar 2020" -> "Webinar 2021"."""
+    return re.sub(r"\b(19|20)(\d\d)\b", lambda m: str(int(m.group(0)) + 1), title)
 
 
 class ConfirmForm(FlaskForm):

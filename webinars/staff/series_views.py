@@ -21,12 +21,13 @@ from webinars.mail.models import OutboxStatus
 from webinars.registration.labels import STATUS as REGISTRATION_STATUS_LABELS
 from webinars.series import services
 from webinars.series.dashboard import series_dashboard
-from webinars.series.models import EventSession, ParticipantProfile, Series
+from webinars.series.models import EventSession, ParticipantProfile, Series, SeriesStatus
 from webinars.series.services import SchedulingError
 from webinars.staff import bp
 from webinars.staff.series_forms import (
     ZONE_SUGGESTIONS,
     ConfirmForm,
+    DuplicateForm,
     ProfileForm,
     RecurrenceForm,
     SeriesForm,
@@ -137,6 +138,52 @@ def series_delete(slug: str) -> str | Response:
         heading=_("Delete the series “%(title)s”?", title=series.title),
         consequences=consequences,
         cancel_url=url_for("staff.series_detail", slug=series.slug),
+    )
+
+
+@bp.route("/series/<slug>/publication", methods=["GET", "POST"])
+@organizer_required
+def series_publication(slug: str) -> str | Response:
+    """Publish a draft or unpublish a published series, after a confirmation page."""
+    series = _series_or_404(slug)
+    if series.status not in (SeriesStatus.DRAFT, SeriesStatus.PUBLISHED):
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        status = services.toggle_publication(series)
+        db.session.commit()
+        if status == SeriesStatus.PUBLISHED:
+            flash(_("The series is published: visitors see it and may register."), "success")
+        else:
+            flash(_("The series is a draft again: visitors no longer see it."), "success")
+        return redirect(url_for("staff.series_detail", slug=series.slug))
+    return render_template(
+        "staff/series_publication.html",
+        form=form,
+        series=series,
+        contents=services.series_contents(series),
+    )
+
+
+@bp.route("/series/<slug>/duplicate", methods=["GET", "POST"])
+@organizer_required
+def series_duplicate(slug: str) -> str | Response:
+    series = _series_or_404(slug)
+    form = DuplicateForm.for_series(series)
+    if form.validate_on_submit():
+        try:
+            copy = services.duplicate_series(series, form.to_data())
+        except SchedulingError as error:
+            _reject(form, error)
+        else:
+            db.session.commit()
+            flash(_("The copy was created as a draft: check it, then publish it."), "success")
+            return redirect(url_for("staff.series_detail", slug=copy.slug))
+    return render_template(
+        "staff/series_duplicate.html",
+        form=form,
+        series=series,
+        contents=services.series_contents(series),
     )
 
 
