@@ -364,3 +364,85 @@ def test_new_series_without_a_slug_gets_one(
         },
     )
     assert response.headers["Location"].endswith("/staff/series/border-management-webinar")
+
+
+# --- reminders in words, zones and partners from lists, languages side by side ---------------
+
+
+def test_reminders_are_read_and_written_in_words(ctx: Flask) -> None:
+    import pytest
+    from flask_babel import force_locale
+
+    from webinars.staff.series_forms import format_reminder, parse_reminders
+
+    assert parse_reminders("1 day, 1 hour") == (1440, 60)
+    assert parse_reminders("1 día; 2 horas, 30 minutos") == (1440, 120, 30)
+    assert parse_reminders("1d, 90 min, 1440") == (1440, 90)
+    assert parse_reminders(" ") == ()
+    with pytest.raises(ValueError, match="1.5 hours"):
+        parse_reminders("1.5 hours")
+    with force_locale("en"):
+        assert [format_reminder(m) for m in (1440, 1500, 90, 2880)] == [
+            "1 day",
+            "25 hours",
+            "90 minutes",
+            "2 days",
+        ]
+    with force_locale("es"):
+        assert format_reminder(60) == "1 hora"
+
+
+def test_series_form_takes_reminders_in_words(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    with app.app_context():
+        series_id = factories.make_series(slug="reminded", reminder_minutes=[1440, 60]).id
+        db.session.commit()
+    _organizer(app, auth)
+    html = client.get("/staff/series/reminded/edit").get_data(as_text=True)
+    assert 'value="1 day, 1 hour"' in html
+    html = client.get("/staff/series/reminded/edit?lang=es").get_data(as_text=True)
+    assert 'value="1 día, 1 hora"' in html
+    form = {
+        "slug": "reminded",
+        "title_en": "T",
+        "title_es": "T",
+        "modality": "online",
+        "timezone": "America/Tijuana",
+        "approval_mode": "automatic",
+        "status": "draft",
+        "reminder_minutes": "2 days, 30 min",
+        "partner_ids": [str(factories_org_id(app, "IOM"))],
+    }
+    response = client.post("/staff/series/reminded/edit", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        series = db.session.get(Series, series_id)
+        assert series.reminder_minutes == [2880, 30]
+        assert series.timezone == "America/Tijuana"
+        assert [p.acronym_en for p in series.partners] == ["IOM"]
+    form["reminder_minutes"] = "31 days"
+    html = client.post("/staff/series/reminded/edit?lang=en", data=form).get_data(as_text=True)
+    assert "Each reminder between 1 minute and 30 days before." in html
+
+
+def factories_org_id(app: Flask, acronym: str) -> int:
+    with app.app_context():
+        return factories.organization(acronym).id
+
+
+def test_series_form_offers_zones_and_partners_from_lists(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    _organizer(app, auth)
+    html = client.get("/staff/series/new").get_data(as_text=True)
+    # Member countries first, each with every zone: Mexico's Tijuana and Cancún.
+    assert html.index('<optgroup label="Belize">') < html.index('<optgroup label="Other zones">')
+    assert 'value="America/Tijuana">Tijuana time (UTC−8)' in html
+    assert 'value="America/Cancun">Cancún time (UTC−5)' in html
+    assert 'value="Europe/Madrid"' in html
+    assert 'type="checkbox"' in html and "UNODC" in html
+    assert 'class="lang-pair"' in html
+    html = client.get("/staff/series/new?lang=es").get_data(as_text=True)
+    assert "Hora de Tijuana (UTC−8)" in html
+    assert '<optgroup label="México">' in html

@@ -25,7 +25,6 @@ from webinars.series.models import EventSession, ParticipantProfile, Series, Ser
 from webinars.series.services import SchedulingError
 from webinars.staff import bp
 from webinars.staff.series_forms import (
-    ZONE_SUGGESTIONS,
     ConfirmForm,
     DuplicateForm,
     ProfileForm,
@@ -93,7 +92,7 @@ def series_new() -> str | Response:
             db.session.commit()
             flash(_("The series was created."), "success")
             return redirect(url_for("staff.series_detail", slug=series.slug))
-    return render_template("staff/series_form.html", form=form, series=None, zones=ZONE_SUGGESTIONS)
+    return render_template("staff/series_form.html", form=form, series=None)
 
 
 @bp.route("/series/<slug>/edit", methods=["GET", "POST"])
@@ -110,9 +109,7 @@ def series_edit(slug: str) -> str | Response:
             db.session.commit()
             flash(_("The series was saved."), "success")
             return redirect(url_for("staff.series_detail", slug=series.slug))
-    return render_template(
-        "staff/series_form.html", form=form, series=series, zones=ZONE_SUGGESTIONS
-    )
+    return render_template("staff/series_form.html", form=form, series=series)
 
 
 @bp.route("/series/<slug>/delete", methods=["GET", "POST"])
