@@ -446,3 +446,22 @@ def test_series_form_offers_zones_and_partners_from_lists(
     html = client.get("/staff/series/new?lang=es").get_data(as_text=True)
     assert "Hora de Tijuana (UTC−8)" in html
     assert '<optgroup label="México">' in html
+
+
+def test_deleting_a_series_takes_its_name_typed_out(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    with app.app_context():
+        factories.make_series(slug="doomed", title_en="Doomed webinar", title_es="Webinario")
+        db.session.commit()
+    _organizer(app, auth)
+    page = client.get("/staff/series/doomed/delete").get_data(as_text=True)
+    assert 'name="confirmation"' in page and "Its address is doomed." in page
+    for wrong in ("", "doom", "other"):
+        response = client.post("/staff/series/doomed/delete", data={"confirmation": wrong})
+        assert response.status_code == 200
+        assert client.get("/staff/series/doomed").status_code == 200
+    assert "This is not the title or the address of this series." in response.get_data(as_text=True)
+    response = client.post("/staff/series/doomed/delete", data={"confirmation": " doomed  WEBINAR"})
+    assert response.status_code == 302
+    assert client.get("/staff/series/doomed").status_code == 404

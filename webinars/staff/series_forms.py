@@ -38,6 +38,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -489,6 +490,28 @@ class DuplicateForm(FlaskForm):
 def _next_year(title: str) -> str:
     """ "Webinar 2020" -> "Webinar 2021"."""
     return re.sub(r"\b(19|20)(\d\d)\b", lambda m: str(int(m.group(0)) + 1), title)
+
+
+class DeleteSeriesForm(FlaskForm):
+    """Deleting a series takes its name (either title) or its address, typed out."""
+
+    confirmation = StringField(
+        _l("Type the title or the address of the series to confirm"),
+        validators=[DataRequired()],
+        filters=[_strip],
+        default="",
+    )
+
+    def __init__(self, series: Series) -> None:
+        super().__init__()
+        self._accepted = {
+            " ".join(value.casefold().split())
+            for value in (series.slug, series.title_en, series.title_es)
+        }
+
+    def validate_confirmation(self, field: Field) -> None:
+        if " ".join((field.data or "").casefold().split()) not in self._accepted:
+            raise ValidationError(_("This is not the title or the address of this series."))
 
 
 class ConfirmForm(FlaskForm):

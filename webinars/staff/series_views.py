@@ -26,6 +26,7 @@ from webinars.series.services import SchedulingError
 from webinars.staff import bp
 from webinars.staff.series_forms import (
     ConfirmForm,
+    DeleteSeriesForm,
     DuplicateForm,
     ProfileForm,
     RecurrenceForm,
@@ -116,7 +117,7 @@ def series_edit(slug: str) -> str | Response:
 @organizer_required
 def series_delete(slug: str) -> str | Response:
     series = _series_or_404(slug)
-    form = ConfirmForm()
+    form = DeleteSeriesForm(series)
     if form.validate_on_submit():
         services.delete_series(series)
         db.session.commit()
@@ -134,6 +135,7 @@ def series_delete(slug: str) -> str | Response:
         form=form,
         heading=_("Delete the series “%(title)s”?", title=series.title),
         consequences=consequences,
+        confirm_hint=_("Its address is %(slug)s.", slug=series.slug),
         cancel_url=url_for("staff.series_detail", slug=series.slug),
     )
 
