@@ -465,3 +465,34 @@ def test_deleting_a_series_takes_its_name_typed_out(
     response = client.post("/staff/series/doomed/delete", data={"confirmation": " doomed  WEBINAR"})
     assert response.status_code == 302
     assert client.get("/staff/series/doomed").status_code == 404
+
+
+def test_session_page_flags_people_without_an_email(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    from webinars.series.models import RoleKind
+
+    with app.app_context():
+        series = factories.make_series(slug="flagged")
+        event_session = factories.make_session(series)
+        no_mail = factories.make_person(name="Moderadora Sin Correo", email=None)
+        with_mail = factories.make_person(name="Con Correo", email="con@example.org")
+        factories.make_role(
+            kind=RoleKind.MODERATOR, session_id=event_session.id, person_id=no_mail.id
+        )
+        item = factories.make_agenda_item(event_session)
+        factories.make_role(kind=RoleKind.PANELIST, agenda_item_id=item.id, person_id=no_mail.id)
+        factories.make_role(kind=RoleKind.PANELIST, agenda_item_id=item.id, person_id=with_mail.id)
+        url = f"/staff/series/flagged/sessions/{event_session.id}"
+        person_id = no_mail.id
+        db.session.commit()
+    _organizer(app, auth)
+    html = client.get(url).get_data(as_text=True)
+    block = html[
+        html.index('id="without-email"') : html.index(
+            "</section>", html.index('id="without-email"')
+        )
+    ]
+    assert "Moderadora Sin Correo" in block and "Moderator, Panelist" in block
+    assert "Con Correo" not in block
+    assert f"/staff/people/{person_id}/edit" in block
