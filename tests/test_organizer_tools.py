@@ -496,3 +496,95 @@ def test_session_page_flags_people_without_an_email(
     assert "Moderadora Sin Correo" in block and "Moderator, Panelist" in block
     assert "Con Correo" not in block
     assert f"/staff/people/{person_id}/edit" in block
+
+
+# --- staff password reset --------------------------------------------------------------------
+
+
+def _reset_link(app: Flask, address: str) -> str:
+    from webinars.mail.models import OutboxMessage
+
+    with app.app_context():
+        message = db.session.scalars(
+            db.select(OutboxMessage)
+            .filter_by(kind="account.password_reset", to_address=address)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+        assert message is not None
+        link = next(w for w in message.body_text.split() if "/login/reset/" in w)
+    return link.split("http://127.0.0.1:5000", 1)[-1] if "127.0.0.1:5000" in link else link
+
+
+def test_password_reset_by_email_link(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    from webinars.mail.models import OutboxMessage
+
+    with app.app_context():
+        email = factories.make_user(StaffRole.ORGANIZER).email
+        db.session.commit()
+    assert "/login/forgot" in client.get("/login").get_data(as_text=True)
+    known = client.post("/login/forgot", data={"email": email.upper()})
+    unknown = client.post("/login/forgot", data={"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    # The same answer, but for the address typed.
+    assert known.get_data(as_text=True).replace(email.upper(), "X") == unknown.get_data(
+        as_text=True
+    ).replace("nobody@example.org", "X")
+    with app.app_context():
+        kinds = db.session.scalars(db.select(OutboxMessage.to_address)).all()
+        assert kinds == [email]  # through the outbox, only to the real account
+    link = _reset_link(app, email)
+    path = link[link.index("/login/reset/") :]
+    assert client.get(path).status_code == 200
+    response = client.post(path, data={"password": "short", "confirm": "short"})
+    assert "At least 10 characters." in response.get_data(as_text=True)
+    response = client.post(path, data={"password": "a new long password", "confirm": "another"})
+    assert "The two passwords differ." in response.get_data(as_text=True)
+    response = client.post(
+        path, data={"password": "a new long password", "confirm": "a new long password"}
+    )
+    assert response.headers["Location"].endswith("/login")
+    # Single use: the password changed, the link died.
+    assert client.get(path).status_code == 410
+    assert "Wrong e-mail or password." in auth.login(email).get_data(as_text=True)
+    assert auth.login(email, "a new long password").status_code == 302
+
+
+def test_password_reset_link_expires_and_refuses_forgery(app: Flask) -> None:
+    from unittest import mock
+
+    from webinars.accounts import reset
+
+    with app.test_request_context():
+        user = factories.make_user(StaffRole.FOCAL_POINT)
+        token = reset.reset_token(user)
+        assert reset.user_for_token(token) is user
+        assert reset.user_for_token(token[:-2] + "xx") is None
+        assert reset.user_for_token("garbage") is None
+        later = __import__("time").time() + app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] + 5
+        with mock.patch("itsdangerous.timed.time.time", return_value=later):
+            assert reset.user_for_token(token) is None
+        user.active = False
+        assert reset.user_for_token(token) is None
+
+
+def test_password_reset_requests_are_rate_limited(database_url: str) -> None:
+    from .conftest import make_test_app
+
+    app = make_test_app(database_url, PASSWORD_RESET_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    answers = [
+        client.post("/login/forgot", data={"email": f"a{n}@example.org"}).status_code
+        for n in range(3)
+    ]
+    assert answers == [200, 200, 429]
+    assert client.get("/login/forgot").status_code == 200
+    # One mailbox cannot be flooded from many client addresses.
+    answers = [
+        client.post(
+            "/login/forgot",
+            data={"email": "target@example.org"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
+        ).status_code
+        for n in range(4)
+    ]
+    assert answers == [200, 200, 200, 429]
