@@ -588,3 +588,111 @@ def test_password_reset_requests_are_rate_limited(database_url: str) -> None:
         for n in range(4)
     ]
     assert answers == [200, 200, 200, 429]
+
+
+# --- defect 10: the registration form ---------------------------------------------------------
+
+
+def test_an_observer_without_organization_and_sessions_sees_both_errors_at_once(
+    app: Flask, client: FlaskClient
+) -> None:
+    from .helpers import field_errors
+
+    with app.app_context():
+        factories.open_series(slug="both-errors")
+        db.session.commit()
+    response = client.post(
+        "/series/both-errors/register?lang=en",
+        data={
+            "first_name": "Ana",
+            "last_name": "Pérez",
+            "email": "ana@unhcr.org",
+            "country": "observer",
+            "observer_organization": "",
+            "institution": "ACNUR",
+            "position": "Oficial",
+            "language": "es",
+            "timezone": "",
+            "privacy_accepted": "y",
+        },
+    )
+    assert response.status_code == 200
+    assert "name of your organization" in field_errors(response, "observer_organization")
+    assert "at least one session" in field_errors(response, "sessions")
+
+
+# --- defect 11: every zone of a country -------------------------------------------------------
+
+
+def test_registration_offers_every_zone_of_each_country(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        factories.open_series(slug="zones", timezone="America/Costa_Rica")
+        db.session.commit()
+    html = client.get("/series/zones/register?lang=en").get_data(as_text=True)
+    start = html.index('id="timezone"')
+    select = html[start : html.index("</select>", start)]
+    for zone, label in (
+        ("America/Tijuana", "Tijuana time (UTC−8)"),
+        ("America/Cancun", "Cancún time (UTC−5)"),
+        ("America/Chicago", "Chicago time (UTC−6)"),
+        ("America/Vancouver", "Vancouver time (UTC−8)"),
+        ("America/Costa_Rica", "Costa Rica time (UTC−6) · the series"),
+    ):
+        assert f'<option value="{zone}">{label}</option>' in select
+    assert select.index('<optgroup label="Mexico">') < select.index(
+        '<optgroup label="Other zones">'
+    )
+    assert 'data-browser-zone="default"' in html
+    assert "/static/js/browser-zone.js" in html
+    spanish = client.get("/series/zones/register?lang=es").get_data(as_text=True)
+    assert "Hora de Tijuana (UTC−8)" in spanish and '<optgroup label="México">' in spanish
+
+
+def test_a_registrant_in_tijuana_gets_tijuana_times(app: Flask, client: FlaskClient) -> None:
+    from webinars.registration.models import Registration
+
+    with app.app_context():
+        series = factories.open_series(slug="tijuana")
+        sessions = [str(s.id) for s in series.sessions]
+        db.session.commit()
+    response = client.post(
+        "/series/tijuana/register",
+        data={
+            "first_name": "Ana",
+            "last_name": "López",
+            "email": "ana@inm.gob.mx",
+            "country": "MX",
+            "institution": "INM",
+            "position": "Delegada",
+            "language": "es",
+            "timezone": "America/Tijuana",
+            "sessions": sessions,
+            "privacy_accepted": "y",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        registration = db.session.scalars(db.select(Registration)).one()
+        assert registration.timezone == "America/Tijuana"
+
+
+def test_registration_times_follow_the_chosen_zone(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        factories.open_series(
+            slug="window",
+            registration_opens_at=datetime(2020, 1, 1, 15, tzinfo=UTC),
+            registration_closes_at=datetime(2030, 3, 1, 18, tzinfo=UTC),
+        )
+        db.session.commit()
+    html = client.get("/series/window?tz=America/Tijuana&lang=en").get_data(as_text=True)
+    # 1 March 2030 18:00 UTC: 12:00 in Costa Rica, 10:00 in Tijuana (UTC−8).
+    assert "March 1, 2030, 10:00" in html and "Tijuana time (UTC−8)" in html
+    assert "/series/window/register?lang=en&amp;tz=America/Tijuana" in html
+    assert "/series/window/register?lang=en&amp;tz=America/Tijuana" in html
+    register = client.get("/series/window/register?lang=en&tz=America/Tijuana").get_data(
+        as_text=True
+    )
+    assert '<option selected value="America/Tijuana">' in register
+    assert "That is March 1, 2030 at 10:00, Tijuana time (UTC−8)." in register
+    # A country code still works as before.
+    assert "Mexico, UTC-06:00" in client.get("/series/window?tz=MX").get_data(as_text=True)

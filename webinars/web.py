@@ -9,7 +9,7 @@ from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from webinars import formatting
+from webinars import formatting, zones
 from webinars.extensions import db, login_manager
 from webinars.i18n import current_language
 from webinars.series import labels as series_labels
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         time_in=formatting.time_in,
         offset_label=formatting.offset_label,
         iso_utc=formatting.iso_utc,
+        zone_name=zones.zone_name,
     )
     app.context_processor(_template_context)
     series_labels.register(app)

@@ -22,6 +22,8 @@ from wtforms.fields.choices import SelectChoice
 
 from webinars.attendance.names import fold_name
 from webinars.catalog.models import Country
+from webinars.i18n import current_language
+from webinars.types import utcnow
 
 
 @cache
@@ -90,6 +92,12 @@ def zone_label(zone: str, at: datetime, language: str) -> str:
     return _(
         "%(city)s time (%(offset)s)", city=zone_city(zone, language), offset=offset_text(at, zone)
     )
+
+
+def zone_name(zone: str, at: datetime | None = None) -> str:
+    """`zone_label` in the current language, the offset at `at` (default: now); a template
+    filter."""
+    return zone_label(zone, at or utcnow(), current_language())
 
 
 @dataclass(frozen=True)
