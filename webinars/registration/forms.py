@@ -100,7 +100,7 @@ def zone_choices(series: Series, countries: Iterable[Country]) -> list[SelectCho
     their offset at the series' first session (or now); the series' own zone marked.
     """
     at: datetime = series.starts_at or utcnow()
-    choices = [SelectChoice("", _("The zone of my country (observers: the series' zone)"))]
+    choices = [SelectChoice("", _("My country's zone"))]
     for choice in zones.zone_choices(zones.zone_groups(countries, at), at, current_language()):
         if choice.value == series.timezone:
             choice = SelectChoice(
