@@ -17,6 +17,8 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.series.models import Series, SeriesStatus
 
+from .test_accessibility import AXE_OPTIONS, _axe, _findings
+
 pytestmark = pytest.mark.browser
 
 SOURCE = "migrant-smuggling-exchange-2020"
@@ -39,6 +41,12 @@ def _fits(page: Any) -> None:
     """Nothing runs off the side of the page."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the page is {overflow}px wider than the screen"
+
+
+def _accessible(page: Any) -> None:
+    """No serious or critical axe finding on the page as it is."""
+    problems = _findings(_axe.run(page, options=AXE_OPTIONS).response)
+    assert not problems, f"{page.url}\n" + "\n".join(problems)
 
 
 def _log_in(app: Flask, page: Any, url: str, language: str, password: str) -> None:
@@ -69,6 +77,7 @@ def test_organizer_duplicates_publishes_and_resets_the_password(
         assert _t(app, language, "Undelivered e-mails") in dashboard.inner_text()
         _fits(page)
         _shot(page, f"series-dashboard-{language}-{width}", full_page=False)
+        _accessible(page)
         page.locator("#stat-minimums .stat-figure a").click()
         page.wait_for_url(re.compile(rf"/staff/series/{SOURCE}/quotas$"))
         page.go_back()
@@ -85,6 +94,7 @@ def test_organizer_duplicates_publishes_and_resets_the_password(
         assert first_day.input_value()  # proposed: 52 weeks later
         _fits(page)
         _shot(page, f"duplicate-{language}-{width}")
+        _accessible(page)
         page.get_by_role("button", name=_t(app, language, "Create the copy")).click()
         new_slug = f"migrant-smuggling-exchange-2021-{language}-{width}"
         page.wait_for_url(re.compile(rf"/staff/series/{new_slug}$"))
@@ -97,6 +107,7 @@ def test_organizer_duplicates_publishes_and_resets_the_password(
         heading = page.locator("h1").inner_text()
         assert heading.startswith(_t(app, language, "Publish “%(title)s”?", title="")[:8])
         _shot(page, f"publish-confirm-{language}-{width}")
+        _accessible(page)
         page.get_by_role("button", name=_t(app, language, "Publish"), exact=True).click()
         page.wait_for_url(re.compile(rf"/staff/series/{new_slug}$"))
         assert _t(app, language, "Unpublish") in page.locator("main").inner_text()
@@ -124,6 +135,7 @@ def test_organizer_duplicates_publishes_and_resets_the_password(
             assert spanish["y"] > english["y"]
         _fits(page)
         _shot(page, f"series-form-{language}-{width}", full_page=False)
+        _accessible(page)
 
         # Log out, forget the password, reset it through the e-mailed link.
         page.get_by_role("button", name=_t(app, language, "Log out")).click()
@@ -149,6 +161,7 @@ def test_organizer_duplicates_publishes_and_resets_the_password(
             new_password
         )
         _shot(page, f"reset-password-{language}-{width}")
+        _accessible(page)
         page.get_by_role("button", name=_t(app, language, "Save the new password")).click()
         page.wait_for_url(re.compile(r"/login"))
         _log_in(app, page, live_server.url, language, new_password)
@@ -199,6 +212,7 @@ def test_official_in_tijuana_registers_on_a_phone(
         for box in page.locator("input[name=sessions]").all():
             box.uncheck()
         page.get_by_role("button", name=_t(app, language, "Register"), exact=True).click()
+        page.locator(".field-error").first.wait_for()
         errors = page.locator(".field-error").all_inner_texts()
         text = " ".join(errors)
         assert _t(app, language, "Give the name of your organization.") in text
