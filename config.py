@@ -78,6 +78,11 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
     LOGIN_LOCKOUT_SECONDS = 15 * 60
+    #: Staff password reset: requests per client address, and per e-mail address (whether or
+    #: not an account has it); how long a reset link works.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")
+    PASSWORD_RESET_PER_ADDRESS_LIMIT = "3 per hour"
+    PASSWORD_RESET_MAX_AGE_SECONDS = int(os.environ.get("PASSWORD_RESET_MAX_AGE_SECONDS", "3600"))
     # flask-smorest: where the OpenAPI document is served.
     API_TITLE = "Webinars API"
     API_VERSION = "v1"

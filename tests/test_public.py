@@ -425,7 +425,7 @@ def test_zone_choice_is_case_insensitive_and_spanish_names_the_country(
     assert "10:00–12:00 (México, UTC-05:00)" in text
 
 
-@pytest.mark.parametrize("bad", ["ZZ", "America/Mexico_City", "../../etc/passwd", "", "M\x00X"])
+@pytest.mark.parametrize("bad", ["ZZ", "America/Nowhere", "../../etc/passwd", "", "M\x00X"])
 def test_unknown_zone_falls_back_to_the_series_zone(
     smuggling: str, client: FlaskClient, bad: str
 ) -> None:

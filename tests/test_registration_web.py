@@ -177,7 +177,7 @@ def test_form_speaks_the_page_language(app: Flask, client: FlaskClient, world: W
         "Other",
         "Privacy notice",
         "I have read the privacy notice",
-        "America/Mexico_City (Mexico)",
+        "Mexico City time (UTC−6)",
     ):
         assert text in english
 

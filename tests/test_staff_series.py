@@ -433,7 +433,7 @@ def test_deleting_a_series_asks_then_deletes_everything_in_it(
     assert "1 participant profile" in confirmation.text
     assert _count(app, Series) == 3
 
-    response = client.post(url)
+    response = client.post(url, data={"confirmation": world.slug})
     assert response.headers["Location"] == "/staff/"
     assert _series(app, world.slug) is None
     assert _count(app, Series) == 2

@@ -13,7 +13,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from webinars import formatting
+from webinars import formatting, zones
 from webinars.extensions import db, login_manager
 from webinars.i18n import current_language
 from webinars.series import labels as series_labels
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         time_in=formatting.time_in,
         offset_label=formatting.offset_label,
         iso_utc=formatting.iso_utc,
+        zone_name=zones.zone_name,
     )
     app.jinja_env.globals["same_clock"] = formatting.same_clock
     app.context_processor(_template_context)

@@ -286,6 +286,22 @@ def _speakers(event_session: EventSession) -> dict[str, _Wanted]:
     return wanted
 
 
+def speakers_without_email(event_session: EventSession) -> list[tuple[Person, list[RoleKind]]]:
+    """The people of the session's roles (moderators, panelists...) who get no invitation
+    because they have no e-mail address, each once with their roles, for the staff to fix."""
+    roles: list[Role] = list(event_session.roles)
+    for item in event_session.agenda_items:
+        roles.extend(item.roles)
+    missing: dict[int, tuple[Person, list[RoleKind]]] = {}
+    for role in roles:
+        person = role.person
+        if person is not None and not (person.email or "").strip():
+            kinds = missing.setdefault(person.id, (person, []))[1]
+            if role.kind not in kinds:
+                kinds.append(role.kind)
+    return list(missing.values())
+
+
 def _registrants(event_session: EventSession) -> dict[str, _Wanted]:
     """Confirmed registrations that chose the session, by address (one query)."""
     registrations = db.session.scalars(

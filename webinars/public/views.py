@@ -8,7 +8,7 @@ from flask import abort, current_app, render_template, request
 
 from webinars.catalog.collation import collated
 from webinars.public import bp, display, programme, queries
-from webinars.public.timezones import choose_zone
+from webinars.public.timezones import choose_zone, zone_options
 from webinars.types import utcnow
 
 
@@ -41,6 +41,7 @@ def series_detail(slug: str) -> str:
         series=series,
         countries=countries,
         zone=choose_zone(series.timezone, request.args.get("tz"), countries),
+        zone_options=zone_options(countries, series.starts_at or utcnow()),
         groups=programme.session_groups(series.sessions),
         registration=display.registration_state(series, now),
         # A series that is over does not lead with "Subscribe to the calendar".

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,9 +28,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webinars import zones
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
-from webinars.formatting import offset_label
+from webinars.i18n import current_language
 from webinars.registration.models import Registration
 from webinars.registration.services import (
     DETAIL_FIELDS,
@@ -97,30 +97,21 @@ def _check_profile_chosen(form: RegistrationForm | ChoiceForm, field: Field) -> 
 
 
 def zone_choices(series: Series, countries: Iterable[Country]) -> list[SelectChoice]:
-    """The zones of the member countries and of the series, with the countries using each.
-
-    Labelled with their UTC offset at the series' first session (or now), soonest zone first:
-    'UTC-06:00 · America/Costa_Rica (Costa Rica)'.
+    """Every zone of each member country (Tijuana, Cancún, Vancouver, Chicago...), the
+    countries by name, then every other zone; named for people ("Tijuana time (UTC−8)") with
+    their offset at the series' first session (or now); the series' own zone marked.
     """
-    names: dict[str, list[str]] = {}
-    for country in countries:
-        names.setdefault(country.timezone, []).append(country.name)
-    names.setdefault(series.timezone, [])
     at: datetime = series.starts_at or utcnow()
-
-    def label(zone: str) -> str:
-        who = ", ".join(sorted(names[zone]))
-        if zone == series.timezone:
-            who = f"{who}; {_('the series')}" if who else _("the series")
-        return f"{offset_label(at, zone)} · {zone} ({who})"
-
-    def order(zone: str) -> tuple[float, str]:
-        offset = at.astimezone(ZoneInfo(zone)).utcoffset()
-        return (offset.total_seconds() if offset else 0.0), zone
-
-    return [SelectChoice("", _("The zone of my country (observers: the series' zone)"))] + [
-        SelectChoice(zone, label(zone)) for zone in sorted(names, key=order)
-    ]
+    choices = [SelectChoice("", _("My country's zone"))]
+    for choice in zones.zone_choices(zones.zone_groups(countries, at), at, current_language()):
+        if choice.value == series.timezone:
+            choice = SelectChoice(
+                choice.value, f"{choice.label} · {_('the series')}", optgroup=choice.optgroup
+            )
+        choices.append(choice)
+    if not any(choice.value == series.timezone for choice in choices):
+        choices.insert(1, SelectChoice(series.timezone, f"{series.timezone} · {_('the series')}"))
+    return choices
 
 
 def country_choices(countries: Iterable[Country]) -> list[SelectChoice]:
@@ -171,10 +162,20 @@ class RegistrationForm(FlaskForm):
 
     @classmethod
     def for_series(
-        cls, series: Series, countries: Sequence[Country], *, language: str
+        cls,
+        series: Series,
+        countries: Sequence[Country],
+        *,
+        language: str,
+        zone: str | None = None,
     ) -> RegistrationForm:
-        """The form of `series`; on a first visit in `language`, with every session ticked."""
-        form = cls(language=language, sessions=[s.id for s in series.sessions])
+        """The form of `series`; on a first visit in `language`, with every session ticked
+        and `zone` (the one the visitor chose on the series' page, if any) chosen."""
+        form = cls(
+            language=language,
+            sessions=[s.id for s in series.sessions],
+            timezone=zone if zone and zones.is_known_zone(zone) else "",
+        )
         form.series = series
         form.country.choices = country_choices(countries)
         form.timezone.choices = zone_choices(series, countries)
@@ -193,6 +194,12 @@ class RegistrationForm(FlaskForm):
 
     def validate_profile(self, field: Field) -> None:
         _check_profile_chosen(self, field)
+
+    def validate_sessions(self, field: Field) -> None:
+        # Checked here too, not only by the service, so that this error shows with the
+        # others of the form at once (the service's check stays the rule).
+        if self.series.sessions and not field.data:
+            raise ValidationError(_("Choose at least one session."))
 
     def to_data(self) -> RegistrationData:
         observer = self.country.data == OBSERVER

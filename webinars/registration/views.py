@@ -15,7 +15,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, flash, make_response, redirect, render_template, session, url_for
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
@@ -48,6 +57,7 @@ from webinars.registration.tokens import (
 from webinars.reports import certificates
 from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
 from webinars.types import utcnow
+from webinars.zones import is_known_zone
 
 #: Where the thank-you page finds the registration just made (never in the address).
 _JUST_REGISTERED = "registered_token"
@@ -167,7 +177,9 @@ def register(slug: str) -> str | Response:
     if not series.registration_is_open():
         return _closed(series)
     countries = list(db.session.scalars(db.select(Country)))
-    form = RegistrationForm.for_series(series, countries, language=current_language())
+    form = RegistrationForm.for_series(
+        series, countries, language=current_language(), zone=request.args.get("tz")
+    )
     duplicate = False
     if form.validate_on_submit():
         try:
@@ -183,8 +195,16 @@ def register(slug: str) -> str | Response:
             db.session.commit()
             session[_JUST_REGISTERED] = token
             return redirect(url_for(".registered", slug=series.slug))
+    chosen = form.timezone.data
     return render_template(
-        "registration/register.html", series=series, form=form, duplicate=duplicate
+        "registration/register.html",
+        series=series,
+        form=form,
+        duplicate=duplicate,
+        visitor_zone=chosen
+        if chosen and chosen != series.timezone and is_known_zone(chosen)
+        else None,
+        browser_zone_default=request.method == "GET" and not chosen,
     )
 
 

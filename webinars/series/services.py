@@ -16,6 +16,7 @@ a note and the same SEQUENCE.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,10 +26,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from webinars.accounts.models import User
 from webinars.accounts.permissions import visible_series
+from webinars.attendance.names import fold_name
 from webinars.catalog.models import Organization
 from webinars.extensions import db
 from webinars.invitations import flow
@@ -40,6 +42,7 @@ from webinars.series.models import (
     EventSession,
     Modality,
     ParticipantProfile,
+    Role,
     Series,
     SeriesStatus,
     SessionStatus,
@@ -220,6 +223,41 @@ def update_series(series: Series, data: SeriesData) -> None:
     promote_waitlist(series)
 
 
+#: The longest slug (the column's length).
+MAX_SLUG_LENGTH = 80
+
+
+def slugify(title: str) -> str:
+    """A slug proposed from a title: accents folded, lower case, words joined by hyphens,
+    at most `MAX_SLUG_LENGTH` characters cut at a hyphen ("Gestión de Fronteras 2021" ->
+    "gestion-de-fronteras-2021"). `static/js/staff-forms.js` proposes the same in the browser.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", fold_name(title)).strip("-")
+    if len(slug) > MAX_SLUG_LENGTH:
+        slug = slug[: MAX_SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    return slug
+
+
+def available_slug(title: str, series: Series | None = None) -> str:
+    """`slugify(title)`, or with "-2", "-3"... when another series uses it (or it is
+    reserved); "series" for a title with no letter or digit."""
+    base = slugify(title) or "series"
+    taken = set(
+        db.session.scalars(
+            db.select(Series.slug).where(
+                Series.slug.like(f"{base[: MAX_SLUG_LENGTH - 4]}%"),
+                Series.id != (series.id if series is not None and series.id else -1),
+            )
+        )
+    ) | set(RESERVED_SLUGS)
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        suffix = f"-{number}"
+        candidate = base[: MAX_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
+    return candidate
+
+
 def slug_taken(slug: str, series: Series) -> bool:
     """Whether another series uses `slug`. A concurrent request may still take it before the
     flush: the unique constraint then decides (see `_flush_series`)."""
@@ -230,6 +268,8 @@ def slug_taken(slug: str, series: Series) -> bool:
 
 
 def _apply_series(series: Series, data: SeriesData) -> None:
+    if not data.slug:
+        data = dataclasses.replace(data, slug=available_slug(data.title_en, series))
     if data.slug in RESERVED_SLUGS:
         raise SchedulingError("slug", _("This address is reserved; choose another one."))
     if slug_taken(data.slug, series):
@@ -290,6 +330,23 @@ def _flush_series() -> None:
         if _unique_violation(error, "uq_series_slug", "series.slug"):
             raise SchedulingError("slug", _("Another series already uses this address.")) from error
         raise
+
+
+def toggle_publication(series: Series) -> SeriesStatus:
+    """Publish a draft, or take a published series back to draft; returns the new status.
+
+    A closed or archived series is neither: its status changes on the series form.
+    """
+    if series.status == SeriesStatus.DRAFT:
+        series.status = SeriesStatus.PUBLISHED
+    elif series.status == SeriesStatus.PUBLISHED:
+        series.status = SeriesStatus.DRAFT
+    else:
+        raise SchedulingError(
+            "status", _("Only a draft can be published, and only a published series unpublished.")
+        )
+    db.session.flush()
+    return series.status
 
 
 def delete_series(series: Series) -> None:
@@ -723,3 +780,152 @@ def delete_profile(profile: ParticipantProfile) -> None:
         )
     db.session.delete(profile)
     db.session.flush()
+
+
+# --- duplicating a series --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateData:
+    """A copy of a series: its new address and titles, and the local date of its first session
+    (None for a series without sessions)."""
+
+    slug: str
+    title_en: str
+    title_es: str
+    first_day: date | None
+
+
+def _shifted(instant: datetime, days: int, zone: str) -> datetime:
+    """The same wall-clock time `days` later in `zone` (a session at 09:00 stays at 09:00
+    across a daylight-saving change)."""
+    return to_utc(to_wall_clock(instant, zone) + timedelta(days=days), zone, "first_day")
+
+
+def _copy_roles(roles: list[Role]) -> list[Role]:
+    return [
+        Role(
+            kind=role.kind,
+            person_id=role.person_id,
+            organization_id=role.organization_id,
+            note_en=role.note_en,
+            note_es=role.note_es,
+        )
+        for role in roles
+    ]
+
+
+def duplicate_series(series: Series, data: DuplicateData) -> Series:
+    """A draft copy of `series` for a new edition, as the conference repeats its formats.
+
+    Kept: the concept note, settings, partners, participant profiles, and every scheduled
+    session with its agenda and its people (roles), all moved so that the first session falls
+    on `data.first_day` and every other keeps its distance from it (same wall-clock times in
+    the series' zone); the registration window moves by as many days. Not kept: registrations,
+    invitations, attendance, facilitator assignments, cancelled sessions. The sessions get new
+    calendar UIDs: they are new events. An empty slug is proposed from the English title.
+    """
+    sessions = list(
+        db.session.scalars(
+            db.select(EventSession)
+            .where(
+                EventSession.series_id == series.id,
+                EventSession.status == SessionStatus.SCHEDULED,
+            )
+            .order_by(EventSession.start_at, EventSession.id)
+            .options(
+                selectinload(EventSession.roles),
+                selectinload(EventSession.agenda_items).selectinload(AgendaItem.roles),
+            )
+        )
+    )
+    zone = series.timezone
+    days = 0
+    if sessions:
+        if data.first_day is None:
+            raise SchedulingError("first_day", _("Give the date of the first session."))
+        days = (data.first_day - to_wall_clock(sessions[0].start_at, zone).date()).days
+    copy = Series(
+        slug=data.slug or available_slug(data.title_en),
+        title_en=data.title_en,
+        title_es=data.title_es,
+        status=SeriesStatus.DRAFT,
+        partners=list(series.partners),
+        reminder_minutes=list(series.reminder_minutes or []),
+    )
+    for column in _COPIED_SERIES_COLUMNS:
+        setattr(copy, column, getattr(series, column))
+    if copy.slug in RESERVED_SLUGS:
+        raise SchedulingError("slug", _("This address is reserved; choose another one."))
+    if slug_taken(copy.slug, copy):
+        raise SchedulingError("slug", _("Another series already uses this address."))
+    for name in ("registration_opens_at", "registration_closes_at"):
+        instant = getattr(series, name)
+        setattr(copy, name, _shifted(instant, days, zone) if instant is not None else None)
+    copy.profiles = [
+        ParticipantProfile(
+            code=p.code,
+            label_en=p.label_en,
+            label_es=p.label_es,
+            description_en=p.description_en,
+            description_es=p.description_es,
+            min_per_country=p.min_per_country,
+            max_per_country=p.max_per_country,
+            position=p.position,
+        )
+        for p in series.profiles
+    ]
+    copy.sessions = [
+        EventSession(
+            topic_en=s.topic_en,
+            topic_es=s.topic_es,
+            start_at=_shifted(s.start_at, days, zone),
+            end_at=_shifted(s.end_at, days, zone),
+            capacity=s.capacity,
+            track_en=s.track_en,
+            track_es=s.track_es,
+            conference_url=s.conference_url,
+            roles=_copy_roles(s.roles),
+            agenda_items=[
+                AgendaItem(
+                    kind=item.kind,
+                    start_at=_shifted(item.start_at, days, zone),
+                    end_at=_shifted(item.end_at, days, zone),
+                    title_en=item.title_en,
+                    title_es=item.title_es,
+                    sub_points=[dict(point) for point in item.sub_points or []],
+                    position=item.position,
+                    roles=_copy_roles(item.roles),
+                )
+                for item in s.agenda_items
+            ],
+        )
+        for s in sessions
+    ]
+    db.session.add(copy)
+    _flush_series()
+    return copy
+
+
+#: Columns a copy takes from its original as they are.
+_COPIED_SERIES_COLUMNS = (
+    "background_en",
+    "background_es",
+    "objective_en",
+    "objective_es",
+    "methodology_en",
+    "methodology_es",
+    "modality",
+    "venue_en",
+    "venue_es",
+    "conference_url",
+    "timezone",
+    "tentative_dates_en",
+    "tentative_dates_es",
+    "approval_mode",
+    "capacity",
+    "attendance_threshold",
+    "certificate_sessions",
+    "working_group_id",
+    "host_country_code",
+)

@@ -20,6 +20,7 @@ from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.permissions import may_work_on_sessions
 from webinars.catalog.models import Country, Organization, Person
 from webinars.extensions import db
+from webinars.invitations.flow import speakers_without_email
 from webinars.series import agenda_services as services
 from webinars.series import labels
 from webinars.series.agenda_services import AgendaError
@@ -89,6 +90,7 @@ def session_detail(slug: str, session_id: int) -> str:
         event_session=event_session,
         series=event_session.series,
         can_edit=current_user.can_manage_series,
+        without_email=speakers_without_email(event_session),
     )
 
 

@@ -24,11 +24,11 @@ from webinars.accounts.permissions import may_work_on_sessions
 from webinars.extensions import db
 from webinars.invitations import flow
 from webinars.invitations.models import ICalMethod, Invitation
+from webinars.mail.labels import STATUS as STATUS_LABELS
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.series import services
 from webinars.series.models import EventSession, SessionStatus
 from webinars.staff import bp
-from webinars.staff.outbox_views import STATUS_LABELS
 
 SESSION_URL = "/series/<slug>/sessions/<int:session_id>"
 #: The longest note an organizer may add to a re-sent agenda.

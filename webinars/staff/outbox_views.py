@@ -12,9 +12,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import func
 from werkzeug.wrappers import Response
-from wtforms import SelectField
+from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
 from webinars.accounts.access import organizer_required
 from webinars.extensions import db
@@ -25,17 +27,13 @@ from webinars.mail.delivery import (
     requeue,
     status_counts,
 )
+from webinars.mail.labels import STATUS as STATUS_LABELS
+from webinars.mail.labels import kind_label
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.series.models import Series
 from webinars.staff import bp
 
 PER_PAGE = 50
-
-STATUS_LABELS = {
-    OutboxStatus.PENDING: _l("Waiting"),
-    OutboxStatus.SENT: _l("Sent"),
-    OutboxStatus.FAILED: _l("Failed"),
-}
 
 
 class OutboxFilterForm(FlaskForm):
@@ -51,6 +49,12 @@ class OutboxFilterForm(FlaskForm):
         default="",
     )
     series = SelectField(_l("Series"), default="")
+    recipient = SearchField(
+        _l("Recipient"),
+        validators=[Length(max=254)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        description=_l("Part of the address or of the name."),
+    )
 
     def __init__(self, series: list[Series]) -> None:
         super().__init__(formdata=request.args)
@@ -62,7 +66,7 @@ class OutboxFilterForm(FlaskForm):
         """The valid, non-empty filters, by query-string name (invalid ones show an error)."""
         return {
             field.name: field.data
-            for field in (self.status, self.series)
+            for field in (self.status, self.series, self.recipient)
             if field.data and not field.errors
         }
 
@@ -87,6 +91,14 @@ def outbox() -> str:
         query = query.where(OutboxMessage.status == OutboxStatus(filters["status"]))
     if "series" in filters:
         query = query.where(OutboxMessage.series_id == int(filters["series"]))
+    if "recipient" in filters:
+        needle = filters["recipient"].lower()
+        query = query.where(
+            db.or_(
+                func.lower(OutboxMessage.to_address).contains(needle, autoescape=True),
+                func.lower(OutboxMessage.to_name).contains(needle, autoescape=True),
+            )
+        )
     page = db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
     return render_template(
         "staff/outbox.html",
@@ -97,6 +109,7 @@ def outbox() -> str:
         counts=status_counts(),
         holdup=delivery_holdup(),
         status_labels=STATUS_LABELS,
+        kind_label=kind_label,
     )
 
 
@@ -112,6 +125,7 @@ def outbox_message(message_id: int) -> str:
         build_error=build_error,
         series=db.session.get(Series, message.series_id) if message.series_id else None,
         status_labels=STATUS_LABELS,
+        kind_label=kind_label,
     )
 
 

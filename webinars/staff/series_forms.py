@@ -8,9 +8,12 @@ or need the database (end after start, a real time zone, a unique slug) live in
 from __future__ import annotations
 
 import dataclasses
+import re
+from datetime import timedelta
 from typing import Any, TypeVar
 
-from flask_babel import LazyString
+from flask_babel import LazyString, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -35,31 +38,32 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from webinars.attendance.names import fold_name
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, WorkingGroup
-from webinars.catalog.reference import COUNTRIES
 from webinars.extensions import db
+from webinars.i18n import current_language
 from webinars.series import labels
 from webinars.series.models import ApprovalMode, EventSession, Modality, Series, SeriesStatus
 from webinars.series.recurrence import MAX_OCCURRENCES, Frequency
 from webinars.series.services import (
     MAX_REMINDER_MINUTES,
     MAX_REMINDERS,
+    DuplicateData,
     ProfileData,
     RecurrenceData,
     SeriesData,
     SessionData,
     to_wall_clock,
 )
+from webinars.types import utcnow
+from webinars.zones import zone_choices, zone_groups
 
 D = TypeVar("D")
-
-#: Offered in the time-zone field; any other IANA zone may be typed and is checked on the server.
-ZONE_SUGGESTIONS: tuple[str, ...] = tuple(
-    sorted({zone for *_, zone in COUNTRIES} | {"UTC", "America/Bogota", "Europe/Madrid"})
-)
 
 FREQUENCY_LABELS: dict[Frequency, LazyString] = {
     Frequency.DAILY: _l("Every day"),
@@ -106,17 +110,56 @@ def _optional_str(value: Any) -> str | None:
 DEFAULT_REMINDER_MINUTES = (1440, 60)
 
 
-class MinutesListField(StringField):
-    """Minutes separated by commas ("1440, 60") as a tuple of integers, largest first.
+#: Units a reminder may be written in, English and Spanish, accents folded: minutes in each.
+_REMINDER_UNITS: dict[str, int] = {
+    **dict.fromkeys(("", "m", "min", "mins", "minute", "minutes", "minuto", "minutos"), 1),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "hora", "horas"), 60),
+    **dict.fromkeys(("d", "day", "days", "dia", "dias"), 24 * 60),
+    **dict.fromkeys(("w", "week", "weeks", "semana", "semanas"), 7 * 24 * 60),
+}
+_REMINDER_PART = re.compile(r"^(\d+)\s*([a-z]*)$")
 
-    Each from 1 to `MAX_REMINDER_MINUTES`, at most `MAX_REMINDERS` of them; repeats count once;
-    empty means none.
+
+def parse_reminders(text: str) -> tuple[int, ...]:
+    """ "1 day, 1 hour" (or "1 día; 1 hora", "1d, 90 min", "1440, 60") as minutes, largest
+    first, each once. A bare number is minutes. Raises ValueError with the message to show."""
+    minutes: set[int] = set()
+    for part in re.split(r"[,;]", text):
+        folded = fold_name(part)
+        if not folded:
+            continue
+        match = _REMINDER_PART.match(folded)
+        if match is None or match.group(2) not in _REMINDER_UNITS:
+            raise ValueError(
+                _(
+                    "“%(part)s” is not a time before the session, e.g. 1 day, 1 hour.",
+                    part=part.strip(),
+                )
+            )
+        minutes.add(int(match.group(1)) * _REMINDER_UNITS[match.group(2)])
+    return tuple(sorted(minutes, reverse=True))
+
+
+def format_reminder(minutes: int) -> str:
+    """One reminder in the largest whole unit: "1 day", "25 hours", "90 minutes"."""
+    if minutes % (24 * 60) == 0:
+        return ngettext("%(num)d day", "%(num)d days", minutes // (24 * 60))
+    if minutes % 60 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+
+
+class MinutesListField(StringField):
+    """Reminders written as people say them ("1 day, 1 hour"), kept as minutes, largest first.
+
+    Each from 1 minute to `MAX_REMINDER_MINUTES` (30 days), at most `MAX_REMINDERS`; repeats
+    count once; empty means none. Shown back in the same words, in the reader's language.
     """
 
     def _value(self) -> str:
         if self.raw_data:
             return str(self.raw_data[0])
-        return ", ".join(str(minutes) for minutes in self.data or ())
+        return ", ".join(format_reminder(minutes) for minutes in self.data or ())
 
     def process_data(self, value: Any) -> None:
         self.data = tuple(value) if value is not None else ()
@@ -124,20 +167,12 @@ class MinutesListField(StringField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
             return
-        parts = [part.strip() for part in str(valuelist[0]).split(",") if part.strip()]
-        if not all(part.isdigit() for part in parts):
-            raise ValueError(_l("Whole numbers of minutes separated by commas, e.g. 1440, 60."))
-        minutes = sorted({int(part) for part in parts}, reverse=True)
+        minutes = parse_reminders(str(valuelist[0]))
         if any(not 1 <= value <= MAX_REMINDER_MINUTES for value in minutes):
-            raise ValueError(
-                _l(
-                    "Each reminder between 1 and %(max)d minutes (30 days) before.",
-                    max=MAX_REMINDER_MINUTES,
-                )
-            )
+            raise ValueError(_l("Each reminder between 1 minute and 30 days before."))
         if len(minutes) > MAX_REMINDERS:
             raise ValueError(_l("At most %(max)d reminders.", max=MAX_REMINDERS))
-        self.data = tuple(minutes)
+        self.data = minutes
 
 
 def _enum_choices(names: dict[Any, LazyString]) -> list[SelectChoice]:
@@ -155,8 +190,29 @@ def _country_choices() -> list[SelectChoice]:
 
 
 def _organization_choices() -> list[SelectChoice]:
-    organizations = db.session.scalars(db.select(Organization).order_by(Organization.acronym_en))
-    return [SelectChoice(str(o.id), f"{o.acronym} · {o.name}") for o in organizations]
+    """The catalog's organizations by acronym in the reader's language."""
+    organizations = db.session.scalars(db.select(Organization))
+    return [
+        SelectChoice(o.id, f"{o.acronym} · {o.name}")
+        for o in collated(organizations, lambda o: o.acronym)
+    ]
+
+
+def _zone_choices() -> list[SelectChoice]:
+    """Every zone of the member countries (each country a group), then every other zone;
+    labelled with their offset now."""
+    countries = db.session.scalars(db.select(Country))
+    now = utcnow()
+    return [SelectChoice("", _l("Choose…"))] + zone_choices(
+        zone_groups(countries, now), now, current_language()
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes: easier than a multiple select (no Ctrl-click), and usable on a phone."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def _data_of(cls: type[D], form: FlaskForm) -> D:
@@ -164,11 +220,13 @@ def _data_of(cls: type[D], form: FlaskForm) -> D:
     return cls(**{f.name: form[f.name].data for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
 
 
-class SeriesForm(FlaskForm):
-    slug = StringField(
+def _slug_field() -> StringField:
+    """The address of a series; empty: proposed from the English title (on the server, and
+    in the browser by `static/js/staff-forms.js` as the title is typed)."""
+    return StringField(
         _l("Address (slug)"),
         validators=[
-            DataRequired(),
+            Optional(),
             Length(max=80),
             Regexp(
                 r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -179,8 +237,15 @@ class SeriesForm(FlaskForm):
         ],
         filters=[_strip],
         default="",
-        description=_l("Part of the public address of the series."),
+        description=_l(
+            "Part of the public address of the series. Empty: proposed from the English title."
+        ),
+        render_kw={"data-slug-from": "title_en"},
     )
+
+
+class SeriesForm(FlaskForm):
+    slug = _slug_field()
     title_en = _text(_l("Title in English"), required=True, max_length=300)
     title_es = _text(_l("Title in Spanish"), required=True, max_length=300)
     background_en = _text(_l("Background in English"), area=True)
@@ -207,12 +272,14 @@ class SeriesForm(FlaskForm):
         filters=[_strip],
         default="",
     )
-    timezone = StringField(
+    timezone = SelectField(
         _l("Time zone"),
-        validators=[DataRequired(), Length(max=64)],
-        filters=[_strip],
+        choices=_zone_choices,
+        validators=[DataRequired(message=_l("Choose the time zone of the host."))],
+        # Checked on the server against every IANA zone (`series.services`).
+        validate_choice=False,
         default="",
-        description=_l("IANA name of the host's zone, e.g. America/Costa_Rica."),
+        description=_l("The host's zone: the sessions' times are typed in it."),
     )
     tentative_dates_en = _text(_l("Tentative dates in English"), max_length=200)
     tentative_dates_es = _text(_l("Tentative dates in Spanish"), max_length=200)
@@ -242,11 +309,11 @@ class SeriesForm(FlaskForm):
     )
     capacity = _positive_or_empty(_l("Seats in the series"))
     reminder_minutes = MinutesListField(
-        _l("Reminders (minutes before each session)"),
+        _l("Reminders before each session"),
         default=DEFAULT_REMINDER_MINUTES,
         description=_l(
-            "Separated by commas: 1440, 60 reminds the confirmed registrants a day and an hour"
-            " before. Empty: no reminders."
+            "Separated by commas: “1 day, 1 hour” reminds the confirmed registrants a day and"
+            " an hour before each session (days, hours or minutes). Empty: no reminders."
         ),
     )
     attendance_threshold = IntegerField(
@@ -273,7 +340,7 @@ class SeriesForm(FlaskForm):
     host_country_code = SelectField(
         _l("Host country"), choices=_country_choices, coerce=_optional_str
     )
-    partner_ids = SelectMultipleField(
+    partner_ids = MultiCheckboxField(
         _l("Partners"), choices=_organization_choices, coerce=int, default=list
     )
 
@@ -390,6 +457,62 @@ class ProfileForm(FlaskForm):
 
     def to_data(self) -> ProfileData:
         return _data_of(ProfileData, self)
+
+
+class DuplicateForm(FlaskForm):
+    """The new edition of a series: its address, titles and first date."""
+
+    slug = _slug_field()
+    title_en = _text(_l("Title in English"), required=True, max_length=300)
+    title_es = _text(_l("Title in Spanish"), required=True, max_length=300)
+    first_day = DateField(
+        _l("Date of the first session"),
+        validators=[Optional()],
+        description=_l("Every other session keeps its distance from the first one."),
+    )
+
+    @classmethod
+    def for_series(cls, series: Series) -> DuplicateForm:
+        """Proposed: the titles with their years moved on by one, the first session 52 weeks
+        later (the same weekday)."""
+        first = series.starts_at
+        return cls(
+            title_en=_next_year(series.title_en),
+            title_es=_next_year(series.title_es),
+            first_day=to_wall_clock(first, series.timezone).date() + timedelta(weeks=52)
+            if first is not None
+            else None,
+        )
+
+    def to_data(self) -> DuplicateData:
+        return _data_of(DuplicateData, self)
+
+
+def _next_year(title: str) -> str:
+    """ "Webinar 2020" -> "Webinar 2021"."""
+    return re.sub(r"\b(19|20)(\d\d)\b", lambda m: str(int(m.group(0)) + 1), title)
+
+
+class DeleteSeriesForm(FlaskForm):
+    """Deleting a series takes its name (either title) or its address, typed out."""
+
+    confirmation = StringField(
+        _l("Type the title or the address of the series to confirm"),
+        validators=[DataRequired()],
+        filters=[_strip],
+        default="",
+    )
+
+    def __init__(self, series: Series) -> None:
+        super().__init__()
+        self._accepted = {
+            " ".join(value.casefold().split())
+            for value in (series.slug, series.title_en, series.title_es)
+        }
+
+    def validate_confirmation(self, field: Field) -> None:
+        if " ".join((field.data or "").casefold().split()) not in self._accepted:
+            raise ValidationError(_("This is not the title or the address of this series."))
 
 
 class ConfirmForm(FlaskForm):

@@ -16,13 +16,18 @@ from werkzeug.wrappers import Response
 from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.permissions import may_view_series, may_work_on_sessions
 from webinars.extensions import db
+from webinars.mail.labels import STATUS as OUTBOX_STATUS_LABELS
+from webinars.mail.models import OutboxStatus
+from webinars.registration.labels import STATUS as REGISTRATION_STATUS_LABELS
 from webinars.series import services
-from webinars.series.models import EventSession, ParticipantProfile, Series
+from webinars.series.dashboard import series_dashboard
+from webinars.series.models import EventSession, ParticipantProfile, Series, SeriesStatus
 from webinars.series.services import SchedulingError
 from webinars.staff import bp
 from webinars.staff.series_forms import (
-    ZONE_SUGGESTIONS,
     ConfirmForm,
+    DeleteSeriesForm,
+    DuplicateForm,
     ProfileForm,
     RecurrenceForm,
     SeriesForm,
@@ -64,10 +69,15 @@ def series_detail(slug: str) -> str:
     series = _series_or_404(slug)
     if not may_view_series(current_user, series):
         abort(403)
+    dashboard = series_dashboard(series) if current_user.can_manage_series else None
     return render_template(
         "staff/series_detail.html",
         series=series,
         works_on_sessions=may_work_on_sessions(current_user, series),
+        dashboard=dashboard,
+        registration_status_labels=REGISTRATION_STATUS_LABELS,
+        outbox_status_labels=OUTBOX_STATUS_LABELS,
+        outbox_statuses=OutboxStatus,
     )
 
 
@@ -84,7 +94,7 @@ def series_new() -> str | Response:
             db.session.commit()
             flash(_("The series was created."), "success")
             return redirect(url_for("staff.series_detail", slug=series.slug))
-    return render_template("staff/series_form.html", form=form, series=None, zones=ZONE_SUGGESTIONS)
+    return render_template("staff/series_form.html", form=form, series=None)
 
 
 @bp.route("/series/<slug>/edit", methods=["GET", "POST"])
@@ -101,16 +111,14 @@ def series_edit(slug: str) -> str | Response:
             db.session.commit()
             flash(_("The series was saved."), "success")
             return redirect(url_for("staff.series_detail", slug=series.slug))
-    return render_template(
-        "staff/series_form.html", form=form, series=series, zones=ZONE_SUGGESTIONS
-    )
+    return render_template("staff/series_form.html", form=form, series=series)
 
 
 @bp.route("/series/<slug>/delete", methods=["GET", "POST"])
 @organizer_required
 def series_delete(slug: str) -> str | Response:
     series = _series_or_404(slug)
-    form = ConfirmForm()
+    form = DeleteSeriesForm(series)
     if form.validate_on_submit():
         services.delete_series(series)
         db.session.commit()
@@ -128,7 +136,54 @@ def series_delete(slug: str) -> str | Response:
         form=form,
         heading=_("Delete the series “%(title)s”?", title=series.title),
         consequences=consequences,
+        confirm_hint=_("Its address is %(slug)s.", slug=series.slug),
         cancel_url=url_for("staff.series_detail", slug=series.slug),
+    )
+
+
+@bp.route("/series/<slug>/publication", methods=["GET", "POST"])
+@organizer_required
+def series_publication(slug: str) -> str | Response:
+    """Publish a draft or unpublish a published series, after a confirmation page."""
+    series = _series_or_404(slug)
+    if series.status not in (SeriesStatus.DRAFT, SeriesStatus.PUBLISHED):
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        status = services.toggle_publication(series)
+        db.session.commit()
+        if status == SeriesStatus.PUBLISHED:
+            flash(_("The series is published: visitors see it and may register."), "success")
+        else:
+            flash(_("The series is a draft again: visitors no longer see it."), "success")
+        return redirect(url_for("staff.series_detail", slug=series.slug))
+    return render_template(
+        "staff/series_publication.html",
+        form=form,
+        series=series,
+        contents=services.series_contents(series),
+    )
+
+
+@bp.route("/series/<slug>/duplicate", methods=["GET", "POST"])
+@organizer_required
+def series_duplicate(slug: str) -> str | Response:
+    series = _series_or_404(slug)
+    form = DuplicateForm.for_series(series)
+    if form.validate_on_submit():
+        try:
+            copy = services.duplicate_series(series, form.to_data())
+        except SchedulingError as error:
+            _reject(form, error)
+        else:
+            db.session.commit()
+            flash(_("The copy was created as a draft: check it, then publish it."), "success")
+            return redirect(url_for("staff.series_detail", slug=copy.slug))
+    return render_template(
+        "staff/series_duplicate.html",
+        form=form,
+        series=series,
+        contents=services.series_contents(series),
     )
 
 
