@@ -78,6 +78,25 @@ def test_organizer_duplicates_publishes_and_resets_the_password(
         _fits(page)
         _shot(page, f"series-dashboard-{language}-{width}", full_page=False)
         _accessible(page)
+        # A session's people without an e-mail get no invitation: the session page says so.
+        with app.app_context():
+            from webinars.invitations.flow import speakers_without_email
+
+            flagged = next(
+                s
+                for series in db.session.scalars(db.select(Series))
+                for s in series.sessions
+                if speakers_without_email(s)
+            )
+            session_url = f"/staff/series/{flagged.series.slug}/sessions/{flagged.id}"
+        page.goto(live_server.url + session_url)
+        warning = page.locator("#without-email")
+        assert _t(app, language, "No invitation for these people: no e-mail address") in (
+            warning.inner_text()
+        )
+        _fits(page)
+        _shot(page, f"session-without-email-{language}-{width}", full_page=False)
+        page.goto(f"{live_server.url}/staff/series/{SOURCE}")
         page.locator("#stat-minimums .stat-figure a").click()
         page.wait_for_url(re.compile(rf"/staff/series/{SOURCE}/quotas$"))
         page.go_back()
