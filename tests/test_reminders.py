@@ -443,13 +443,15 @@ def test_the_series_form_sets_the_reminders(
         organizer = factories.make_user(StaffRole.ORGANIZER).email
         db.session.commit()
     auth.login(organizer)
-    assert 'value="1440, 60"' in client.get("/staff/series/new").text  # the default
+    assert 'value="1 day, 1 hour"' in client.get("/staff/series/new").text  # the default
 
     created = client.post("/staff/series/new", data=_series_form(reminder_minutes="60, 2880,60"))
     assert created.status_code == 302, _field_error(created.text, "reminder_minutes")
     assert _stored_minutes(app, "fraudulent-documents") == [2880, 60]
     edit_url = "/staff/series/fraudulent-documents/edit"
-    assert 'value="2880, 60"' in client.get(edit_url).text
+    assert 'value="2 days, 1 hour"' in client.get(edit_url).text
+    client.post(edit_url, data=_series_form(reminder_minutes="1 día; 90 min"))
+    assert _stored_minutes(app, "fraudulent-documents") == [1440, 90]
 
     client.post(edit_url, data=_series_form(reminder_minutes=""))
     assert _stored_minutes(app, "fraudulent-documents") == []  # empty: no reminders
@@ -458,11 +460,12 @@ def test_the_series_form_sets_the_reminders(
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("a day", "Whole numbers of minutes"),
-        ("1440; 60", "Whole numbers of minutes"),
-        ("-60", "Whole numbers of minutes"),
-        ("0", "between 1 and 43200"),
-        ("43201", "between 1 and 43200"),
+        ("a day", "is not a time before the session"),
+        ("-60", "is not a time before the session"),
+        ("1 fortnight", "is not a time before the session"),
+        ("0", "between 1 minute and 30 days"),
+        ("43201", "between 1 minute and 30 days"),
+        ("31 days", "between 1 minute and 30 days"),
         ("1, 2, 3, 4, 5, 6", "At most 5 reminders."),
     ],
 )

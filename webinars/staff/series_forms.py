@@ -128,7 +128,8 @@ def parse_reminders(text: str) -> tuple[int, ...]:
         folded = fold_name(part)
         if not folded:
             continue
-        match = _REMINDER_PART.match(folded)
+        # Folding drops signs and symbols: "-60" must not read as 60.
+        match = None if re.search(r"[^\w\s.]", part) else _REMINDER_PART.match(folded)
         if match is None or match.group(2) not in _REMINDER_UNITS:
             raise ValueError(
                 _(
