@@ -20,7 +20,7 @@ from babel.dates import get_timezone_location
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from webinars.attendance.names import fold_name
+from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.i18n import current_language
 from webinars.types import utcnow
@@ -119,7 +119,7 @@ def zone_groups(
         offset = at.astimezone(ZoneInfo(zone)).utcoffset()
         return (offset.total_seconds() if offset else 0.0), zone
 
-    for country in sorted(countries, key=lambda c: fold_name(c.name)):
+    for country in collated(countries, lambda c: c.name):
         zones = set(country_zones(country.code)) | {country.timezone}
         zones = {zone for zone in zones if is_known_zone(zone)}
         groups.append(ZoneGroup(country.name, tuple(sorted(zones, key=west_to_east))))

@@ -17,6 +17,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from webinars import zones
 from webinars.accounts.access import staff_required
 from webinars.accounts.models import User
 from webinars.accounts.permissions import may_work_on_sessions
@@ -44,10 +45,11 @@ from webinars.attendance.parsers import (
 )
 from webinars.catalog.models import Country
 from webinars.extensions import db
+from webinars.i18n import current_language
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import HOLDING_STATUSES, Registration
 from webinars.series import services as series_services
-from webinars.series.models import EventSession, Series
+from webinars.series.models import EventSession
 from webinars.staff import bp
 from webinars.textfiles import Record
 
@@ -79,10 +81,10 @@ def _user() -> User:
     return current_user._get_current_object()
 
 
-def _import_form(series: Series) -> ImportForm:
+def _import_form(event_session: EventSession) -> ImportForm:
     form = ImportForm(formdata=None)
-    form.zone.choices = _zone_choices(series)
-    form.zone.data = series.timezone
+    form.zone.choices = _zone_choices(event_session)
+    form.zone.data = event_session.series.timezone
     return form
 
 
@@ -105,7 +107,7 @@ def _page(event_session: EventSession, form: ImportForm | None = None, *, error:
         "staff/attendance.html",
         event_session=event_session,
         series=event_session.series,
-        form=form or _import_form(event_session.series),
+        form=form or _import_form(event_session),
         error=error,
         participants=participants,
         attended_count=attended,
@@ -140,13 +142,15 @@ def _chosen_format(value: str) -> ReportFormat | None:
     return None if value in ("auto", "") else ReportFormat(value)
 
 
-def _zone_choices(series: Series) -> list[SelectChoice]:
-    """The series' zone first, then the member countries' zones and UTC."""
-    zones = {c.timezone for c in db.session.scalars(db.select(Country))} | {"UTC"}
-    zones.discard(series.timezone)
-    return [SelectChoice(series.timezone, series.timezone)] + [
-        SelectChoice(zone, zone) for zone in sorted(zones)
-    ]
+def _zone_choices(event_session: EventSession) -> list[SelectChoice]:
+    """The series' zone first, then every zone of the member countries and the others, named
+    for people ("Hora de Tijuana (UTC−8)") with their offset on the session's day."""
+    series, at = event_session.series, event_session.start_at
+    countries = db.session.scalars(db.select(Country))
+    language = current_language()
+    first = SelectChoice(series.timezone, zones.zone_label(series.timezone, at, language))
+    others = zones.zone_choices(zones.zone_groups(countries, at), at, language)
+    return [first, *(choice for choice in others if choice.value != series.timezone)]
 
 
 def _mapping_page(
@@ -180,7 +184,7 @@ def _mapping_form(
         form[name].choices = columns
         if not formdata and saved is not None and getattr(saved, name) in header:
             form[name].data = getattr(saved, name)
-    form.zone.choices = _zone_choices(event_session.series)
+    form.zone.choices = _zone_choices(event_session)
     if not formdata:
         form.payload.data, form.filename.data = payload, filename
         if saved is not None:
@@ -227,7 +231,7 @@ def attendance_preview(slug: str, session_id: int) -> str:
     if "payload" in request.form:
         return _preview_mapped(event_session)
     form = ImportForm()
-    form.zone.choices = _zone_choices(event_session.series)
+    form.zone.choices = _zone_choices(event_session)
     if not form.validate_on_submit():
         return _page(event_session, form)
     data = _read(form)
