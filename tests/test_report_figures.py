@@ -42,7 +42,8 @@ def world(app: Flask) -> World:
     """Three sessions of two hours, the third cancelled; four confirmed registrants chose all.
 
     Session 1: Arce, Bonilla and Calderón attended (3 of 4: 75 %).
-    Session 2: Arce and an unregistered guest (2 of 4: 50 %).
+    Session 2: Arce and an unregistered guest (1 registrant of 4: 25 %; the guest counts as
+    an attendee, never in a rate).
     Session 3, cancelled: a stray row for Arce, which must count nowhere.
     Duarte never came. Of the registrants, 3 of 4 attended at least one session (75 %), while
     the old "attendance rate" (people over registrants, guests included) said 100 %.
@@ -101,10 +102,10 @@ def test_two_rates_each_for_what_it_counts(app: Flask, world: World) -> None:
     assert report.unique_participants == 4  # three registrants and the guest
     assert report.registrants_attended == 3
     assert report.attended_at_least_one_rate == 0.75
-    assert report.average_session_rate == 0.625  # (75 % + 50 %) / 2: the cancelled one is out
+    assert report.average_session_rate == 0.5  # (75 % + 25 %) / 2: the cancelled one is out
     assert report.sessions_per_person == {1: 3, 2: 1}  # Arce's cancelled "session" not counted
     assert body["attended_at_least_one_session_rate"] == 0.75
-    assert body["average_session_attendance_rate"] == 0.625
+    assert body["average_session_attendance_rate"] == 0.5
     assert body["sessions_held"] == 2
     third = body["sessions"][2]
     assert third["cancelled"] is True and third["attendance_rate"] is None
@@ -146,7 +147,7 @@ def test_xlsx_numbers_are_numbers_with_formats(
     share = summary["Share of registrants who attended at least one session"][1]
     assert (share.value, share.data_type, share.number_format) == (0.75, "n", "0%")
     average = summary["Average attendance rate per session (sessions held)"][1]
-    assert (average.value, average.data_type, average.number_format) == (0.625, "n", "0%")
+    assert (average.value, average.data_type, average.number_format) == (0.5, "n", "0%")
     assert summary["Sessions held"][1].value == 2
     assert summary["Sessions cancelled"][1].value == 1
     threshold = summary["Attendance threshold (share of a session)"][1]
@@ -167,7 +168,10 @@ def test_xlsx_numbers_are_numbers_with_formats(
     assert first[1].value.date() == date(2030, 3, 4)
     assert (first[4].value, first[5].value, first[5].number_format) == (3, 0.75, "0%")
     assert first[3].data_type == "n"
-    assert (second[5].value, second[5].number_format) == (0.5, "0%")
+    assert (second[5].value, second[5].number_format) == (
+        0.25,
+        "0%",
+    )  # Arce; the guest attended but is no registrant
     assert cancelled[4].value is None
     assert cancelled[5].value == "Cancelled"
 
@@ -310,7 +314,7 @@ def test_report_json_download_matches(client: FlaskClient, auth: AuthActions, wo
     auth.login(world.organizer)
     body = json.loads(client.get(f"/staff/series/{world.slug}/report.json").get_data())
     assert body["sessions"][2]["cancelled"] is True
-    assert body["average_session_attendance_rate"] == 0.625
+    assert body["average_session_attendance_rate"] == 0.5
 
 
 def test_pdf_shades_the_matrix_as_the_pages_heat_map() -> None:

@@ -269,8 +269,18 @@ def test_report_figures(app: Flask, world: World) -> None:
         body = report_json(report)
     one, two = body["sessions"]
     assert (one["number"], one["registered"], one["attended"]) == (1, 2, 2)  # Núñez + guest
-    assert one["by_country"]["SV"] == {"registered": 1, "attended": 1, "rate": 1.0}
-    assert one["by_country"]["GT"] == {"registered": 1, "attended": 0, "rate": 0.0}
+    assert one["by_country"]["SV"] == {
+        "registered": 1,
+        "attended": 1,
+        "registrants_attended": 1,
+        "rate": 1.0,
+    }
+    assert one["by_country"]["GT"] == {
+        "registered": 1,
+        "attended": 0,
+        "registrants_attended": 0,
+        "rate": 0.0,
+    }
     assert one["by_country"]["PA"]["attended"] == 1
     assert (two["registered"], two["attended"]) == (2, 2)
     assert two["by_profile"]["police"]["attended"] == 1

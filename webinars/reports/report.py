@@ -17,8 +17,11 @@ Two rates answer two questions, and each is named for what it is:
 - "attended at least one session": of the confirmed registrants, the share present in at least
   one session of the series (a series of four sessions can reach 100 % while each session has
   64-82 %);
-- the attendance rate of a session: its attendees over the confirmed registrants who chose it;
-  their average over the sessions held is the "average attendance per session".
+- the attendance rate of a session: the registrants who attended it over the confirmed
+  registrants who chose it; their average over the sessions held is the "average attendance
+  per session".
+Unregistered attendees (guests) are counted as attendees, never in a rate: a country with one
+guest cannot reach 112 %.
 A cancelled session has no rate and counts in no average or tally of sessions attended.
 """
 
@@ -104,15 +107,30 @@ class ReportData:
 @dataclass
 class Tally:
     registered: int = 0
+    #: Everyone who attended, unregistered attendees (guests) included.
     attended: int = 0
+    #: Registrants among them: the rate's numerator, so that a guest never lifts a
+    #: country above 100 %.
+    registrants_attended: int = 0
 
     @property
     def rate(self) -> float | None:
-        """Attended over registered, or None when nobody registered."""
-        return round(self.attended / self.registered, 4) if self.registered else None
+        """Registrants who attended over registrants, or None when nobody registered."""
+        if not self.registered:
+            return None
+        return round(self.registrants_attended / self.registered, 4)
+
+    def count(self, registrant: bool) -> None:
+        self.attended += 1
+        self.registrants_attended += registrant
 
     def as_dict(self) -> dict[str, Any]:
-        return {"registered": self.registered, "attended": self.attended, "rate": self.rate}
+        return {
+            "registered": self.registered,
+            "attended": self.attended,
+            "registrants_attended": self.registrants_attended,
+            "rate": self.rate,
+        }
 
 
 @dataclass
@@ -137,13 +155,14 @@ class Figures:
         self.by_profile[profile].registered += n
 
     def count_attended(self, country: str | None, organization: str, profile: str) -> None:
-        self.total.attended += 1
+        registrant = profile != UNREGISTERED
+        self.total.count(registrant)
         if country:
-            self.by_country[country].attended += 1
+            self.by_country[country].count(registrant)
             self.matrix[country][profile] += 1
         elif organization:
-            self.by_organization[organization].attended += 1
-        self.by_profile[profile].attended += 1
+            self.by_organization[organization].count(registrant)
+        self.by_profile[profile].count(registrant)
 
 
 @dataclass
