@@ -16,6 +16,8 @@ class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    #: Not sent: its address had received its daily allowance (`mail.outbox.daily_cap`).
+    SUPPRESSED = "suppressed"
 
 
 class OutboxMessage(db.Model):
@@ -58,7 +60,11 @@ class OutboxMessage(db.Model):
 
     registration = relationship("Registration")
 
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        # The daily allowance per address counts the last day's messages of one address.
+        Index("ix_outbox_messages_to_address_created_at", "to_address", "created_at"),
+    )
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.to_address} {self.status.value}>"
