@@ -400,9 +400,11 @@ def test_the_thank_you_page_needs_a_registration_of_this_browser(
 # --- one registration per address --------------------------------------------------------------
 
 
-def test_a_second_registration_of_an_address_offers_its_link(
+def test_a_registered_address_is_answered_as_a_new_one_and_told_by_e_mail(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
+    """Enumeration (issue 12, item 7): the form used to answer "already registered" beside the
+    field, telling anyone who typed an address that its owner had registered."""
     _register(
         app,
         world.slug,
@@ -410,21 +412,20 @@ def test_a_second_registration_of_an_address_offers_its_link(
         first_name="Zelophehad",
         institution="Hidden Office",
     )
-    response = client.post(
+    known = client.post(
         f"/series/{world.slug}/register", data=_form(world, email="ANA@example.gov")
     )
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "already registered for this series" in _errors_of(response, "email")
-    assert (
-        f'<form id="resend-link-form" method="post" action="/series/{world.slug}/resend-link">'
-        in html
+    new = client.post(
+        f"/series/{world.slug}/register", data=_form(world, email="nobody@example.gov")
     )
-    assert '<input type="hidden" name="email" value="ANA@example.gov">' in html
-    assert 'form="resend-link-form"' in html
-    assert "Zelophehad" not in html and "Hidden Office" not in html
-    assert _count(app, Registration) == 1
-    assert len(_mails(app)) == 1  # only the first registration's
+    assert known.status_code == new.status_code == 302
+    assert known.headers["Location"] == new.headers["Location"]
+    assert client.get(known.headers["Location"]).status_code == 200
+    assert _count(app, Registration) == 2
+    [told] = _mails(app, "registration.already_registered")
+    assert told.to_address == "ana@example.gov"
+    token = _registration(app, "ana@example.gov")["token"]
+    assert f"/r/{token}" in told.body_text and "already registered" in told.body_text
 
 
 def test_resend_link_sends_only_to_a_registered_address_and_answers_the_same(

@@ -130,9 +130,7 @@ def _find_derived(token: str, salt: str, max_age: int | None = None) -> Registra
     ):
         return None
     registration = db.session.get(Registration, payload[0])
-    if registration is None or not hmac.compare_digest(
-        _digest(registration, salt), payload[1]
-    ):
+    if registration is None or not hmac.compare_digest(_digest(registration, salt), payload[1]):
         return None
     return registration
 
