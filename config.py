@@ -21,10 +21,15 @@ def _sqlalchemy_url(url: str) -> str:
     return url
 
 
+#: The key `make run` signs with: public, so refused by a server bound beyond localhost
+#: (webinars/deployment.py) and by the production configuration.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
     """Settings shared by every environment."""
 
-    SECRET_KEY: str | None = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'webinars.sqlite3'}")
     )

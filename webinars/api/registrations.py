@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
 
 from webinars.api.errors import FlatErrorsBlueprint, InvalidInput, RefusedByState
 from webinars.api.registration_schemas import (
@@ -42,6 +43,13 @@ blp = FlatErrorsBlueprint(
     url_prefix="/api/v1",
     description="Registration of officials to a series, and its management by its holder.",
 )
+
+
+@blp.after_request
+def _not_stored(response: Response) -> Response:
+    """A registration's personal data, behind its private token: never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _too_many_requests() -> str:

@@ -110,16 +110,26 @@ def _digest(registration: Registration, purpose: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
-def _derived_token(registration: Registration, salt: str) -> str:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt).dumps(
+def _derived_serializer(salt: str, *, timed: bool) -> URLSafeSerializer:
+    """Timed (the verification link expires) or stable (the calendar's link, which is the
+    same in every invitation and feed)."""
+    kind = URLSafeTimedSerializer if timed else URLSafeSerializer
+    return kind(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _derived_token(registration: Registration, salt: str, *, timed: bool) -> str:
+    return _derived_serializer(salt, timed=timed).dumps(
         [registration.id, _digest(registration, salt)]
     )
 
 
 def _find_derived(token: str, salt: str, max_age: int | None = None) -> Registration | None:
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    serializer = _derived_serializer(salt, timed=max_age is not None)
     try:
-        payload = serializer.loads(token, max_age=max_age)
+        if isinstance(serializer, URLSafeTimedSerializer):
+            payload = serializer.loads(token, max_age=max_age)
+        else:
+            payload = serializer.loads(token)
     except BadSignature:  # SignatureExpired is one
         return None
     if not (
@@ -141,7 +151,7 @@ def verification_hours() -> int:
 
 def verification_token(registration: Registration) -> str:
     """The token of the link that verifies the registration's address (first e-mail only)."""
-    return _derived_token(registration, _VERIFY_SALT)
+    return _derived_token(registration, _VERIFY_SALT, timed=True)
 
 
 def find_by_verification_token(token: str) -> Registration | None:
@@ -154,7 +164,7 @@ def find_by_verification_token(token: str) -> Registration | None:
 
 def view_token(registration: Registration) -> str:
     """The token of the read-only link put in calendar events: it shows, it never changes."""
-    return _derived_token(registration, _VIEW_SALT)
+    return _derived_token(registration, _VIEW_SALT, timed=False)
 
 
 def find_by_view_token(token: str, *, now: datetime | None = None) -> Registration | None:
