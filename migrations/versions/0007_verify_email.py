@@ -2,8 +2,9 @@
 
 Reviewed: `series.verify_email` is on for every series, existing ones included (public series
 verify addresses by default; organizers turn it off per series), written `sa.true()` so that
-PostgreSQL gets a boolean default. The index serves the count of the last day's messages to
-one address at enqueue time. The new statuses (`registrations.status` "unverified",
+PostgreSQL gets a boolean default. The index serves the count, at delivery, of the messages
+sent to one address in the last day; `over_cap_allowed` marks a suppressed message an
+organizer sent anyway. The new statuses (`registrations.status` "unverified",
 `outbox_messages.status` "suppressed") need no change: both columns are plain strings of 24.
 
 Revision ID: 794df3e5cce2
@@ -24,7 +25,8 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_messages_to_address_created_at', ['to_address', 'created_at'], unique=False)
+        batch_op.add_column(sa.Column('over_cap_allowed', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.create_index('ix_outbox_messages_to_address_sent_at', ['to_address', 'sent_at'], unique=False)
 
     with op.batch_alter_table('series', schema=None) as batch_op:
         batch_op.add_column(sa.Column('verify_email', sa.Boolean(), server_default=sa.true(), nullable=False))
@@ -36,5 +38,6 @@ def downgrade():
         batch_op.drop_column('verify_email')
 
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_messages_to_address_created_at')
+        batch_op.drop_index('ix_outbox_messages_to_address_sent_at')
+        batch_op.drop_column('over_cap_allowed')
 

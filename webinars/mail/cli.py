@@ -56,7 +56,10 @@ def _holdup_line(report: DeliveryReport) -> str:
 
 
 def _counts_line(report: DeliveryReport) -> str:
-    return f"Sent {report.sent}, retried later {report.retried}, failed {report.failed}."
+    line = f"Sent {report.sent}, retried later {report.retried}, failed {report.failed}."
+    if report.suppressed:
+        line += f" {report.suppressed} held back by the daily allowance per address."
+    return line
 
 
 @outbox_cli.command("send")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
@@ -16,7 +16,7 @@ class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
-    #: Not sent: its address had received its daily allowance (`mail.outbox.daily_cap`).
+    #: Not sent: its address had received its daily allowance (`delivery.daily_cap_reached`).
     SUPPRESSED = "suppressed"
 
 
@@ -55,6 +55,8 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    #: An organizer sent it again after it was suppressed: the daily allowance does not apply.
+    over_cap_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -62,8 +64,8 @@ class OutboxMessage(db.Model):
 
     __table_args__ = (
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
-        # The daily allowance per address counts the last day's messages of one address.
-        Index("ix_outbox_messages_to_address_created_at", "to_address", "created_at"),
+        # The daily allowance counts the messages sent to one address in the last day.
+        Index("ix_outbox_messages_to_address_sent_at", "to_address", "sent_at"),
     )
 
     def __repr__(self) -> str:

@@ -7,28 +7,15 @@ session: the delivery adds the `text/calendar` part and the `invite.ics` attachm
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import func
 
 from webinars.extensions import db
-from webinars.mail.models import OutboxMessage, OutboxStatus
-from webinars.types import utcnow
-
-#: Kinds of e-mail that anyone can cause by typing an address into a public form: they have
-#: their own, smaller daily allowance (`MAIL_REQUESTED_PER_ADDRESS_PER_DAY`).
-REQUESTED_KINDS = frozenset(
-    {
-        "registration.verify",
-        "registration.already_registered",
-        "registration.manage_link",
-    }
-)
+from webinars.mail.models import OutboxMessage
 
 
 class UnsendableAddress(ValueError):
@@ -53,36 +40,6 @@ def _one_line(text: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
-def daily_cap_reached(to_address: str, kind: str, now: datetime | None = None) -> str:
-    """Why one more message of `kind` to `to_address` would exceed today's allowance, or "".
-
-    Counted from the outbox at enqueue time (one indexed query), over the last 24 hours and
-    over the messages actually meant to go (suppressed ones do not count).
-    """
-    since = (now or utcnow()) - timedelta(days=1)
-    rows = db.session.execute(
-        db.select(OutboxMessage.kind, func.count())
-        .where(
-            OutboxMessage.to_address == to_address,
-            OutboxMessage.created_at >= since,
-            OutboxMessage.status != OutboxStatus.SUPPRESSED,
-        )
-        .group_by(OutboxMessage.kind)
-    ).all()
-    total = sum(count for _kind, count in rows)
-    requested = sum(count for known, count in rows if known in REQUESTED_KINDS)
-    cap = int(current_app.config["MAIL_PER_ADDRESS_PER_DAY"])
-    requested_cap = int(current_app.config["MAIL_REQUESTED_PER_ADDRESS_PER_DAY"])
-    if total >= cap:
-        return f"daily allowance reached: {total} messages to this address in 24 hours"
-    if kind in REQUESTED_KINDS and requested >= requested_cap:
-        return (
-            f"daily allowance reached: {requested} requested messages (verification, "
-            "already registered, link again) to this address in 24 hours"
-        )
-    return ""
-
-
 def enqueue(
     *,
     kind: str,
@@ -101,16 +58,12 @@ def enqueue(
 ) -> OutboxMessage:
     """Add one message to the outbox; flushes, never commits.
 
-    Past the address's daily allowance (`daily_cap_reached`) the message is stored as
-    `suppressed`, with the reason, instead of waiting to be sent.
-
     `ical` (with its `ical_method`, REQUEST or CANCEL, and `ical_sequence`) makes it a
     calendar invitation, update or cancellation for the session `session_id`.
     """
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = sender.rsplit("@", 1)[-1].strip(">") if "@" in sender else None
     to_address = _checked_address(to_address)
-    suppressed = daily_cap_reached(to_address, kind)
     message = OutboxMessage(
         kind=kind,
         to_address=to_address,
@@ -127,10 +80,6 @@ def enqueue(
         ical_sequence=ical_sequence,
         session_id=session_id,
     )
-    if suppressed:
-        # Kept, not dropped: organizers see it in the outbox and may send it anyway.
-        message.status = OutboxStatus.SUPPRESSED
-        message.last_error = suppressed
     db.session.add(message)
     db.session.flush()
     return message
