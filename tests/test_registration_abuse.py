@@ -84,7 +84,9 @@ def _verify_path(email: str) -> str:
 # --- the form shares the API's rate limit -------------------------------------------------------
 
 
-def test_flooding_the_form_is_answered_429_and_shares_the_api_budget(database_url: str) -> None:
+def test_flooding_the_form_is_answered_429_and_shares_the_api_budget(
+    app: Flask, database_url: str
+) -> None:
     """Before: 60 registrations in 5 s through the form, which had no limit at all."""
     limited = make_test_app(database_url, REGISTRATION_RATE_LIMIT="3 per minute")
     with limited.app_context():
@@ -244,7 +246,7 @@ def test_the_worker_pass_expires_unverified_registrations(app: Flask, runner: An
 
 
 def test_a_stranger_cannot_make_an_address_receive_more_than_its_daily_allowance(
-    database_url: str, smtp_server: SmtpServer
+    app: Flask, database_url: str, smtp_server: SmtpServer
 ) -> None:
     """Before: register a victim's address, cancel through the link shown, repeat: 20
     "registration cancelled" e-mails in 5 s. Now the link never reaches the stranger, and
@@ -281,7 +283,7 @@ def test_a_stranger_cannot_make_an_address_receive_more_than_its_daily_allowance
 
 
 def test_every_kind_counts_in_the_daily_cap_and_organizers_see_what_was_held(
-    database_url: str, smtp_server: SmtpServer
+    app: Flask, database_url: str, smtp_server: SmtpServer
 ) -> None:
     capped = make_test_app(database_url, MAIL_PER_ADDRESS_PER_DAY=3, **smtp_server.config)
     with capped.app_context():

@@ -244,7 +244,7 @@ def test_staff_pages_eml_and_the_registration_api_are_never_cached(
         assert response.headers["Cache-Control"] == "no-store", url
 
 
-def test_the_development_secret_is_refused_beyond_localhost(database_url: str) -> None:
+def test_the_development_secret_is_refused_beyond_localhost(app: Flask, database_url: str) -> None:
     deployment.refuse_development_secret(DEVELOPMENT_SECRET_KEY, ["127.0.0.1:8000", "[::1]:80"])
     deployment.refuse_development_secret("a-real-secret", ["0.0.0.0:8000"])
     for address in ("0.0.0.0:8000", "[::]:8000", "192.0.2.1:80", "example.org:80"):

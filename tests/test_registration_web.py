@@ -425,7 +425,7 @@ def test_a_registered_address_is_answered_as_a_new_one_and_told_by_e_mail(
     [told] = _mails(app, "registration.already_registered")
     assert told.to_address == "ana@example.gov"
     token = _registration(app, "ana@example.gov")["token"]
-    assert f"/r/{token}" in told.body_text and "already registered" in told.body_text
+    assert f"/r/{token}" in told.body_text
 
 
 def test_resend_link_sends_only_to_a_registered_address_and_answers_the_same(
