@@ -256,7 +256,10 @@ def verify(token: str) -> str | Response:
             )
         manage_token = public_token(registration)
         db.session.commit()
-        flash(_("Your address is verified. We have sent you an e-mail about your registration."))
+        flash(
+            _("Your address is verified. We have sent you an e-mail about your registration."),
+            "success",
+        )
         return redirect(url_for(".manage", token=manage_token))
     return render_template(
         "registration/verify.html",
