@@ -21,10 +21,15 @@ def _sqlalchemy_url(url: str) -> str:
     return url
 
 
+#: The key `make run` signs with: public, so refused by a server bound beyond localhost
+#: (webinars/deployment.py) and by the production configuration.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
     """Settings shared by every environment."""
 
-    SECRET_KEY: str | None = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'webinars.sqlite3'}")
     )
@@ -69,8 +74,19 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     #: A registrant's private link stops working this many days after the series' last session.
     MANAGE_LINK_DAYS_AFTER_END = int(os.environ.get("MANAGE_LINK_DAYS_AFTER_END", "90"))
-    #: Public registration API, per client address.
+    #: Public registrations (the API and the HTML form together), per client address.
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute")
+    #: A registration whose address is not verified within this many hours is deleted (series
+    #: that verify addresses; `flask registrations expire-unverified`, run by `outbox work`).
+    REGISTRATION_VERIFY_HOURS = int(os.environ.get("REGISTRATION_VERIFY_HOURS", "48"))
+    #: E-mails to one address in 24 hours, all kinds together; those past it are kept in the
+    #: outbox as "suppressed" (organizers see them and may send them anyway).
+    MAIL_PER_ADDRESS_PER_DAY = int(os.environ.get("MAIL_PER_ADDRESS_PER_DAY", "40"))
+    #: Of those, the e-mails anyone can cause by typing the address (verification, "already
+    #: registered", the link again): a flood of them never eats the others' allowance.
+    MAIL_REQUESTED_PER_ADDRESS_PER_DAY = int(
+        os.environ.get("MAIL_REQUESTED_PER_ADDRESS_PER_DAY", "5")
+    )
     #: Log-in attempts (POST /login), per client address, whatever the account.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     #: This many failed log-ins with one e-mail address within the window lock it for

@@ -17,6 +17,11 @@ import multiprocessing
 import os
 from pathlib import Path
 
+from gunicorn import glogging
+
+from config import CONFIGS
+from webinars.deployment import mask_tokens, refuse_development_secret
+
 wsgi_app = "webinars:create_app()"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
@@ -40,12 +45,35 @@ max_requests_jitter = 100
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Errors to standard error: journald keeps them (`journalctl -u webinars-web`). No access log
-# here: nginx keeps the only one, with the manage tokens of private links masked (nginx.conf);
-# gunicorn cannot mask them. GUNICORN_ACCESS_LOG=- turns it on, e.g. to debug one host.
+# by default: nginx keeps one, with the tokens of private links masked (nginx.conf).
+# GUNICORN_ACCESS_LOG=- turns this one on, e.g. to debug one host: `MaskingLogger` masks the
+# tokens in it the same way (webinars.deployment.mask_tokens).
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
+class MaskingLogger(glogging.Logger):
+    """gunicorn's logger, with private-link tokens masked in every access-log field that may
+    hold the request's path (path, query, request line, Referer)."""
+
+    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "q", "r", "f", "{referer}i"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = mask_tokens(atoms[key])
+        return atoms
+
+
+logger_class = MaskingLogger
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Refuse to serve beyond this machine with the public development secret key."""
+    secret = CONFIGS[os.environ.get("WEBINARS_CONFIG", "development")].SECRET_KEY
+    refuse_development_secret(secret, server.cfg.bind)
+
 
 # The workers' heartbeat files in memory, not on a disk that may stall (gunicorn's advice).
 if Path("/dev/shm").is_dir():

@@ -43,6 +43,8 @@ def make_series(**fields: Any) -> Series:
         "modality": Modality.ONLINE,
         "timezone": "America/Costa_Rica",
         "status": SeriesStatus.PUBLISHED,
+        # Off unless a test is about verification: registrations are placed at once.
+        "verify_email": False,
     }
     values.update(fields)
     return _add(Series(**values))

@@ -68,8 +68,9 @@ def at(*args: int) -> datetime:
 
 
 def public_url(app: Flask, slug: str) -> str:
+    """On PUBLIC_BASE_URL, whatever the request's Host (issue 12)."""
     with app.test_request_context():
-        return url_for("public.series_detail", slug=slug, _external=True)
+        return app.config["PUBLIC_BASE_URL"] + url_for("public.series_detail", slug=slug)
 
 
 # --- data ----------------------------------------------------------------------------------------

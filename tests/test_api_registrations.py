@@ -24,7 +24,7 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.registration.tokens import find_by_public_token, public_token
+from webinars.registration.tokens import public_token
 from webinars.series.models import ApprovalMode, Series, SeriesStatus
 
 from . import factories
@@ -148,12 +148,10 @@ def test_a_registration_is_created_with_its_row_and_its_mail(ctx: Flask, api: Js
     )
 
     assert response.status_code == 201
-    answer = response.get_json()
-    assert set(answer) == {"id", "status", "manage_url", "manage_token"}
-    assert answer["status"] == "confirmed"
-    registration = db.session.get(Registration, answer["id"])
-    assert find_by_public_token(answer["manage_token"]) is registration
-    assert answer["manage_url"] == f"http://127.0.0.1:5000/r/{answer['manage_token']}"
+    # No key in the answer: the private link goes to the address only (issue 12).
+    assert response.get_json() == {"status": "received", "verify_email": False}
+    registration = db.session.scalars(db.select(Registration)).one()
+    manage_url = f"http://127.0.0.1:5000/r/{public_token(registration)}"
     assert registration.email == "ana.perez@example.gov"
     assert (registration.first_name, registration.last_name) == ("Ana", "Pérez")
     assert registration.country_code == "CR"
@@ -169,7 +167,7 @@ def test_a_registration_is_created_with_its_row_and_its_mail(ctx: Flask, api: Js
     assert mail.kind == "registration.confirmed"
     assert mail.language == "es"
     assert mail.registration_id == registration.id
-    assert answer["manage_url"] in mail.body_text
+    assert manage_url in mail.body_text
 
 
 def test_defaults_an_observer_and_approval_by_the_organizer(ctx: Flask, api: JsonApi) -> None:
@@ -180,8 +178,8 @@ def test_defaults_an_observer_and_approval_by_the_organizer(ctx: Flask, api: Jso
     response = api.post(url, json=body(country=None, observer_organization="IOM", language="en"))
 
     assert response.status_code == 201
-    assert response.get_json()["status"] == "pending"
-    registration = db.session.get(Registration, response.get_json()["id"])
+    registration = db.session.scalars(db.select(Registration)).one()
+    assert registration.status == S.PENDING
     assert registration.country_code is None
     assert registration.observer_organization == "IOM"
     assert registration.profile is None
@@ -196,8 +194,12 @@ def test_past_a_hard_limit_the_registration_waits(ctx: Flask, api: JsonApi) -> N
     url = registrations_url(series)
     commit()
 
-    assert api.post(url, json=body()).get_json()["status"] == "confirmed"
-    assert api.post(url, json=body()).get_json()["status"] == "waitlisted"
+    assert api.post(url, json=body(email="a@example.gov")).status_code == 201
+    assert api.post(url, json=body(email="b@example.gov")).status_code == 201
+    statuses = db.session.execute(
+        db.select(Registration.email, Registration.status).order_by(Registration.id)
+    ).all()
+    assert statuses == [("a@example.gov", S.CONFIRMED), ("b@example.gov", S.WAITLISTED)]
 
 
 @pytest.mark.parametrize(
@@ -310,20 +312,25 @@ def test_a_body_that_is_not_a_json_object_is_a_422(
     assert written() == (0, 0)
 
 
-def test_a_second_registration_of_an_address_is_a_409(ctx: Flask, api: JsonApi) -> None:
+def test_a_second_registration_of_an_address_is_answered_as_a_new_one(
+    ctx: Flask, api: JsonApi
+) -> None:
+    """Enumeration (issue 12, item 7): this used to be a 409 `duplicate_registration`."""
     series = factories.open_series()
     url = registrations_url(series)
     commit()
-    assert api.post(url, json=body(email="Ana@Example.gov")).status_code == 201
+    first = api.post(url, json=body(email="Ana@Example.gov"))
 
-    response = api.post(url, json=body(email="ana@example.GOV", first_name="Other"))
+    again = api.post(url, json=body(email="ana@example.GOV", first_name="Other"))
+    new = api.post(url, json=body(email="someone.else@example.gov"))
 
-    assert response.status_code == 409
-    assert response.get_json() == {
-        "code": "duplicate_registration",
-        "message": "This e-mail address is already registered for this series.",
-    }
-    assert written() == (1, 1)
+    assert first.status_code == again.status_code == new.status_code == 201
+    assert first.get_json() == again.get_json() == new.get_json()
+    assert written() == (2, 3)
+    [told] = mails("registration.already_registered")
+    assert told.to_address == "ana@example.gov"
+    registration = db.session.scalars(db.select(Registration).filter_by(email=told.to_address))
+    assert f"/r/{public_token(registration.one())}" in told.body_text
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from webinars.mail.delivery import build_message
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services
 from webinars.registration.models import Registration
-from webinars.registration.notifications import manage_url
+from webinars.registration.notifications import view_url
 from webinars.registration.tokens import public_token
 from webinars.series.models import ApprovalMode, Series
 
@@ -50,7 +50,7 @@ def _event(message: OutboxMessage) -> Any:
 
 
 def _feed_events(registration: Registration) -> list[Any]:
-    body = feeds.private_feed(registration, manage_url=manage_url(registration))
+    body = feeds.private_feed(registration, view_url=view_url(registration))
     return check_itip(body, "PUBLISH")
 
 

@@ -28,6 +28,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (production refuses to start without it)")
+    from webinars import deployment
+
+    # `flask run --host 0.0.0.0` with the public key; gunicorn checks its binds itself.
+    deployment.refuse_development_secret(app.config["SECRET_KEY"], deployment.flask_run_addresses())
     INSTANCE_DIR.mkdir(exist_ok=True)
 
     from webinars import extensions, proxy, resilience, security, web

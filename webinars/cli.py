@@ -10,7 +10,7 @@ def register_commands(app: Flask) -> None:
     from webinars.invitations.cli import reminders_cli
     from webinars.mail.cli import outbox_cli
     from webinars.privacy.cli import privacy_cli
-    from webinars.registration.cli import approvals_cli, quotas_cli
+    from webinars.registration.cli import approvals_cli, quotas_cli, registrations_cli
     from webinars.reports.cli import participants_command, report_command
 
     app.cli.add_command(users_cli)
@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(quotas_cli)
     app.cli.add_command(approvals_cli)
+    app.cli.add_command(registrations_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(attendance_cli)
     app.cli.add_command(participants_command)

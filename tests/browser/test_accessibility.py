@@ -25,7 +25,7 @@ from flask_babel import force_locale, gettext
 from webinars.demo.loader import load_demo
 from webinars.extensions import db
 from webinars.registration.models import Registration
-from webinars.registration.tokens import public_token
+from webinars.registration.tokens import public_token, verification_token
 
 from ..conftest import LiveServer, _delete_test_rows, make_test_app
 
@@ -136,12 +136,19 @@ def _register_with_errors(page: Any, base: str, app: Flask) -> None:
     assert page.locator('[aria-invalid="true"]').count() >= 5
 
 
-def _register_duplicate_es(page: Any, base: str, app: Flask) -> None:
-    """An address already registered: the error and the offer to send the link again."""
+def _verify_es(page: Any, base: str, app: Flask) -> None:
+    """The page of the link in the verification e-mail, before its button is pressed."""
     page.goto(f"{base}/series/{WEBINAR}/register?lang=es")
-    _fill_registration(page, app, "es", DEMO_REGISTRANT)
+    _fill_registration(page, app, "es", "verificar@migracion.example.cr")
     _submit_registration(page, app, "es")
-    assert page.locator(".resend-offer").is_visible()
+    page.wait_for_url(re.compile(rf"/series/{WEBINAR}/registered$"))
+    with app.app_context():
+        registration = db.session.scalars(
+            db.select(Registration).filter_by(email="verificar@migracion.example.cr")
+        ).one()
+        token = verification_token(registration)
+    page.goto(f"{base}/verify/{token}")
+    assert page.locator("main form button").is_visible()
 
 
 def _registered_es(page: Any, base: str, app: Flask) -> None:
@@ -172,7 +179,7 @@ PAGES: list[Any] = [
     pytest.param(_past_series_es, id="past-series-with-agenda-es"),
     pytest.param(_register, id="registration-form"),
     pytest.param(_register_with_errors, id="registration-form-with-errors"),
-    pytest.param(_register_duplicate_es, id="registration-form-duplicate-es"),
+    pytest.param(_verify_es, id="verify-address-es"),
     pytest.param(_registered_es, id="registered-es"),
     pytest.param(_manage, id="manage"),
     pytest.param(_login, id="login"),

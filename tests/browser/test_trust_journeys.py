@@ -20,7 +20,7 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.registration.tokens import public_token
+from webinars.registration.tokens import public_token, verification_token
 from webinars.series.models import ParticipantProfile, Series
 from webinars.types import utcnow
 
@@ -199,8 +199,16 @@ def test_an_official_registers_in_spanish_and_waits_for_the_focal_point(
     label("I have read the privacy notice").check()
     page.get_by_role("button", name=_es(demo, "Register"), exact=True).click()
     page.wait_for_url(re.compile(rf"/series/{WEBINAR}/registered$"))
-
     assert page.locator("html").get_attribute("lang") == "es"
+    assert _es(demo, "Check your inbox") in page.locator("main").inner_text()
+
+    # The demo series verifies addresses: the link of the first e-mail, then its button.
+    assert _outbox(demo, email) == [("registration.verify", "es")]
+    with demo.app_context():
+        registration = db.session.scalars(db.select(Registration).filter_by(email=email)).one()
+        page.goto(f"{live_server.url}/verify/{verification_token(registration)}")
+    page.get_by_role("button", name=_es(demo, "Confirm my e-mail address")).click()
+    page.wait_for_url(re.compile(r"/r/[^/]+$"))
     outcome = page.locator(".registration-outcome")
     assert "outcome-pending" in (outcome.get_attribute("class") or "")
     assert outcome.locator(".badge").inner_text() == _es(demo, "Pending approval")
@@ -216,7 +224,7 @@ def test_an_official_registers_in_spanish_and_waits_for_the_focal_point(
     registration = _registration(demo, email)
     assert registration.status == RegistrationStatus.PENDING
     assert (registration.language, registration.country_code) == ("es", "CR")
-    assert _outbox(demo, email) == [("registration.received", "es")]
+    assert _outbox(demo, email) == [("registration.verify", "es"), ("registration.received", "es")]
 
 
 # --- c. the focal point of that country approves ----------------------------------------------
@@ -237,6 +245,7 @@ def pending(demo: Flask) -> tuple[int, str]:
                 profile_code=PROFILE,
             ),
         )
+        services.verify_address(registration)
         db.session.commit()
         assert registration.status == RegistrationStatus.PENDING
         return registration.id, public_token(registration)
@@ -281,6 +290,7 @@ def test_the_focal_point_of_the_country_approves_and_the_official_is_told(
     # The e-mail that says so is in the outbox (with the calendar invitations), in Spanish.
     outbox = _outbox(demo, email)
     assert [kind for kind, _ in outbox if kind.startswith("registration.")] == [
+        "registration.verify",
         "registration.received",
         "registration.confirmed",
     ]

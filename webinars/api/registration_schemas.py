@@ -154,21 +154,17 @@ class RegistrationChangeSchema(BodySchema):
             raise ValidationError(_("Give a profile or sessions to change."), BODY_KEY)
 
 
-class RegistrationCreatedSchema(OutputSchema):
-    """A registration just received."""
+class RegistrationReceivedSchema(OutputSchema):
+    """A registration received: the same answer for a new address and a registered one."""
 
-    id = fields.Integer()
-    status = fields.Enum(
-        RegistrationStatus,
-        by_value=True,
-        metadata={
-            "description": "confirmed, pending (awaiting approval) or waitlisted "
-            "(no seat left under a limit; promoted when one frees)."
-        },
+    status = fields.String(
+        metadata={"description": "Always `received`: what happened is told to the address."}
     )
-    manage_url = fields.Url(metadata={"description": "The private page to see, change, cancel."})
-    manage_token = fields.String(
-        metadata={"description": "The secret of `/api/v1/registrations/{manage_token}`."}
+    verify_email = fields.Boolean(
+        metadata={
+            "description": "Whether the e-mail asks to verify the address first (the series' "
+            "setting); until then the registration holds no seat."
+        }
     )
 
 

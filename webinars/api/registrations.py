@@ -10,12 +10,12 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
 
 from webinars.api.errors import FlatErrorsBlueprint, InvalidInput, RefusedByState
 from webinars.api.registration_schemas import (
@@ -24,14 +24,14 @@ from webinars.api.registration_schemas import (
     ManagedRegistrationSchema,
     RegistrationBodySchema,
     RegistrationChangeSchema,
-    RegistrationCreatedSchema,
+    RegistrationReceivedSchema,
 )
 from webinars.extensions import db, limiter
 from webinars.registration import services
+from webinars.registration.limits import registrations_limited
 from webinars.registration.models import Registration
-from webinars.registration.notifications import manage_url
 from webinars.registration.services import OTHER_PROFILE, RegistrationData, RegistrationError
-from webinars.registration.tokens import find_by_public_token, public_token
+from webinars.registration.tokens import find_by_public_token
 from webinars.series.models import Series
 
 #: Per client address, over seeing, changing and cancelling together: slows token guessing.
@@ -45,12 +45,15 @@ blp = FlatErrorsBlueprint(
 )
 
 
+@blp.after_request
+def _not_stored(response: Response) -> Response:
+    """A registration's personal data, behind its private token: never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _too_many_requests() -> str:
     return _("Too many requests from your address; try again in a minute.")
-
-
-def _registration_limit() -> str:
-    return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
 def _refusal(error: RegistrationError) -> InvalidInput | RefusedByState:
@@ -79,15 +82,15 @@ def _registration_data(body: dict[str, Any]) -> RegistrationData:
 
 TOO_MANY = {"schema": ErrorSchema, "description": "Too many requests from this address."}
 CONFLICT_DESCRIPTION = (
-    "`duplicate_registration`: this e-mail address is already registered for the series "
-    "(whatever its case); `registration_closed`: the series does not take registrations now."
+    "`registration_closed`: the series does not take registrations now. An address already "
+    "registered is answered as a new one (201): the address gets its link again by e-mail."
 )
 
 
 @blp.route("/series/<slug>/registrations", methods=["POST"])
-@limiter.limit(_registration_limit, error_message=_too_many_requests)
+@registrations_limited
 @blp.arguments(RegistrationBodySchema, description="The official and their choices.")
-@blp.response(HTTPStatus.CREATED, RegistrationCreatedSchema)
+@blp.response(HTTPStatus.CREATED, RegistrationReceivedSchema)
 @blp.alt_response(
     HTTPStatus.NOT_FOUND, schema=ErrorSchema, description="No public series at this address."
 )
@@ -102,10 +105,13 @@ CONFLICT_DESCRIPTION = (
 def register(body: dict[str, Any], slug: str) -> dict[str, Any]:
     """Register an official
 
-    No account, cookie or CSRF token: the answer's `manage_token` (also sent by e-mail, in
-    the link `manage_url`) is the key to the registration. The registration is confirmed,
-    pending approval, or waitlisted when a hard limit is reached; an e-mail in `language`
-    tells the official which.
+    No account, cookie or CSRF token. The answer is the same whether the address was new or
+    registered already, and carries no key: the private link (whose token is the key of
+    `/api/v1/registrations/{manage_token}`) goes to the address only. When the series verifies
+    addresses (`verify_email`), the first e-mail asks to open a link; until then the
+    registration holds no seat. Then it is confirmed, pending approval, or waitlisted when a
+    hard limit is reached, and an e-mail in `language` says which. An address registered
+    already gets its link again instead.
     """
     series = db.session.execute(
         db.select(Series)
@@ -114,19 +120,18 @@ def register(body: dict[str, Any], slug: str) -> dict[str, Any]:
     ).scalar_one_or_none()
     if series is None or not series.is_public:
         abort(HTTPStatus.NOT_FOUND, message=_("There is no public series at this address."))
+    data = _registration_data(body)
     try:
-        registration = services.register(series, _registration_data(body))
+        services.register(series, data)
+    except services.DuplicateRegistration:
+        db.session.rollback()
+        services.answer_duplicate(series, data.email)
     except RegistrationError as error:
         db.session.rollback()
         raise _refusal(error) from error
-    created = {  # read before the commit expires the row
-        "id": registration.id,
-        "status": registration.status,
-        "manage_url": manage_url(registration),
-        "manage_token": public_token(registration),
-    }
+    received = {"status": "received", "verify_email": series.verify_email}
     db.session.commit()
-    return created
+    return received
 
 
 def _held_registration(manage_token: str) -> Registration:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import url_for
 from marshmallow import Schema, fields, validate
 from marshmallow.utils import missing
 
@@ -25,6 +24,7 @@ from webinars.series.models import (
     RoleKind,
     Series,
 )
+from webinars.web import external_url
 
 #: Upcoming: at least one session still to end, or no date yet. Past: every session has ended.
 WHEN_CHOICES = ("upcoming", "past")
@@ -133,7 +133,8 @@ class ComputedUrl(_Computed, fields.Url):
 
 
 def _series_url(series: Series) -> str:
-    return url_for("public.series_detail", slug=series.slug, _external=True)
+    """On `PUBLIC_BASE_URL`: a forged Host header never turns into a link in an answer."""
+    return external_url("public.series_detail", slug=series.slug)
 
 
 def _text_pairs(texts: list[dict[str, str]] | None) -> list[dict[str, str]]:

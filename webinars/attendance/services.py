@@ -417,9 +417,15 @@ def reopen(attendance: Attendance, user: User | None) -> None:
 
 def check_in(event_session: EventSession, registration: Registration, user: User | None) -> None:
     """Tick a registrant present in the room: present for the whole session. A row an imported
-    report already holds is left as it is."""
+    report already holds is left as it is. Only a registration holding a seat: a cancelled,
+    rejected, waiting or unverified one is refused."""
     if registration.series_id != event_session.series_id:
         raise AttendanceError("registration", _l("Choose a registration of this series."))
+    if not registration.holds_seat:
+        raise AttendanceError(
+            "registration",
+            _l("Only a confirmed or pending registration can be checked in; this one is not."),
+        )
     exists = db.session.scalar(
         db.select(Attendance.id).where(
             Attendance.session_id == event_session.id,

@@ -117,7 +117,7 @@ def _sent_sequences(registration: Registration, sessions: Sequence[EventSession]
     return {session_id: sequence for session_id, sequence in rows}
 
 
-def private_feed(registration: Registration, *, manage_url: str) -> bytes:
+def private_feed(registration: Registration, *, view_url: str) -> bytes:
     """The registrant's chosen sessions in their language (see the module's docstring)."""
     language = registration.language
     confirmed = registration.status == RegistrationStatus.CONFIRMED
@@ -143,7 +143,7 @@ def private_feed(registration: Registration, *, manage_url: str) -> bytes:
             s,
             language,
             include_join_link=confirmed and not s.is_cancelled,
-            manage_url=manage_url,
+            view_url=view_url,
             note=note,
         )
         entries.append(ical.FeedEntry(s, text, status=status, sequence=sequence))

@@ -50,7 +50,7 @@ from webinars.invitations.texts import event_text
 from webinars.mail.delivery import smtp_address
 from webinars.mail.outbox import enqueue_template
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
-from webinars.registration.notifications import manage_url
+from webinars.registration.notifications import manage_url, view_url
 from webinars.series.models import AgendaItem, EventSession, Modality, Role, RoleKind
 from webinars.types import utcnow
 
@@ -93,7 +93,10 @@ class _Reader:
 
     language: str
     timezone: str
+    #: The private link, for the e-mail's body only.
     manage_url: str | None
+    #: The read-only link, for the calendar event (which may be shared or forwarded).
+    view_url: str | None
 
 
 def organizer(language: str) -> ical.Organizer:
@@ -369,12 +372,17 @@ def _take(row: Invitation, wanted: _Wanted) -> None:
 def _reader(event_session: EventSession, row: Invitation) -> _Reader:
     registration = row.registration
     if registration is not None:
-        return _Reader(registration.language, registration.timezone, manage_url(registration))
+        return _Reader(
+            registration.language,
+            registration.timezone,
+            manage_url(registration),
+            view_url(registration),
+        )
     person = row.person
     country = person.country if person is not None else None
     language = "en" if country is not None and country.code in ENGLISH_COUNTRIES else "es"
     zone = country.timezone if country is not None else event_session.series.timezone
-    return _Reader(language, zone, None)
+    return _Reader(language, zone, None, None)
 
 
 def sequence_for(
@@ -416,7 +424,7 @@ def _send(
         event_session,
         reader.language,
         include_join_link=bool(join_url),
-        manage_url=reader.manage_url,
+        view_url=reader.view_url,
         note=note_text,
     )
     sequence = sequence_for(event_session, row, method, significant=significant)

@@ -51,11 +51,12 @@ def event_text(
     language: str,
     *,
     include_join_link: bool,
-    manage_url: str | None = None,
+    view_url: str | None = None,
     note: str = "",
 ) -> EventText:
     """Summary "<topic> · <series, shortened>", a description with the agenda in the series' zone,
-    the speakers, the join link (if allowed) and the manage link; location and URL."""
+    the speakers, the join link (if allowed) and the registration's read-only link (`view_url`:
+    calendars get shared, so never the private link that can cancel); location and URL."""
     series = event_session.series
     with force_locale(language):
         zone = series.timezone
@@ -86,8 +87,8 @@ def event_text(
             lines += ["", _("Join: %(url)s", url=join)]
         if venue and series.modality != Modality.ONLINE:
             lines += ["", _("Venue: %(venue)s", venue=venue)]
-        if manage_url:
-            lines += ["", _("Your registration: %(url)s", url=manage_url)]
+        if view_url:
+            lines += ["", _("Your registration: %(url)s", url=view_url)]
         return EventText(
             summary=summary(event_session, language),
             description="\n".join(lines).strip(),

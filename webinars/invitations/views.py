@@ -16,7 +16,7 @@ from webinars.invitations import feeds
 from webinars.invitations.links import CalendarLinks, calendar_links
 from webinars.invitations.texts import summary
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.registration.notifications import manage_url
+from webinars.registration.notifications import view_url
 from webinars.registration.tokens import find_by_public_token, public_token
 from webinars.series.models import EventSession, Modality
 from webinars.types import utcnow
@@ -117,7 +117,7 @@ def private_feed(token: str) -> Response:
     registration = find_by_public_token(token)
     if registration is None:
         abort(404)
-    body = feeds.private_feed(registration, manage_url=manage_url(registration))
+    body = feeds.private_feed(registration, view_url=view_url(registration))
     response = _calendar(body, f"inline; filename={registration.series.slug}.ics")
     response.headers.update(PRIVATE_HEADERS)
     return response

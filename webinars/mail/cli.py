@@ -21,6 +21,7 @@ from webinars.mail.delivery import (
 )
 from webinars.mail.models import OutboxStatus
 from webinars.registration.approvals import send_due_digests
+from webinars.registration.services import expire_unverified
 
 outbox_cli = AppGroup("outbox", help="The mail outbox.")
 
@@ -55,7 +56,10 @@ def _holdup_line(report: DeliveryReport) -> str:
 
 
 def _counts_line(report: DeliveryReport) -> str:
-    return f"Sent {report.sent}, retried later {report.retried}, failed {report.failed}."
+    line = f"Sent {report.sent}, retried later {report.retried}, failed {report.failed}."
+    if report.suppressed:
+        line += f" {report.suppressed} held back by the daily allowance per address."
+    return line
 
 
 @outbox_cli.command("send")
@@ -68,17 +72,20 @@ def send_command() -> None:
 
 
 def _work_pass(stop: threading.Event, previous: Holdup | None) -> Holdup | None:
-    """Everything the worker does on each pass: queue the reminders and the focal points'
-    approval digests due (committed at once, so this pass delivers them), then deliver.
+    """Everything the worker does on each pass: expire the registrations whose address was not
+    verified in time, queue the reminders and the focal points' approval digests due (committed at once, so this pass delivers them), then deliver.
 
     Runs in a fresh app context, so the pass's database session and connection are released
     before the worker sleeps. Prints a line when something was queued or delivered or the
     holdup changed, and returns the holdup, to compare with the next pass.
     """
     with current_app.app_context():
+        expired = expire_unverified()
         reminders = send_due_reminders()
         digests = send_due_digests()
         db.session.commit()
+        if expired:
+            click.echo(f"{expired} unverified registration(s) expired.")
         if reminders:
             click.echo(f"{reminders} reminder(s) queued.")
         if digests:

@@ -139,6 +139,8 @@ class DeliveryReport:
     """What one call of `deliver_due` did."""
 
     sent: int = 0
+    #: Held back: their address had received its daily allowance (`daily_cap_reached`).
+    suppressed: int = 0
     #: Failed attempts that will be tried again after the backoff.
     retried: int = 0
     #: Messages refused OUTBOX_MAX_ATTEMPTS times (or that cannot be built), now `failed`.
@@ -149,12 +151,13 @@ class DeliveryReport:
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retried + self.failed
+        return self.sent + self.retried + self.failed + self.suppressed
 
     def __add__(self, later: DeliveryReport) -> DeliveryReport:
         """Two consecutive reports as one; the holdup is the later one's."""
         return DeliveryReport(
             sent=self.sent + later.sent,
+            suppressed=self.suppressed + later.suppressed,
             retried=self.retried + later.retried,
             failed=self.failed + later.failed,
             holdup=later.holdup,
@@ -183,12 +186,56 @@ def status_counts() -> dict[OutboxStatus, int]:
     return counts
 
 
+#: Kinds of e-mail that anyone can cause by typing an address into a public form: they have
+#: their own, smaller daily allowance (`MAIL_REQUESTED_PER_ADDRESS_PER_DAY`), so that a flood
+#: of them never eats the allowance of the mails a registrant or the staff cause.
+REQUESTED_KINDS = frozenset(
+    {
+        "registration.verify",
+        "registration.already_registered",
+        "registration.manage_link",
+    }
+)
+
+
+def daily_cap_reached(message: OutboxMessage, now: datetime) -> str:
+    """Why sending `message` now would pass its address's daily allowance, or "".
+
+    Counted at delivery, from what was actually sent to the address in the last 24 hours
+    (one indexed query per message, as delivery already costs): all kinds together
+    (`MAIL_PER_ADDRESS_PER_DAY`), and the requested kinds among themselves.
+    """
+    since = now - timedelta(days=1)
+    rows = db.session.execute(
+        db.select(OutboxMessage.kind, func.count())
+        .where(
+            OutboxMessage.to_address == message.to_address,
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.sent_at >= since,
+        )
+        .group_by(OutboxMessage.kind)
+    ).all()
+    total = sum(count for _kind, count in rows)
+    requested = sum(count for kind, count in rows if kind in REQUESTED_KINDS)
+    config = current_app.config
+    if total >= int(config["MAIL_PER_ADDRESS_PER_DAY"]):
+        return f"Daily allowance reached: {total} messages sent to this address in 24 hours."
+    requested_cap = int(config["MAIL_REQUESTED_PER_ADDRESS_PER_DAY"])
+    if message.kind in REQUESTED_KINDS and requested >= requested_cap:
+        return (
+            f"Daily allowance reached: {requested} requested messages (verification, already "
+            "registered, link again) sent to this address in 24 hours."
+        )
+    return ""
+
+
 class NotResendable(Exception):
     """Only a sent or failed message can be put back in line; a pending one is there already."""
 
 
 def requeue(message: OutboxMessage, *, now: datetime | None = None) -> None:
-    """Put a sent or failed message back in line: pending, no attempts, due now. Flushes.
+    """Put a sent, failed or suppressed message back in line: pending, no attempts, due now
+    (a suppressed one then goes past the daily allowance). Flushes.
 
     A message that was sent gets a new Message-ID: it is a new copy, and mail systems drop a
     second message whose Message-ID they have seen already (Gmail does).
@@ -197,6 +244,9 @@ def requeue(message: OutboxMessage, *, now: datetime | None = None) -> None:
         raise NotResendable()
     if message.status is OutboxStatus.SENT:
         message.message_id = make_msgid(domain=message.message_id.rsplit("@", 1)[-1].rstrip(">"))
+    if message.status is OutboxStatus.SUPPRESSED:
+        # An organizer chose to send it: past the daily allowance this time.
+        message.over_cap_allowed = True
     message.status = OutboxStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = now or utcnow()
@@ -230,6 +280,7 @@ def deliver_due(
 
 class _Outcome(enum.Enum):
     SENT = "sent"
+    SUPPRESSED = "suppressed"
     RETRIED = "retried"
     FAILED = "failed"
 
@@ -270,7 +321,13 @@ def _deliver_one(
     """Send one claimed message and record the outcome on its row.
 
     Returns the outcome and, when the server could not be reached, the error (else "").
+    A message past its address's daily allowance is not sent: it is kept as `suppressed`.
     """
+    held = "" if message.over_cap_allowed else daily_cap_reached(message, clock())
+    if held:
+        message.status = OutboxStatus.SUPPRESSED
+        message.last_error = held
+        return _Outcome.SUPPRESSED, ""
     try:
         recipient = smtp_address(message.to_address)
         data = build_message(message, sender=sender).as_bytes()
@@ -295,6 +352,7 @@ def _deliver_one(
 def _report(outcomes: dict[_Outcome, int], **fields: Any) -> DeliveryReport:
     return DeliveryReport(
         sent=outcomes[_Outcome.SENT],
+        suppressed=outcomes[_Outcome.SUPPRESSED],
         retried=outcomes[_Outcome.RETRIED],
         failed=outcomes[_Outcome.FAILED],
         **fields,

@@ -11,10 +11,13 @@ STATUS: dict[OutboxStatus, LazyString] = {
     OutboxStatus.PENDING: _l("Waiting"),
     OutboxStatus.SENT: _l("Sent"),
     OutboxStatus.FAILED: _l("Failed"),
+    OutboxStatus.SUPPRESSED: _l("Not sent: daily limit"),
 }
 
 #: What each `OutboxMessage.kind` is, as organizers call it.
 KIND: dict[str, LazyString] = {
+    "registration.verify": _l("Verification of the address"),
+    "registration.already_registered": _l("Already registered: link sent"),
     "registration.received": _l("Registration received"),
     "registration.confirmed": _l("Registration confirmed"),
     "registration.waitlisted": _l("Put on the waiting list"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
@@ -16,6 +16,8 @@ class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    #: Not sent: its address had received its daily allowance (`delivery.daily_cap_reached`).
+    SUPPRESSED = "suppressed"
 
 
 class OutboxMessage(db.Model):
@@ -53,12 +55,18 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    #: An organizer sent it again after it was suppressed: the daily allowance does not apply.
+    over_cap_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     registration = relationship("Registration")
 
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        # The daily allowance counts the messages sent to one address in the last day.
+        Index("ix_outbox_messages_to_address_sent_at", "to_address", "sent_at"),
+    )
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.to_address} {self.status.value}>"

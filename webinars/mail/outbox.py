@@ -10,11 +10,34 @@ from __future__ import annotations
 from email.utils import make_msgid
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import force_locale
 
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
+
+
+class UnsendableAddress(ValueError):
+    """An address no mail server would take: refused before it reaches the outbox."""
+
+
+def _checked_address(address: str) -> str:
+    """The address as given, if a mail server could take it; else `UnsendableAddress`.
+
+    Input is checked where it is typed; this is the last guard, so that the outbox never
+    holds a message that fails for good (a line break in an address or a name does).
+    """
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise UnsendableAddress(address) from error
+    return address
+
+
+def _one_line(text: str) -> str:
+    """A header value on one line: control characters and line breaks become spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def enqueue(
@@ -40,10 +63,11 @@ def enqueue(
     """
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = sender.rsplit("@", 1)[-1].strip(">") if "@" in sender else None
+    to_address = _checked_address(to_address)
     message = OutboxMessage(
         kind=kind,
         to_address=to_address,
-        to_name=to_name,
+        to_name=_one_line(to_name),
         subject=subject,
         body_text=body_text,
         body_html=body_html,

@@ -1,4 +1,5 @@
-"""`flask quotas remind SLUG` and `flask approvals digest`."""
+"""`flask quotas remind SLUG`, `flask approvals digest`, `flask registrations
+expire-unverified`."""
 
 from __future__ import annotations
 
@@ -8,11 +9,22 @@ from flask.cli import AppGroup
 from webinars.extensions import db
 from webinars.registration.approvals import send_due_digests
 from webinars.registration.reminders import remind_by_country
-from webinars.registration.services import RegistrationError
+from webinars.registration.services import RegistrationError, expire_unverified
 from webinars.series.models import Series
 
 quotas_cli = AppGroup("quotas", help="Per-country profile quotas.")
 approvals_cli = AppGroup("approvals", help="Registrations waiting for a focal point.")
+registrations_cli = AppGroup("registrations", help="Registrations of officials.")
+
+
+@registrations_cli.command("expire-unverified")
+def expire_unverified_command() -> None:
+    """Delete the registrations whose address was not verified within
+    REGISTRATION_VERIFY_HOURS (safe to run at any time, often). `flask outbox work` does this
+    on every pass."""
+    count = expire_unverified()
+    db.session.commit()
+    click.echo(f"{count} unverified registration(s) expired.")
 
 
 @quotas_cli.command("remind")

@@ -49,7 +49,9 @@ from webinars.registration.services import (
     RegistrationClosed,
     RegistrationData,
     RegistrationError,
+    fold_control_characters,
 )
+from webinars.reports.exports import safe_cell
 from webinars.series.models import Series
 from webinars.types import utcnow
 
@@ -299,8 +301,10 @@ def _rows(records: list[list[str]], *, require_origin: bool) -> list[DelegationR
         )
     rows: list[DelegationRow] = []
     for line, record in enumerate(records[start + 1 :], start=header_line + 1):
+        # A line break typed in a cell (Alt+Enter), a tab or another control character
+        # becomes a space: names go into e-mail headers, where they must be one line.
         values = {
-            column: record[position].strip() if position < len(record) else ""
+            column: fold_control_characters(record[position]) if position < len(record) else ""
             for column, position in columns.items()
         }
         if not any(values.values()) or values["email"].casefold() == EXAMPLE_EMAIL:
@@ -531,19 +535,22 @@ def template_xlsx(
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("Delegation")
+    # Every cell through `safe_cell`: a profile label an organizer typed as "=..." is text.
     sheet.append(template_header(with_origin=with_origin, language=language))
-    sheet.append(template_example(series, with_origin=with_origin, language=language))
+    sheet.append(
+        [safe_cell(v) for v in template_example(series, with_origin=with_origin, language=language)]
+    )
     sheet.freeze_panes = "A2"
     profiles = workbook.create_sheet(_("Profiles"))
     profiles.append([_("Code"), _("Profile")])
     for profile in series.profiles:
-        profiles.append([profile.code, profile.t("label", language)])
+        profiles.append([safe_cell(profile.code), safe_cell(profile.t("label", language))])
     profiles.append([OTHER_PROFILE, _("Other")])
     if with_origin:
         listed = workbook.create_sheet(_("Countries"))
         listed.append([_("Code"), _("Country")])
         for country in countries:
-            listed.append([country.code, country.t("name", language)])
+            listed.append([safe_cell(country.code), safe_cell(country.t("name", language))])
     for each in workbook.worksheets:
         for cell in each[1]:
             cell.font = Font(bold=True)

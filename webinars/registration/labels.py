@@ -9,6 +9,7 @@ from webinars.registration.models import RegistrationStatus
 
 #: For staff pages: short.
 STATUS: dict[RegistrationStatus, LazyString] = {
+    RegistrationStatus.UNVERIFIED: _l("Address not verified"),
     RegistrationStatus.PENDING: _l("Pending"),
     RegistrationStatus.CONFIRMED: _l("Confirmed"),
     RegistrationStatus.WAITLISTED: _l("Waiting list"),
@@ -18,6 +19,7 @@ STATUS: dict[RegistrationStatus, LazyString] = {
 
 #: For the registrant: what the status means for them.
 STATUS_FOR_REGISTRANT: dict[RegistrationStatus, LazyString] = {
+    RegistrationStatus.UNVERIFIED: _l("E-mail address not verified yet"),
     RegistrationStatus.PENDING: _l("Pending approval"),
     RegistrationStatus.CONFIRMED: _l("Confirmed"),
     RegistrationStatus.WAITLISTED: _l("On the waiting list"),

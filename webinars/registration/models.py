@@ -27,6 +27,9 @@ from webinars.types import UTCDateTime, enum_column, utcnow
 
 
 class RegistrationStatus(enum.StrEnum):
+    #: Made through the public form or API of a series that verifies addresses, and not yet
+    #: verified: holds no seat, gets no e-mail but the verification; expires.
+    UNVERIFIED = "unverified"
     PENDING = "pending"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"

@@ -14,10 +14,11 @@ that starts to wait for a focal point's approval may tell them at once (`approva
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import LazyString
@@ -37,7 +38,11 @@ from webinars.registration.models import (
     RegistrationStatus,
     registration_sessions,
 )
-from webinars.registration.tokens import link_expires_at_for_series, new_secret
+from webinars.registration.tokens import (
+    link_expires_at_for_series,
+    new_secret,
+    verification_hours,
+)
 from webinars.series.models import (
     PUBLIC_STATUSES,
     ApprovalMode,
@@ -137,10 +142,34 @@ def normalize_email(raw: str) -> str:
     return checked.normalized.lower()
 
 
+def has_control_characters(value: str) -> bool:
+    """Whether the text holds a line break, a tab or another control or format character:
+    such a name breaks every e-mail header it goes into, and no name needs one."""
+    return any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in value)
+
+
+def fold_control_characters(value: str) -> str:
+    """Line breaks, tabs and other control characters as single spaces (uploaded cells, where
+    Alt+Enter puts a line break inside a cell)."""
+    replaced = "".join(
+        " " if unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} else c for c in value
+    )
+    return " ".join(replaced.split())
+
+
+def check_one_line(name: str, value: str) -> str:
+    """`value` stripped; a RegistrationError on `name` if it holds a control character."""
+    if has_control_characters(value.strip()):
+        raise RegistrationError(
+            name, _l("Use one line of text, without line breaks or control characters.")
+        )
+    return value.strip()
+
+
 def _check_text(data: RegistrationData) -> dict[str, str]:
     values: dict[str, str] = {}
     for name, limit in MAX_LENGTHS.items():
-        value = (getattr(data, name) or "").strip()
+        value = check_one_line(name, getattr(data, name) or "")
         if name != "observer_organization" and not value:
             raise RegistrationError(name, _l("This field is required."))
         if len(value) > limit:
@@ -285,6 +314,12 @@ def _seated_status(series: Series) -> RegistrationStatus:
 # --- registering -----------------------------------------------------------------------------
 
 
+def needs_verification(series: Series, registered_by: User | None) -> bool:
+    """Whether a new registration waits for its address to be verified: one made through the
+    public form or API of a series that verifies addresses. Staff verify those they make."""
+    return registered_by is None and series.verify_email
+
+
 def register(
     series: Series,
     data: RegistrationData,
@@ -292,7 +327,11 @@ def register(
     registered_by: User | None = None,
     now: datetime | None = None,
 ) -> Registration:
-    """A new registration: confirmed or pending when a seat is free, else waitlisted."""
+    """A new registration: confirmed or pending when a seat is free, else waitlisted.
+
+    Made anonymously in a series that verifies addresses, it is `unverified` instead: it holds
+    no seat, and only the verification e-mail goes out (`verify_address` places it).
+    """
     now = now or utcnow()
     if not series.registration_is_open(now):
         raise RegistrationClosed()
@@ -302,8 +341,18 @@ def register(
     if db.session.execute(exists).first() is not None:
         raise DuplicateRegistration()
     country_code = checked.country.code if checked.country else None
-    occ = occupancy(series.id, per_session=_has_session_capacity(series))
-    seated = fits(occ, series, checked.profile, country_code, checked.sessions)
+    unverified = needs_verification(series, registered_by)
+    seated = not unverified and fits(
+        occupancy(series.id, per_session=_has_session_capacity(series)),
+        series,
+        checked.profile,
+        country_code,
+        checked.sessions,
+    )
+    if unverified:
+        status = RegistrationStatus.UNVERIFIED
+    else:
+        status = _seated_status(series) if seated else RegistrationStatus.WAITLISTED
     registration = Registration(
         series=series,
         email=checked.email,
@@ -317,8 +366,8 @@ def register(
         language=data.language,
         timezone=checked.timezone,
         consent_to_list=bool(data.consent_to_list),
-        status=_seated_status(series) if seated else RegistrationStatus.WAITLISTED,
-        waitlisted_at=None if seated else now,
+        status=status,
+        waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
         manage_token=new_secret(),
         registered_by_id=registered_by.id if registered_by else None,
         sessions=checked.sessions,
@@ -330,10 +379,93 @@ def register(
         # Under the series lock the check above is authoritative; this is the last guard.
         # The transaction is spoiled: the caller rolls back, as after any RegistrationError.
         raise DuplicateRegistration() from error
+    if unverified:
+        notifications.send_verification(registration)
+    else:
+        _announce_placement(registration)
+    return registration
+
+
+def _announce_placement(registration: Registration) -> None:
+    """The e-mails of a registration just placed: its status, its invitations, the approver."""
     notifications.notify(registration, _event_of(registration.status))
     _sync_invitations(registration)
     approvals.notify_waiting(registration)
-    return registration
+
+
+class VerificationLinkUsed(TransitionError):
+    code = "verification_used"
+
+    def __init__(self) -> None:
+        super().__init__(_l("This address is verified already: this link has been used."))
+
+
+def verify_address(registration: Registration, *, now: datetime | None = None) -> None:
+    """The registrant followed the link of the verification e-mail: place the registration.
+
+    The same path as a registration made now: under the series lock, confirmed or pending
+    when a seat fits, else on the waiting list; then its e-mails. A link works once.
+    """
+    if registration.status != RegistrationStatus.UNVERIFIED:
+        raise VerificationLinkUsed()
+    now = now or utcnow()
+    series = registration.series
+    lock_series(series.id)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.UNVERIFIED:  # verified meanwhile
+        raise VerificationLinkUsed()
+    occ = occupancy(series.id, per_session=_has_session_capacity(series))
+    if fits(occ, series, registration.profile, registration.country_code, registration.sessions):
+        registration.status = _seated_status(series)
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlisted_at = now
+    db.session.flush()
+    _announce_placement(registration)
+
+
+def expire_unverified(*, now: datetime | None = None) -> int:
+    """Delete the registrations whose address was not verified in time; returns how many.
+
+    Idempotent (a second pass finds nothing). An unverified registration holds no seat, so
+    nothing moves on the waiting list; deleting it frees its address, which someone else may
+    have typed, and forgets data nobody confirmed. Each series touched gets a waiting-list
+    pass all the same, under its lock.
+    """
+    now = now or utcnow()
+    cutoff = now - timedelta(hours=verification_hours())
+    stale = db.session.scalars(
+        db.select(Registration).where(
+            Registration.status == RegistrationStatus.UNVERIFIED,
+            Registration.created_at < cutoff,
+        )
+    ).all()
+    series_ids = sorted({r.series_id for r in stale})
+    for series_id in series_ids:
+        lock_series(series_id)
+    for registration in stale:
+        db.session.delete(registration)
+    db.session.flush()
+    for series in db.session.scalars(db.select(Series).where(Series.id.in_(series_ids))):
+        promote_waitlist(series, now=now)
+    return len(stale)
+
+
+def answer_duplicate(series: Series, email: str) -> None:
+    """Someone typed an address already registered: tell the address, not the visitor.
+
+    The registrant gets their link again ("you are already registered"), or the verification
+    link again while the registration is unverified; both count in the daily allowance.
+    """
+    registration = db.session.execute(
+        db.select(Registration).filter_by(series_id=series.id, email=normalize_email(email))
+    ).scalar_one_or_none()
+    if registration is None or is_anonymised_email(registration.email):
+        return
+    if registration.status == RegistrationStatus.UNVERIFIED:
+        notifications.send_verification(registration)
+    else:
+        notifications.send_already_registered(registration)
 
 
 def _sync_invitations(registration: Registration) -> None:
@@ -551,7 +683,7 @@ def correct_details(
         )
     checked: dict[str, str] = {}
     for name in DETAIL_FIELDS:
-        value = " ".join((values.get(name) or "").split())
+        value = " ".join(check_one_line(name, values.get(name) or "").split())
         if not value:
             raise RegistrationError(name, _l("This field is required."))
         if len(value) > MAX_LENGTHS[name]:

@@ -45,22 +45,27 @@ from webinars.registration.forms import (
     ResendLinkForm,
 )
 from webinars.registration.labels import STATUS_FOR_REGISTRANT as STATUS_LABELS
+from webinars.registration.limits import registrations_limited
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.services import DuplicateRegistration, RegistrationError
 from webinars.registration.tokens import (
     ManageLinkExpired,
     days_after_end,
     find_by_public_token,
+    find_by_verification_token,
+    find_by_view_token,
     link_expires_at,
     public_token,
+    verification_hours,
 )
 from webinars.reports import certificates
 from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
 from webinars.types import utcnow
 from webinars.zones import is_known_zone
 
-#: Where the thank-you page finds the registration just made (never in the address).
-_JUST_REGISTERED = "registered_token"
+#: The series this browser has just sent a registration for: the thank-you page shows only
+#: what the visitor typed; the private link goes to the address alone, never into the cookie.
+_JUST_REGISTERED = "registered_series"
 
 
 PRIVATE_HEADERS = {
@@ -172,6 +177,7 @@ def _closed(series: Series) -> str:
 
 
 @bp.route("/series/<slug>/register", methods=["GET", "POST"])
+@registrations_limited
 def register(slug: str) -> str | Response:
     series = _public_series(slug)
     if not series.registration_is_open():
@@ -180,27 +186,26 @@ def register(slug: str) -> str | Response:
     form = RegistrationForm.for_series(
         series, countries, language=current_language(), zone=request.args.get("tz")
     )
-    duplicate = False
     if form.validate_on_submit():
         try:
-            registration = services.register(series, form.to_data())
+            services.register(series, form.to_data())
         except services.RegistrationClosed:
             db.session.rollback()
             return _closed(series)
+        except DuplicateRegistration:
+            # Answered as a new registration: the address, not the visitor, learns of it.
+            db.session.rollback()
+            services.answer_duplicate(series, form.email.data)
+            return _received(series)
         except RegistrationError as error:
             _show_error(form, error)
-            duplicate = isinstance(error, DuplicateRegistration)
         else:
-            token = public_token(registration)
-            db.session.commit()
-            session[_JUST_REGISTERED] = token
-            return redirect(url_for(".registered", slug=series.slug))
+            return _received(series)
     chosen = form.timezone.data
     return render_template(
         "registration/register.html",
         series=series,
         form=form,
-        duplicate=duplicate,
         visitor_zone=chosen
         if chosen and chosen != series.timezone and is_known_zone(chosen)
         else None,
@@ -208,19 +213,74 @@ def register(slug: str) -> str | Response:
     )
 
 
+def _received(series: Series) -> Response:
+    """Commit, and send the visitor to the thank-you page: the same for a new registration
+    and for an address registered already."""
+    db.session.commit()
+    session[_JUST_REGISTERED] = series.id
+    return redirect(url_for(".registered", slug=series.slug))
+
+
 @bp.get("/series/<slug>/registered")
 @private
 def registered(slug: str) -> str | Response:
-    """The thank-you page, for the registration this browser has just made."""
+    """The thank-you page, after this browser sent a registration: it says where the e-mail
+    went, and nothing about the registration (the visitor may not own the address)."""
     series = _public_series(slug)
-    registration = find_by_public_token(session.get(_JUST_REGISTERED, ""))
-    if registration is None or registration.series_id != series.id:
+    if session.get(_JUST_REGISTERED) != series.id:
         return redirect(url_for("public.series_detail", slug=series.slug))
     return render_template(
-        "registration/registered.html",
-        series=series,
+        "registration/registered.html", series=series, hours=verification_hours()
+    )
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+@private
+def verify(token: str) -> str | Response:
+    """The link of the verification e-mail: a button (mail scanners open links, they do not
+    post forms), then the registration is placed and its e-mails go out."""
+    registration = find_by_verification_token(token)
+    if registration is None:
+        raise ManageLinkUnknown()
+    speak_language_of_page(registration.language)
+    if registration.status != RegistrationStatus.UNVERIFIED:
+        return render_template("registration/verify.html", used=True, series=registration.series)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.verify_address(registration)
+        except services.VerificationLinkUsed:
+            db.session.rollback()
+            return render_template(
+                "registration/verify.html", used=True, series=registration.series
+            )
+        manage_token = public_token(registration)
+        db.session.commit()
+        flash(
+            _("Your address is verified. We have sent you an e-mail about your registration."),
+            "success",
+        )
+        return redirect(url_for(".manage", token=manage_token))
+    return render_template(
+        "registration/verify.html",
+        used=False,
+        series=registration.series,
         registration=registration,
-        token=public_token(registration),
+        form=form,
+    )
+
+
+@bp.get("/r/view/<token>")
+@private
+def view(token: str) -> str:
+    """The read-only page of a registration, linked from calendar events: it shows the
+    registration and its sessions and offers no change, cancel or personal data beyond them."""
+    registration = find_by_view_token(token)
+    if registration is None:
+        raise ManageLinkUnknown()
+    speak_language_of_page(registration.language)
+    return render_template(
+        "registration/view.html", registration=registration, series=registration.series
     )
 
 

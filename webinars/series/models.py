@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.catalog.models import Country, Organization, Person, WorkingGroup
@@ -119,6 +120,10 @@ class Series(Bilingual, db.Model):
     )
     #: Total seats of the series; None means no limit (online series).
     capacity: Mapped[int | None] = mapped_column()
+    #: A registration through the public form or API holds no seat and gets no further e-mail
+    #: until its address is verified through the link of its first e-mail (see
+    #: `registration.verification`). Registrations made by staff are verified by them.
+    verify_email: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     #: Reminders before each session, in minutes (default: a day and an hour before).
     reminder_minutes: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1440, 60])
     #: Share of a session (in percent) a person must be present to count as having attended.

@@ -178,6 +178,8 @@ class SeriesData:
     attendance_threshold: int = 50
     #: Sessions attended that earn a certificate; None: no certificates.
     certificate_sessions: int | None = None
+    #: Public registrations wait for their address to be verified before they count.
+    verify_email: bool = True
 
 
 #: Fields copied as they are onto the model.
@@ -923,6 +925,7 @@ _COPIED_SERIES_COLUMNS = (
     "tentative_dates_en",
     "tentative_dates_es",
     "approval_mode",
+    "verify_email",
     "capacity",
     "attendance_threshold",
     "certificate_sessions",

@@ -526,8 +526,13 @@ def session_check_in_toggle(slug: str, session_id: int, registration_id: int) ->
     if not form.validate_on_submit() or form.present.data not in ("0", "1"):
         abort(400)
     if form.present.data == "1":
-        services.check_in(event_session, registration, _user())
-        flash(_("%(name)s is checked in.", name=registration.full_name), "success")
+        try:
+            services.check_in(event_session, registration, _user())
+        except services.AttendanceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            flash(_("%(name)s is checked in.", name=registration.full_name), "success")
     else:
         services.undo_check_in(event_session, registration)
         flash(_("%(name)s is no longer checked in.", name=registration.full_name), "info")

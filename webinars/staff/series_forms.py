@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     Field,
@@ -301,6 +302,15 @@ class SeriesForm(FlaskForm):
         choices=_enum_choices(labels.APPROVAL_MODE),
         coerce=ApprovalMode,
         default=ApprovalMode.AUTOMATIC,
+    )
+    verify_email = BooleanField(
+        _l("Verify e-mail addresses"),
+        default=True,
+        description=_l(
+            "A registration made through the public form holds no seat and gets no other"
+            " e-mail until its holder follows the link sent to the address given; unverified"
+            " registrations expire. Registrations made by staff are verified by them."
+        ),
     )
     status = SelectField(
         _l("Status"),
