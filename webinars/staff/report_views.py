@@ -156,7 +156,9 @@ def _csv_stream(
 def report(slug: str) -> str:
     series = _viewable_series(slug)
     event_session = _session_by_number(series)
-    built = build_report(load_report_data(series, event_session))
+    built = build_report(
+        load_report_data(series, event_session, country_code=country_scope(current_user))
+    )
     countries = countries_by_name(built)
     widest = max(
         [t.registered for t in built.figures.by_country.values()]
@@ -188,7 +190,9 @@ def report(slug: str) -> str:
 def report_download(slug: str, fmt: str) -> Response:
     series = _viewable_series(slug)
     event_session = _session_by_number(series)
-    built = build_report(load_report_data(series, event_session))
+    built = build_report(
+        load_report_data(series, event_session, country_code=country_scope(current_user))
+    )
     suffix = f"-session-{event_session.number}" if event_session is not None else ""
     filename = f"report-{series.slug}{suffix}.{fmt}"
     _audit(audit.REPORT, series, filename)
