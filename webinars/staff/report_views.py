@@ -51,6 +51,7 @@ from webinars.reports.titles import document_subtitle, report_title
 from webinars.series.models import EventSession, Series
 from webinars.staff import bp
 from webinars.staff.registration_views import _viewable_series
+from webinars.web import parse_id
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {
@@ -69,9 +70,10 @@ def _session_by_number(series: Series) -> EventSession | None:
     raw = request.args.get("session", "")
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= len(series.sessions):
+    number = parse_id(raw)
+    if number is None or not 1 <= number <= len(series.sessions):
         abort(404)
-    return series.sessions[int(raw) - 1]
+    return series.sessions[number - 1]
 
 
 def _user() -> User:
