@@ -42,6 +42,11 @@ class Config:
     STRICT_TRANSPORT_SECURITY: str | None = None
     #: The largest request body (uploads included): past it a 413 page or JSON error.
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    #: Smaller limits by kind of request (see webinars/bodies.py): API bodies; the public
+    #: registration form, the registrant's pages and log-in; other forms that are not uploads.
+    API_BODY_MAX_BYTES = int(os.environ.get("API_BODY_MAX_BYTES", str(16 * 1024)))
+    SMALL_FORM_MAX_BYTES = int(os.environ.get("SMALL_FORM_MAX_BYTES", str(16 * 1024)))
+    FORM_BODY_MAX_BYTES = int(os.environ.get("FORM_BODY_MAX_BYTES", str(512 * 1024)))
     #: The site's public address, for links in e-mails (never taken from a request's Host).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     #: No MAIL_SERVER (the `make run` default): messages wait in the outbox, shown to staff.

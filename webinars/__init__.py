@@ -30,7 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY must be set (production refuses to start without it)")
     INSTANCE_DIR.mkdir(exist_ok=True)
 
-    from webinars import extensions, proxy, resilience, security, web
+    from webinars import bodies, extensions, proxy, resilience, security, web
 
     extensions.init_app(app)
     # After the extensions: Flask runs end-of-request cleanup in reverse order, so this one's
@@ -38,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     resilience.init_app(app)
     web.init_app(app)
     security.init_app(app)
+    bodies.init_app(app)
     proxy.init_app(app)
 
     from webinars.accounts import bp as accounts_bp
