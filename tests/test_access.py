@@ -62,6 +62,8 @@ ALLOWED: dict[str, set[str]] = {
     "staff.series_new": MANAGERS,
     "staff.series_edit": MANAGERS,
     "staff.series_delete": MANAGERS,
+    "staff.series_publication": MANAGERS,
+    "staff.series_duplicate": MANAGERS,
     "staff.session_new": MANAGERS,
     "staff.sessions_recurring": MANAGERS,
     "staff.session_edit": MANAGERS,

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BuildError, IntegerConverter, Map
 
 from webinars import formatting, zones
-from webinars.extensions import db, login_manager
+from webinars.extensions import login_manager
 from webinars.i18n import current_language
 from webinars.series import labels as series_labels
 
@@ -69,9 +69,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
-        from webinars.accounts.models import User
+        from webinars.accounts.sessions import current_user_for
 
-        return db.session.get(User, int(user_id))
+        return current_user_for(user_id)
 
 
 def external_url(endpoint: str, **values: Any) -> str:
