@@ -238,7 +238,6 @@ def _enable_totp(app: Flask, email: str) -> tuple[str, list[str]]:
         user = services.find_user(email)
         secret = second_factor.new_secret()
         codes = second_factor.enable(user, secret)
-        user.totp_last_step = None
         db.session.commit()
     return secret, codes
 

@@ -44,8 +44,9 @@ def two_factor_setup() -> str:
         secret = session[SETUP_SECRET] = second_factor.new_secret()
     form = CodeForm()
     if form.validate_on_submit():
-        if second_factor.code_confirms(secret, form.code.data or ""):
-            codes = second_factor.enable(user, secret)
+        step = second_factor.confirming_step(secret, form.code.data or "")
+        if step is not None:
+            codes = second_factor.enable(user, secret, step)
             session.pop(SETUP_SECRET, None)
             db.session.commit()
             return render_template("accounts/recovery_codes.html", codes=codes, new=True)

@@ -53,15 +53,16 @@ def _matching_step(secret: str, code: str, after: int | None) -> int | None:
     return None
 
 
-def code_confirms(secret: str, code: str) -> bool:
-    """Setting up: the first code from the app proves it holds the secret."""
-    return _matching_step(secret, _normalize(code), None) is not None
+def confirming_step(secret: str, code: str) -> int | None:
+    """Setting up: the first code from the app proves it holds the secret; its time step."""
+    return _matching_step(secret, _normalize(code), None)
 
 
-def enable(user: User, secret: str) -> list[str]:
-    """Turn the second factor on with `secret`; the new recovery codes, to show once."""
+def enable(user: User, secret: str, step: int | None = None) -> list[str]:
+    """Turn the second factor on with `secret` (the code of `step` used up); the new recovery
+    codes, to show once."""
     user.totp_secret = secret
-    user.totp_last_step = int(time.time()) // pyotp.TOTP(secret).interval + VALID_WINDOW
+    user.totp_last_step = step
     return new_recovery_codes(user)
 
 
