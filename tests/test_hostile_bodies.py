@@ -130,3 +130,18 @@ def test_structure_check_skips_strings_and_counts_what_counts() -> None:
         check_structure("[" * (JSON_MAX_DEPTH + 1))
     with pytest.raises(BodyRefused):
         check_structure("-" + "1" * (JSON_MAX_INT_DIGITS + 1))
+
+
+def test_other_forms_have_a_larger_limit_and_uploads_the_largest(database_url: str) -> None:
+    """With CSRF on, the check reads the form first: a body past the limit is a 413 before it,
+    one within the limit reaches it (400: no token)."""
+    from .conftest import make_test_app
+
+    app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    big = {"title_en": "x" * (600 * 1024)}
+    assert client.post("/staff/series/new", data=big).status_code == 413
+    assert client.post("/staff/series/new", data={"title_en": "x" * 1000}).status_code == 400
+    # An attendance report goes back base64-encoded in a hidden field: as large as an upload.
+    url = "/staff/series/s/sessions/1/attendance/import"
+    assert client.post(url, data={"payload": "A" * (2 * 1024 * 1024)}).status_code == 400

@@ -7,7 +7,9 @@ the body (the CSRF check reads forms first):
 
 - API calls (`/api/`): `API_BODY_MAX_BYTES` (a registration is a few hundred bytes);
 - the endpoints of `SMALL_FORMS` (the public forms and log-in): `SMALL_FORM_MAX_BYTES`;
-- other form posts that are not uploads: `FORM_BODY_MAX_BYTES`.
+- other form posts that are not uploads: `FORM_BODY_MAX_BYTES`, except those of `UPLOAD_FORMS`
+  (an attendance report goes back in a hidden field between preview and import), which keep
+  `MAX_CONTENT_LENGTH` like the uploads themselves.
 
 `load_json` then reads a body whose size is already bounded, and refuses (with `BodyRefused`,
 answered 422 by the API) nesting deeper than `JSON_MAX_DEPTH` and integers longer than
@@ -48,6 +50,8 @@ SMALL_FORMS = frozenset(
         "accounts.reset_password",
     }
 )
+#: Forms that carry an uploaded file back (base64 in a hidden field), as large as an upload.
+UPLOAD_FORMS = frozenset({"staff.attendance_preview", "staff.attendance_import"})
 
 
 def init_app(app: Flask) -> None:
@@ -62,7 +66,7 @@ def _apply_limit() -> None:
         limit = config["SMALL_FORM_MAX_BYTES"]
     elif request.path.startswith("/api/"):
         limit = config["API_BODY_MAX_BYTES"]
-    elif request.mimetype == "multipart/form-data":
+    elif request.mimetype == "multipart/form-data" or request.endpoint in UPLOAD_FORMS:
         return  # uploads: MAX_CONTENT_LENGTH, and each upload view's own limit
     else:
         limit = config["FORM_BODY_MAX_BYTES"]
