@@ -468,6 +468,7 @@ def test_reports_show_a_focal_point_their_own_country_only(
     for code, name in (("CR", "Costa Rica"), ("MX", "Mexico")):
         assert (name in html) == (code in seen_countries), (visitor, name)
     assert ("IOM" in html) == (expected is None)
+    assert ('id="country-scope"' in html) == (expected is not None)
 
     workbook = load_workbook(io.BytesIO(client.get("/staff/series/scoped/report.xlsx").data))
     cells = {

@@ -48,6 +48,8 @@ SMALL_FORMS = frozenset(
         "accounts.login",
         "accounts.forgot_password",
         "accounts.reset_password",
+        "accounts.two_factor",
+        "accounts.unlock",
     }
 )
 #: Forms that carry an uploaded file back (base64 in a hidden field), as large as an upload.

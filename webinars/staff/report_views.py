@@ -158,9 +158,8 @@ def _csv_stream(
 def report(slug: str) -> str:
     series = _viewable_series(slug)
     event_session = _session_by_number(series)
-    built = build_report(
-        load_report_data(series, event_session, country_code=country_scope(current_user))
-    )
+    scope = country_scope(current_user)
+    built = build_report(load_report_data(series, event_session, country_code=scope))
     countries = countries_by_name(built)
     widest = max(
         [t.registered for t in built.figures.by_country.values()]
@@ -173,6 +172,7 @@ def report(slug: str) -> str:
         series=series,
         event_session=event_session,
         report=built,
+        scope_country=scope,
         countries=countries,
         widest=widest,
         heat=heat,
