@@ -10,9 +10,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, current_app, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_login import current_user, login_required
 
+from webinars.accounts import second_factor
 from webinars.accounts.models import StaffRole
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,11 +26,7 @@ def roles_required(*roles: StaffRole) -> Callable[[F], F]:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if (
-                current_user.needs_second_factor
-                and not current_user.has_second_factor
-                and current_app.config["ADMIN_SECOND_FACTOR_REQUIRED"]
-            ):
+            if second_factor.setup_required(current_user):
                 return redirect(url_for("accounts.two_factor_setup"))
             if current_user.role not in roles:
                 abort(403)

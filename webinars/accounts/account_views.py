@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -29,8 +29,7 @@ def account() -> str:
         user=user,
         form=ConfirmForm(),
         remaining=second_factor.remaining_recovery_codes(user),
-        may_turn_off=user.has_second_factor
-        and not (user.needs_second_factor and current_app.config["ADMIN_SECOND_FACTOR_REQUIRED"]),
+        may_turn_off=user.has_second_factor and not second_factor.is_required(user),
     )
 
 
@@ -74,8 +73,7 @@ def recovery_codes() -> str | Response:
 @login_required
 def two_factor_off() -> Response:
     user = _user()
-    required = user.needs_second_factor and current_app.config["ADMIN_SECOND_FACTOR_REQUIRED"]
-    if ConfirmForm().validate_on_submit() and not required:
+    if ConfirmForm().validate_on_submit() and not second_factor.is_required(user):
         second_factor.disable(user)
         db.session.commit()
         flash(_("The second factor is off."), "success")

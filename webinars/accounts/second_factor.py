@@ -15,6 +15,7 @@ import secrets
 import time
 
 import pyotp
+from flask import current_app
 
 from webinars.accounts.models import User
 from webinars.extensions import db
@@ -24,6 +25,16 @@ RECOVERY_CODES = 10
 #: Codes of the step before and after the current one are accepted (clocks drift).
 VALID_WINDOW = 1
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+
+
+def is_required(user: User) -> bool:
+    """Admins must have a second factor (`ADMIN_SECOND_FACTOR_REQUIRED`); others may."""
+    return user.needs_second_factor and current_app.config["ADMIN_SECOND_FACTOR_REQUIRED"]
+
+
+def setup_required(user: User) -> bool:
+    """The account must set up its second factor before any staff page opens."""
+    return is_required(user) and not user.has_second_factor
 
 
 def new_secret() -> str:

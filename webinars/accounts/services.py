@@ -7,7 +7,7 @@ from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webinars.accounts import devices, lockout, sessions
+from webinars.accounts import devices, lockout, second_factor, sessions
 from webinars.accounts.models import PASSWORD_METHOD, StaffRole, User
 from webinars.catalog.models import Country
 from webinars.extensions import db
@@ -114,6 +114,20 @@ def authenticate(email: str, password: str, source: LoginSource, language: str) 
         return user
     record_failed_login(email, user, source, language)
     return None
+
+
+def check_second_factor(user: User, code: str, source: LoginSource, language: str) -> bool:
+    """The second step of a log-in: True for a valid code; a wrong one is a counted failure,
+    like a wrong password. Raises `LoginLocked` while the source is locked out (the code is
+    not checked) and on the failure that locks it."""
+    key, known = source.for_user(user)
+    if lockout.is_locked(user.email, key, known_device=known):
+        raise LoginLocked
+    if second_factor.verify(user, code):
+        lockout.clear_failures(user.email, key)
+        return True
+    record_failed_login(user.email, user, source, language)
+    return False
 
 
 def record_failed_login(email: str, user: User | None, source: LoginSource, language: str) -> None:

@@ -11,7 +11,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from webinars.accounts import bp, devices, lockout, reset, second_factor, sessions
+from webinars.accounts import bp, devices, reset, second_factor, sessions
 from webinars.accounts.forms import (
     CodeForm,
     ConfirmForm,
@@ -26,7 +26,7 @@ from webinars.accounts.services import (
     LoginLocked,
     LoginSource,
     authenticate,
-    record_failed_login,
+    check_second_factor,
 )
 from webinars.extensions import db, limiter
 from webinars.i18n import current_language
@@ -71,11 +71,7 @@ def _locked_message() -> str:
 def _logged_in(user: User, target: str) -> Response:
     """A new session, the device remembered; admins without a second factor set one up."""
     sessions.start(user)
-    if (
-        user.needs_second_factor
-        and not user.has_second_factor
-        and current_app.config["ADMIN_SECOND_FACTOR_REQUIRED"]
-    ):
+    if second_factor.setup_required(user):
         flash(_("Admins need a second factor: set it up now."), "warning")
         target = url_for("accounts.two_factor_setup")
     return devices.remember_device(redirect(target), user)
@@ -141,22 +137,18 @@ def two_factor() -> str | Response:
     user, target = found
     form = CodeForm()
     if form.validate_on_submit():
-        source = _source()
-        key, known = source.for_user(user)
-        if lockout.is_locked(user.email, key, known_device=known):
+        try:
+            accepted = check_second_factor(
+                user, form.code.data or "", _source(), current_language()
+            )
+        except LoginLocked:
             form.code.errors.append(_locked_message())
-        elif second_factor.verify(user, form.code.data or ""):
-            lockout.clear_failures(user.email, key)
-            db.session.commit()
-            return _logged_in(user, target)
         else:
-            try:
-                record_failed_login(user.email, user, source, current_language())
-            except LoginLocked:
-                form.code.errors.append(_locked_message())
-            else:
-                form.code.errors.append(_("This code is not valid. Try the next one."))
-            db.session.commit()
+            if accepted:
+                db.session.commit()
+                return _logged_in(user, target)
+            form.code.errors.append(_("This code is not valid. Try the next one."))
+        db.session.commit()  # the code's step, a recovery code spent, an unlock e-mail
     return render_template("accounts/two_factor.html", form=form)
 
 
