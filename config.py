@@ -47,6 +47,11 @@ class Config:
     STRICT_TRANSPORT_SECURITY: str | None = None
     #: The largest request body (uploads included): past it a 413 page or JSON error.
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    #: Smaller limits by kind of request (see webinars/bodies.py): API bodies; the public
+    #: registration form, the registrant's pages and log-in; other forms that are not uploads.
+    API_BODY_MAX_BYTES = int(os.environ.get("API_BODY_MAX_BYTES", str(16 * 1024)))
+    SMALL_FORM_MAX_BYTES = int(os.environ.get("SMALL_FORM_MAX_BYTES", str(16 * 1024)))
+    FORM_BODY_MAX_BYTES = int(os.environ.get("FORM_BODY_MAX_BYTES", str(512 * 1024)))
     #: The site's public address, for links in e-mails (never taken from a request's Host).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     #: No MAIL_SERVER (the `make run` default): messages wait in the outbox, shown to staff.
@@ -94,6 +99,21 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
     LOGIN_LOCKOUT_SECONDS = 15 * 60
+    #: Failures from all sources together that lock an account for every unknown source (a
+    #: known device still gets in; the holder is e-mailed an unlock link, valid this long).
+    LOGIN_ACCOUNT_MAX_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_MAX_FAILURES", "50"))
+    UNLOCK_LINK_MAX_AGE_SECONDS = 60 * 60
+    #: How long a browser stays a known device of an account after its last log-in.
+    KNOWN_DEVICE_DAYS = 180
+    #: Staff sessions end after this long without a request, and this long after log-in.
+    STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(2 * 3600)))
+    STAFF_SESSION_ABSOLUTE_SECONDS = int(
+        os.environ.get("STAFF_SESSION_ABSOLUTE_SECONDS", str(12 * 3600))
+    )
+    #: Admins must set up the TOTP second factor before any staff page opens.
+    ADMIN_SECOND_FACTOR_REQUIRED = True
+    #: Between the password and the second factor's code, at most this long.
+    SECOND_FACTOR_PENDING_SECONDS = 5 * 60
     #: Staff password reset: requests per client address, and per e-mail address (whether or
     #: not an account has it); how long a reset link works.
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")

@@ -58,6 +58,8 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "MAIL_SUPPRESS_SEND": True,
+        # Factories' admins have no second factor; tests/test_sessions.py turns it back on.
+        "ADMIN_SECOND_FACTOR_REQUIRED": False,
     }
     config.update(overrides)
     return create_app(config)

@@ -387,3 +387,99 @@ def test_every_link_on_the_staff_pages_opens_for_its_reader(
                     queue.append((link, body.decode()))
     assert "staff.registrations" in per_endpoint
     assert forbidden == []
+
+
+# --- reports follow the focal point's country scope (issue 12, item 6) ---------------------------
+
+#: Who reads a series' report, and the countries each must find in it (None: every country).
+REPORT_READERS = {
+    "focal_point": {"CR"},
+    "focal_point_other": {"MX"},
+    "facilitator": None,
+    "organizer": None,
+    "admin": None,
+}
+
+
+@pytest.mark.parametrize("visitor", sorted(REPORT_READERS))
+def test_reports_show_a_focal_point_their_own_country_only(
+    app: Flask, client, auth, visitor: str
+) -> None:
+    """The report page, its JSON, XLSX and PDF and the API's report follow the quota matrix's
+    rule (`country_scope`): a focal point finds their country in every count and nothing of
+    another country or of an observer organization; everyone else finds every country."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from webinars.accounts.tokens import issue_token
+
+    with app.app_context():
+        series = factories.open_series(slug="scoped", status=SeriesStatus.PUBLISHED)
+        sitting = series.sessions[0]
+        people = [
+            factories.make_registration(series, country_code="CR", last_name="Ticoreport"),
+            factories.make_registration(series, country_code="MX", last_name="Mexreport"),
+            factories.make_registration(
+                series,
+                country_code=None,
+                observer_organization="IOM",
+                last_name="Observerreport",
+            ),
+        ]
+        for person in people:
+            factories.make_attendance(sitting, person)
+        users = {
+            "focal_point": factories.make_user(StaffRole.FOCAL_POINT, country_code="CR"),
+            "focal_point_other": factories.make_user(StaffRole.FOCAL_POINT, country_code="MX"),
+            "facilitator": factories.make_user(StaffRole.FACILITATOR, series=[series]),
+            "organizer": factories.make_user(StaffRole.ORGANIZER),
+            "admin": factories.make_user(StaffRole.ADMIN),
+        }
+        token = issue_token(users[visitor])
+        email = users[visitor].email
+        db.session.commit()
+    expected = REPORT_READERS[visitor]
+    everyone = {"CR", "MX"}
+    seen_countries = expected if expected is not None else everyone
+    registered = len(seen_countries) + (0 if expected is not None else 1)
+
+    auth.login(email)
+    for body in (
+        client.get("/staff/series/scoped/report.json").get_json(),
+        client.get(
+            "/api/v1/series/scoped/report", headers={"Authorization": f"Bearer {token}"}
+        ).get_json(),
+    ):
+        assert set(body["by_country"]) == seen_countries, visitor
+        assert set(body["attended_matrix"]) == seen_countries
+        assert set(body["countries_represented"]) == seen_countries
+        assert body["registered"] == registered
+        assert body["unique_participants"] == registered
+        assert bool(body["by_organization"]) == (expected is None)
+        for session in body["sessions"]:
+            assert set(session["by_country"]) <= seen_countries
+        for minimum in body["profile_minimums"]:
+            assert set(minimum["countries_met"] + minimum["countries_missing"]) <= seen_countries
+
+    page = client.get("/staff/series/scoped/report")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for code, name in (("CR", "Costa Rica"), ("MX", "Mexico")):
+        assert (name in html) == (code in seen_countries), (visitor, name)
+    assert ("IOM" in html) == (expected is None)
+    assert ('id="country-scope"' in html) == (expected is not None)
+
+    workbook = load_workbook(io.BytesIO(client.get("/staff/series/scoped/report.xlsx").data))
+    cells = {
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }
+    for code, name in (("CR", "Costa Rica"), ("MX", "Mexico")):
+        assert (name in cells) == (code in seen_countries), (visitor, name)
+
+    pdf = client.get("/staff/series/scoped/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     deployment.refuse_development_secret(app.config["SECRET_KEY"], deployment.flask_run_addresses())
     INSTANCE_DIR.mkdir(exist_ok=True)
 
-    from webinars import extensions, proxy, resilience, security, web
+    from webinars import bodies, extensions, proxy, resilience, security, web
 
     extensions.init_app(app)
     # After the extensions: Flask runs end-of-request cleanup in reverse order, so this one's
@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     resilience.init_app(app)
     web.init_app(app)
     security.init_app(app)
+    bodies.init_app(app)
     proxy.init_app(app)
 
     from webinars.accounts import bp as accounts_bp

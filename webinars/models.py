@@ -1,6 +1,6 @@
 """Every model, imported in one place so that Alembic and the app see them all."""
 
-from webinars.accounts.models import StaffRole, User, facilitator_assignments
+from webinars.accounts.models import EndedSession, StaffRole, User, facilitator_assignments
 from webinars.attendance.models import (
     Attendance,
     AttendanceImport,
@@ -34,6 +34,7 @@ from webinars.series.models import (
 )
 
 __all__ = [
+    "EndedSession",
     "Attendance",
     "AttendanceImport",
     "AttendanceSource",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import LazyString
@@ -12,14 +13,45 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import BuildError, IntegerConverter, Map
 
 from webinars import formatting, zones
-from webinars.extensions import db, login_manager
+from webinars.extensions import login_manager
 from webinars.i18n import current_language
 from webinars.series import labels as series_labels
 
+#: The largest id the database's INTEGER columns hold (PostgreSQL's int4; SQLite's is larger).
+DB_INT_MAX = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` in every address, bounded by the database's integer range: an id past it
+    matches no route (404) instead of reaching the database, which refuses it with an error
+    (PostgreSQL: "integer out of range"; SQLite: an OverflowError past 2**63)."""
+
+    def __init__(
+        self,
+        map: Map,  # noqa: A002 (Werkzeug's name)
+        fixed_digits: int = 0,
+        min: int | None = None,  # noqa: A002
+        max: int | None = DB_INT_MAX,  # noqa: A002
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id typed in a form or a query argument, or None when it is not one the database
+    could hold (not decimal digits, or past `DB_INT_MAX`)."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if number <= DB_INT_MAX else None
+
 
 def init_app(app: Flask) -> None:
+    """Before the blueprints are registered: their `<int:...>` rules use the bounded converter."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         date_in=formatting.date_in,
@@ -37,9 +69,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
-        from webinars.accounts.models import User
+        from webinars.accounts.sessions import current_user_for
 
-        return db.session.get(User, int(user_id))
+        return current_user_for(user_id)
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -58,13 +90,21 @@ def _favicon() -> Any:
 
 
 def switch_language_url(language: str) -> str:
-    """The current page in another language."""
-    args = dict(request.view_args or {})
-    args.update(request.args.to_dict())
-    args["lang"] = language
-    if request.endpoint is None:
-        return url_for("public.index", lang=language)
-    return url_for(request.endpoint, **args)
+    """The current page in another language, with its query arguments.
+
+    The query arguments are appended as they came, never passed to `url_for` as keywords:
+    `?_method=X`, `?_external=1` or `?slug=other` would otherwise be read as url_for's own
+    parameters or replace the page's own values (a 500 on every page, the error page too).
+    """
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    query.append(("lang", language))
+    path = url_for("public.index")
+    if request.endpoint is not None and request.url_rule is not None:
+        try:
+            path = url_for(request.endpoint, **(request.view_args or {}))
+        except BuildError:
+            query = [("lang", language)]
+    return f"{path}?{urlencode(query)}"
 
 
 def _template_context() -> dict[str, Any]:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from webinars.accounts import views  # noqa: E402,F401
+from webinars.accounts import account_views, views  # noqa: E402,F401

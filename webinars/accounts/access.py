@@ -1,6 +1,7 @@
 """Who may see what in the staff area.
 
-Anonymous visitors are sent to the login page; staff without the right role get 403.
+Anonymous visitors are sent to the login page; an admin without a second factor to set it up
+(`ADMIN_SECOND_FACTOR_REQUIRED`); staff without the right role get 403.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, redirect, url_for
 from flask_login import current_user, login_required
 
+from webinars.accounts import second_factor
 from webinars.accounts.models import StaffRole
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,6 +26,8 @@ def roles_required(*roles: StaffRole) -> Callable[[F], F]:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if second_factor.setup_required(current_user):
+                return redirect(url_for("accounts.two_factor_setup"))
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)

@@ -1,6 +1,8 @@
 """Staff accounts from the command line.
 
-`flask users create EMAIL --role ROLE [--country XX] [--series SLUG]`; `flask users token EMAIL`.
+`flask users create EMAIL --role ROLE [--country XX] [--series SLUG]`; `flask users token EMAIL`;
+`flask users deactivate EMAIL`; `flask users logout-everywhere EMAIL`; `flask users reset-second-factor
+EMAIL` (a lost phone and lost recovery codes: the user sets it up again at the next log-in).
 """
 
 from __future__ import annotations
@@ -10,8 +12,15 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from webinars.accounts import second_factor, sessions
 from webinars.accounts.models import StaffRole, User
-from webinars.accounts.services import AccountError, create_user, normalize_email
+from webinars.accounts.services import (
+    AccountError,
+    create_user,
+    deactivate,
+    find_user,
+    normalize_email,
+)
 from webinars.accounts.tokens import issue_token
 from webinars.extensions import db
 
@@ -72,3 +81,41 @@ def token_command(email: str) -> None:
     if replaced:
         click.echo(f"The previous token of {user.email} no longer works.", err=True)
     click.echo("Send it in the header 'Authorization: Bearer <token>'.", err=True)
+
+
+def _existing(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user with the e-mail {email}")
+    return user
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """The account can no longer log in; its sessions end now."""
+    user = _existing(email)
+    deactivate(user)
+    db.session.commit()
+    click.echo(f"{user.email} is deactivated; its sessions have ended.")
+
+
+@users_cli.command("logout-everywhere")
+@click.argument("email")
+def logout_everywhere_command(email: str) -> None:
+    """End every session of the account on every device."""
+    user = _existing(email)
+    sessions.end_everywhere(user)
+    db.session.commit()
+    click.echo(f"Every session of {user.email} has ended.")
+
+
+@users_cli.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor_command(email: str) -> None:
+    """Remove the account's second factor and recovery codes, and end its sessions."""
+    user = _existing(email)
+    second_factor.disable(user)
+    sessions.end_everywhere(user)
+    db.session.commit()
+    click.echo(f"{user.email} has no second factor now; its sessions have ended.")

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from webinars.accounts.services import MIN_PASSWORD_LENGTH
@@ -33,3 +33,17 @@ class ResetPasswordForm(FlaskForm):
         _l("The new password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+
+class CodeForm(FlaskForm):
+    """A code of the authenticator app (6 digits) or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token."""

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -52,6 +52,15 @@ class User(UserMixin, db.Model):
     #: SHA-256 of the personal API token (`flask users token`); the token itself is never stored.
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Raised to end every session of the account at once: "log out everywhere", a new
+    #: password, a deactivation. A session remembers the value it started with
+    #: (`accounts.sessions`).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The TOTP second factor's base32 secret (None: no second factor), the last time step
+    #: accepted (a code works once), and the SHA-256 of each unused recovery code, one a line.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
+    totp_recovery_hashes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     country: Mapped[Country | None] = relationship()
     #: The series a facilitator is assigned to.
@@ -86,9 +95,33 @@ class User(UserMixin, db.Model):
         return "en" if self.country_code in ENGLISH_SPEAKING else "es"
 
     @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Admins must have a second factor; other staff may."""
+        return self.role == StaffRole.ADMIN
+
+    @property
     def can_manage_series(self) -> bool:
         """Organizers and admins create and edit series."""
         return self.role in (StaffRole.ADMIN, StaffRole.ORGANIZER)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+class EndedSession(db.Model):
+    """A staff session ended by logging out, until it would have expired anyway.
+
+    Sessions live in a signed cookie: logging out deletes it from the browser, but a copy of
+    it stays valid unless the server remembers that it ended. The row goes once the session's
+    absolute timeout has passed (`STAFF_SESSION_ABSOLUTE_SECONDS`).
+    """
+
+    __tablename__ = "ended_sessions"
+
+    #: The random id the session was given at log-in.
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

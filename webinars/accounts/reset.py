@@ -15,9 +15,9 @@ import hmac
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from webinars.accounts import lockout
+from webinars.accounts import services
 from webinars.accounts.models import User
-from webinars.accounts.services import MIN_PASSWORD_LENGTH, AccountError, normalize_email
+from webinars.accounts.services import normalize_email
 from webinars.extensions import db
 from webinars.mail.outbox import enqueue_template
 from webinars.registration import models as registration_models
@@ -85,10 +85,7 @@ def request_reset(email: str, language: str) -> None:
 
 
 def reset_password(user: User, password: str) -> None:
-    """The new password; the link that led here stops working, and earlier failed log-ins no
-    longer count towards a lockout."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"at least {MIN_PASSWORD_LENGTH} characters")
-    user.set_password(password)
-    lockout.clear_failures(user.email)
+    """The new password; the link that led here stops working, every session of the account
+    ends, and earlier failed log-ins no longer count towards a lockout."""
+    services.set_password(user, password)
     db.session.flush()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webinars.accounts import lockout
+from webinars.accounts import devices, lockout, second_factor, sessions
 from webinars.accounts.models import PASSWORD_METHOD, StaffRole, User
 from webinars.catalog.models import Country
 from webinars.extensions import db
@@ -71,25 +72,84 @@ def _decoy_hash() -> str:
     return generate_password_hash("no account has this address", method=PASSWORD_METHOD)
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, else None (a counted failure).
+@dataclass(frozen=True)
+class LoginSource:
+    """Where a log-in comes from: the client's address, and the browser's device cookie
+    (account id, device id) if it has one (`accounts.devices`)."""
 
-    Raises `LoginLocked` while the address is locked, without checking the password, and on
-    the failure that locks it. A password hashed by an older method is hashed again on
-    success (the caller commits).
-    """
-    if lockout.is_locked(email):
-        raise LoginLocked
-    user = db.session.execute(
+    address: str
+    device: tuple[int, str] | None = None
+
+    def for_user(self, user: User | None) -> tuple[str, bool]:
+        """The lockout's source for this account, and whether it is a known device."""
+        if user is not None and self.device is not None and self.device[0] == user.id:
+            return f"device:{self.device[1]}", True
+        return f"address:{self.address}", False
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(
         db.select(User).filter_by(email=normalize_email(email))
     ).scalar_one_or_none()
+
+
+def authenticate(email: str, password: str, source: LoginSource, language: str) -> User | None:
+    """The active user with this e-mail and password, else None (a counted failure).
+
+    Raises `LoginLocked` while this source is locked out of the account, without checking
+    the password, and on the failure that locks it (`accounts.lockout`). When the failures
+    from everywhere reach the account's ceiling, its holder is e-mailed an unlock link. A
+    password hashed by an older method is hashed again on success (the caller commits).
+    """
+    user = find_user(email)
+    key, known = source.for_user(user)
+    if lockout.is_locked(email, key, known_device=known):
+        raise LoginLocked
     if user is None:
         check_password_hash(_decoy_hash(), password)
     elif user.check_password(password) and user.active:
-        lockout.clear_failures(email)
+        lockout.clear_failures(email, key)
         if user.password_needs_rehash:
             user.set_password(password)
         return user
-    if lockout.record_failure(email):
-        raise LoginLocked
+    record_failed_login(email, user, source, language)
     return None
+
+
+def check_second_factor(user: User, code: str, source: LoginSource, language: str) -> bool:
+    """The second step of a log-in: True for a valid code; a wrong one is a counted failure,
+    like a wrong password. Raises `LoginLocked` while the source is locked out (the code is
+    not checked) and on the failure that locks it."""
+    key, known = source.for_user(user)
+    if lockout.is_locked(user.email, key, known_device=known):
+        raise LoginLocked
+    if second_factor.verify(user, code):
+        lockout.clear_failures(user.email, key)
+        return True
+    record_failed_login(user.email, user, source, language)
+    return False
+
+
+def record_failed_login(email: str, user: User | None, source: LoginSource, language: str) -> None:
+    """Count a wrong password or second-factor code; `LoginLocked` when it locks."""
+    key, known = source.for_user(user)
+    source_locked, account_locked = lockout.record_failure(email, key, known_device=known)
+    if account_locked and user is not None and user.active:
+        devices.send_unlock_link(user, language)
+    if source_locked or (account_locked and not known):
+        raise LoginLocked
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password: every session of the account ends, and every lock of it is lifted."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"at least {MIN_PASSWORD_LENGTH} characters")
+    user.set_password(password)
+    sessions.end_everywhere(user)
+    lockout.clear_failures(user.email)
+
+
+def deactivate(user: User) -> None:
+    """The account can no longer log in, and its sessions end now."""
+    user.active = False
+    sessions.end_everywhere(user)

@@ -17,6 +17,8 @@ from marshmallow import Schema, ValidationError
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import Conflict, HTTPException, UnprocessableEntity
 
+from webinars import bodies
+
 
 def json_error(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
     """`{"code", "status", "message"}`, plus `errors` by location and field for a 422.
@@ -103,7 +105,12 @@ class FlatErrorsParser(FlaskParser):
             raise InvalidInput(
                 {BODY_KEY: [_("Send the body as JSON, with Content-Type: application/json.")]}
             )
-        return super()._raw_load_json(req)
+        # The body was bounded by `bodies` (API_BODY_MAX_BYTES: 413 past it); its depth and
+        # numbers are checked in one pass before Python's parser sees it.
+        try:
+            return bodies.load_json(req.get_data(cache=True))
+        except bodies.BodyRefused as refused:
+            raise InvalidInput({BODY_KEY: [str(refused)]}) from refused
 
     def _handle_invalid_json_error(
         self, error: Exception, req: Request, *args: Any, **kwargs: Any

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from webinars.api.errors import BODY_KEY
 from webinars.api.schemas import OutputSchema, ProfileSchema, TextSchema, Translated, UTCTime
@@ -20,6 +20,8 @@ from webinars.registration.services import LANGUAGES, MAX_LENGTHS, OTHER_PROFILE
 
 EMAIL_MAX_LENGTH = 254
 CODE_MAX_LENGTH = 64
+#: Unknown fields named in a refusal; past them the answer only says how many more there are.
+MAX_UNKNOWN_LISTED = 20
 
 #: marshmallow's messages for any field, translated. They are bound when a schema is built, so
 #: lazy; validators run inside the request and translate at once (marshmallow iterates a
@@ -60,6 +62,26 @@ class BodySchema(Schema):
         "unknown": _l("Unknown field."),
         "type": _l("The body must be a JSON object."),
     }
+
+    @pre_load
+    def _bounded_unknown_fields(self, data: Any, **_kwargs: Any) -> Any:
+        """Refuse unknown fields at once, naming at most `MAX_UNKNOWN_LISTED` of them: the
+        answer stays small however many the body holds (marshmallow would repeat each one)."""
+        if not isinstance(data, dict):
+            return data
+        known = {f.data_key or name for name, f in self.load_fields.items()}
+        unknown = [key for key in data if key not in known]
+        if not unknown:
+            return data
+        errors: dict[str, list[str]] = {
+            str(key)[:CODE_MAX_LENGTH]: [_("Unknown field.")]
+            for key in unknown[:MAX_UNKNOWN_LISTED]
+        }
+        if len(unknown) > MAX_UNKNOWN_LISTED:
+            errors[BODY_KEY] = [
+                _("%(n)d more unknown fields.", n=len(unknown) - MAX_UNKNOWN_LISTED)
+            ]
+        raise ValidationError(errors)
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         messages = dict(_FIELD_MESSAGES)

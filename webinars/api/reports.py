@@ -49,7 +49,8 @@ def get_report(slug: str, user: User, session: int | None = None) -> dict[str, A
     threshold, by country (ISO code) and by profile; for the series, each person once; the
     countries that met each profile minimum by attendance, and the paragraph for the meeting
     report in English and Spanish. `?session=N` restricts it to the N-th session. Each call is
-    written to the audit log.
+    written to the audit log. A focal point's report holds their own country only (no other
+    country, no observer organization), as their quota matrix does.
     """
     series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
     if series is None:
@@ -61,7 +62,8 @@ def get_report(slug: str, user: User, session: int | None = None) -> dict[str, A
         if session > len(series.sessions):
             abort(HTTPStatus.NOT_FOUND, message=_("This series has no such session."))
         event_session = series.sessions[session - 1]
-    body = report_json(build_report(load_report_data(series, event_session)))
+    data = load_report_data(series, event_session, country_code=permissions.country_scope(user))
+    body = report_json(build_report(data))
     detail = f"report.json (API){f' session {session}' if session else ''}"
     audit.record(
         user, audit.REPORT, series, detail, channel="api", address=request.remote_addr or ""

@@ -33,6 +33,7 @@ KIND: dict[str, LazyString] = {
     "reminder": _l("Session reminder"),
     "quota.reminder": _l("Reminder to focal points: profiles missing"),
     "account.password_reset": _l("Password reset"),
+    "account.unlock": _l("Account unlock link"),
 }
 
 

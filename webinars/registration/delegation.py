@@ -28,7 +28,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any
+from xml.etree import ElementTree as ET
 
 from flask_babel import LazyString
 from flask_babel import gettext as _
@@ -62,7 +63,14 @@ MAX_ROWS = 500
 #: millions of empty formatted rows, or zip archives that unpack to something enormous.
 MAX_LINES = 10 * MAX_ROWS
 MAX_COLUMNS = 50
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+#: An XLSX is checked against these before a row is built (`_check_xlsx_limits`): its members
+#: once unpacked (all together, and each), the extent its sheets declare, the cells of a row,
+#: the cells of a sheet and the shared strings. A filled template is far below each.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_MEMBER_BYTES = 8 * 1024 * 1024
+MAX_SHEET_COLUMNS = 1000
+MAX_SHEET_CELLS = MAX_LINES * MAX_COLUMNS
+MAX_SHARED_STRINGS = 50_000
 
 #: The columns of a delegation, in template order.
 COLUMNS = (
@@ -221,13 +229,11 @@ def _known_columns(cells: list[str]) -> int:
 def _xlsx_records(data: bytes) -> list[list[str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
+            _check_xlsx_limits(archive)
+    except (zipfile.BadZipFile, ET.ParseError, EOFError, OSError) as error:
         raise DelegationFileError(
             _l("This is not an Excel workbook (.xlsx), or the file is damaged.")
         ) from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise DelegationFileError(_l("The workbook is too large once unpacked."))
     records: list[list[str]] = []
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -247,6 +253,105 @@ def _xlsx_records(data: bytes) -> list[list[str]]:
             line=len(records) + 1 if records else None,
         ) from error
     return records
+
+
+def _check_xlsx_limits(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook that would take seconds and gigabytes to read, before openpyxl builds
+    anything: an 87 KB file can hold one row of 3.5 million empty cells (openpyxl builds the
+    whole row before `max_col` cuts it) or 2.9 million shared strings (all loaded at once).
+
+    The zip's declared sizes bound what can be unpacked (zipfile stops at them); the sheets
+    and the shared strings are then streamed, element by element, and the scan stops at the
+    first limit passed, so a refusal costs a fraction of a second and a few megabytes.
+    """
+    members = archive.infolist()
+    if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES or any(
+        info.file_size > MAX_MEMBER_BYTES for info in members
+    ):
+        raise DelegationFileError(_l("The workbook is too large once unpacked."))
+    for info in members:
+        name = info.filename.lower()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            with archive.open(info) as stream:
+                _scan_sheet(stream)
+        elif name == "xl/sharedstrings.xml":
+            with archive.open(info) as stream:
+                _scan_shared_strings(stream)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _too_many_columns() -> DelegationFileError:
+    return DelegationFileError(
+        _l(
+            "The sheet has more than %(columns)d columns; keep only the columns of the template.",
+            columns=MAX_SHEET_COLUMNS,
+        )
+    )
+
+
+def _scan_sheet(stream: IO[bytes]) -> None:
+    """The declared extent (`<dimension ref="A1:XFD1">`), then the rows as they come: row
+    numbers, cells per row, cells in all. Each element is dropped once seen."""
+    rows = cells = in_row = 0
+    for event, element in ET.iterparse(stream, events=("start", "end")):
+        tag = _local(element.tag)
+        if event == "end":
+            element.clear()
+            continue
+        if tag == "dimension":
+            last = (element.get("ref") or "").split(":")[-1]
+            match = _CELL_REFERENCE.fullmatch(last.replace("$", "").upper())
+            if match is not None:
+                if int(match.group(2)) > MAX_LINES:
+                    raise _too_many_lines()
+                if _column_number(match.group(1)) > MAX_SHEET_COLUMNS:
+                    raise _too_many_columns()
+        elif tag == "row":
+            rows += 1
+            in_row = 0
+            number = element.get("r") or ""
+            if rows > MAX_LINES or (
+                number.isdigit() and len(number) < 8 and int(number) > MAX_LINES
+            ):
+                raise _too_many_lines()
+        elif tag == "c":
+            in_row += 1
+            cells += 1
+            if in_row > MAX_SHEET_COLUMNS:
+                raise _too_many_columns()
+            if cells > MAX_SHEET_CELLS:
+                raise _too_many_lines()
+
+
+def _scan_shared_strings(stream: IO[bytes]) -> None:
+    strings = 0
+    for event, element in ET.iterparse(stream, events=("start", "end")):
+        if event == "end":
+            element.clear()
+        elif _local(element.tag) == "si":
+            strings += 1
+            if strings > MAX_SHARED_STRINGS:
+                raise DelegationFileError(
+                    _l(
+                        "The workbook holds more than %(count)d different texts; keep only"
+                        " the rows of the officials.",
+                        count=MAX_SHARED_STRINGS,
+                    )
+                )
+
+
+#: A cell reference such as `XFD1048576`: its column letters and its row number.
+_CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def _too_many_lines() -> DelegationFileError:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 
 from webinars.attendance.models import Attendance, AttendanceState
 from webinars.catalog.models import Country
@@ -222,8 +222,16 @@ def _profile_key(profile_id: int | None, codes: dict[int, str]) -> str:
     return codes.get(profile_id, OTHER) if profile_id is not None else OTHER
 
 
-def load_report_data(series: Series, session: EventSession | None = None) -> ReportData:
-    """Everything the report needs, in six queries whatever the number of registrations."""
+def load_report_data(
+    series: Series, session: EventSession | None = None, *, country_code: str | None = None
+) -> ReportData:
+    """Everything the report needs, in six queries whatever the number of registrations.
+
+    `country_code` (a focal point's `permissions.country_scope`, the rule the quota matrix
+    follows): only that country's registrations and attendees, no observer organization, and
+    that country alone in the list of countries, so that every count, list and export of the
+    report holds nothing of another country.
+    """
     chosen = [session] if session is not None else list(series.sessions)
     numbers = {s.id: n for n, s in enumerate(series.sessions, start=1)}
     sessions = [
@@ -246,14 +254,32 @@ def load_report_data(series: Series, session: EventSession | None = None) -> Rep
         for p in series.profiles
     ]
     codes = {p.id: p.code for p in profiles}
-    countries = {
-        c.code: (c.name_en, c.name_es)
-        for c in db.session.scalars(db.select(Country).order_by(Country.code))
-    }
-    confirmed = (
+    countries_query = db.select(Country).order_by(Country.code)
+    if country_code is not None:
+        countries_query = countries_query.where(Country.code == country_code)
+    countries = {c.code: (c.name_en, c.name_es) for c in db.session.scalars(countries_query)}
+    confirmed = [
         Registration.series_id == series.id,
         Registration.status == RegistrationStatus.CONFIRMED,
-    )
+    ]
+    present = [
+        Attendance.session_id.in_(session_ids),
+        Attendance.state.in_((AttendanceState.REGISTERED, AttendanceState.GUEST)),
+    ]
+    if country_code is not None:
+        confirmed.append(Registration.country_code == country_code)
+        present.append(
+            or_(
+                and_(
+                    Attendance.state == AttendanceState.REGISTERED,
+                    Registration.country_code == country_code,
+                ),
+                and_(
+                    Attendance.state == AttendanceState.GUEST,
+                    Attendance.country_code == country_code,
+                ),
+            )
+        )
     per_session = db.session.execute(
         db.select(
             registration_sessions.c.session_id,
@@ -310,10 +336,7 @@ def load_report_data(series: Series, session: EventSession | None = None) -> Rep
             Registration.status,
         )
         .outerjoin(Registration, Registration.id == Attendance.registration_id)
-        .where(
-            Attendance.session_id.in_(session_ids),
-            Attendance.state.in_((AttendanceState.REGISTERED, AttendanceState.GUEST)),
-        )
+        .where(*present)
     )
     presences = []
     for aid, rid, key, sid, state, guest_country, minutes, country, org, pid, status in rows:

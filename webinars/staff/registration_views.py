@@ -48,6 +48,7 @@ from webinars.staff.registration_forms import (
     RegistrationFilters,
     RejectForm,
 )
+from webinars.web import parse_id
 
 REGISTRATION_URL = "/series/<slug>/registrations/<int:registration_id>"
 #: A CSV cell starting with one of these is a formula to a spreadsheet.
@@ -256,7 +257,7 @@ def registration_reject(slug: str, registration_id: int) -> str | Response:
 def _selected(series: Series) -> list[Registration]:
     """The registrations ticked on the list (`registration` ids of this series), each one
     approvable by the current user (else 403), in the list's order."""
-    ids = {int(value) for value in request.form.getlist("registration") if value.isdigit()}
+    ids = {n for n in map(parse_id, request.form.getlist("registration")) if n is not None}
     if not ids:
         return []
     chosen = list(

@@ -51,6 +51,7 @@ from webinars.reports.titles import document_subtitle, report_title
 from webinars.series.models import EventSession, Series
 from webinars.staff import bp
 from webinars.staff.registration_views import _viewable_series
+from webinars.web import parse_id
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {
@@ -69,9 +70,10 @@ def _session_by_number(series: Series) -> EventSession | None:
     raw = request.args.get("session", "")
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= len(series.sessions):
+    number = parse_id(raw)
+    if number is None or not 1 <= number <= len(series.sessions):
         abort(404)
-    return series.sessions[int(raw) - 1]
+    return series.sessions[number - 1]
 
 
 def _user() -> User:
@@ -156,7 +158,8 @@ def _csv_stream(
 def report(slug: str) -> str:
     series = _viewable_series(slug)
     event_session = _session_by_number(series)
-    built = build_report(load_report_data(series, event_session))
+    scope = country_scope(current_user)
+    built = build_report(load_report_data(series, event_session, country_code=scope))
     countries = countries_by_name(built)
     widest = max(
         [t.registered for t in built.figures.by_country.values()]
@@ -169,6 +172,7 @@ def report(slug: str) -> str:
         series=series,
         event_session=event_session,
         report=built,
+        scope_country=scope,
         countries=countries,
         widest=widest,
         heat=heat,
@@ -188,7 +192,9 @@ def report(slug: str) -> str:
 def report_download(slug: str, fmt: str) -> Response:
     series = _viewable_series(slug)
     event_session = _session_by_number(series)
-    built = build_report(load_report_data(series, event_session))
+    built = build_report(
+        load_report_data(series, event_session, country_code=country_scope(current_user))
+    )
     suffix = f"-session-{event_session.number}" if event_session is not None else ""
     filename = f"report-{series.slug}{suffix}.{fmt}"
     _audit(audit.REPORT, series, filename)
