@@ -34,6 +34,16 @@ class RegistrationStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Sex(enum.StrEnum):
+    """The registrant's answer to the optional question on sex; never required, and shown
+    only in aggregate (reports, the yearly report, the quota matrix). No answer is None."""
+
+    FEMALE = "female"
+    MALE = "male"
+    ANOTHER = "another"
+    UNDISCLOSED = "undisclosed"
+
+
 #: Statuses that hold a seat: counted against every hard limit.
 HOLDING_STATUSES = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
 
@@ -69,6 +79,8 @@ class Registration(db.Model):
     language: Mapped[str] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64))
     consent_to_list: Mapped[bool] = mapped_column(default=False)
+    #: Optional; None when the registrant did not answer.
+    sex: Mapped[Sex | None] = mapped_column(enum_column(Sex))
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus))
     rejection_reason: Mapped[str] = mapped_column(String(500), default="")
     #: Random secret of the private manage link (the link carries it signed).

@@ -35,6 +35,7 @@ from webinars.registration.models import (
     HOLDING_STATUSES,
     Registration,
     RegistrationStatus,
+    Sex,
     registration_sessions,
 )
 from webinars.registration.tokens import link_expires_at_for_series, new_secret
@@ -113,6 +114,8 @@ class RegistrationData:
     session_ids: Sequence[int] | None = None
     timezone: str | None = None
     consent_to_list: bool = False
+    #: A `Sex` value, or None / "" for no answer (the question is never required).
+    sex: str | None = None
 
 
 @dataclass
@@ -122,6 +125,7 @@ class _Checked:
     profile: ParticipantProfile | None
     sessions: list[EventSession]
     timezone: str
+    sex: Sex | None = None
     fields: dict[str, str] = field(default_factory=dict)
 
 
@@ -171,6 +175,16 @@ def _check_sessions(series: Series, session_ids: Sequence[int] | None) -> list[E
     return [by_id[i] for i in wanted]
 
 
+def check_sex(raw: str | None) -> Sex | None:
+    """The answer to the optional question on sex; None for no answer."""
+    if not raw:
+        return None
+    try:
+        return Sex(raw)
+    except ValueError:
+        raise RegistrationError("sex", _l("Choose one of the answers, or none.")) from None
+
+
 def _check(series: Series, data: RegistrationData) -> _Checked:
     fields = _check_text(data)
     email = normalize_email(data.email or "")
@@ -195,6 +209,7 @@ def _check(series: Series, data: RegistrationData) -> _Checked:
         profile=_check_profile(series, data.profile_code),
         sessions=_check_sessions(series, data.session_ids),
         timezone=zone,
+        sex=check_sex(data.sex),
         fields=fields,
     )
 
@@ -317,6 +332,7 @@ def register(
         language=data.language,
         timezone=checked.timezone,
         consent_to_list=bool(data.consent_to_list),
+        sex=checked.sex,
         status=_seated_status(series) if seated else RegistrationStatus.WAITLISTED,
         waitlisted_at=None if seated else now,
         manage_token=new_secret(),
