@@ -50,6 +50,7 @@ PERSONAL_DATA_PAGES = {
     "staff.participants_download": {"focal_point", "facilitator", "organizer", "admin"},
     "staff.session_attendance": SESSION_VIEWERS,
     "staff.session_check_in": SESSION_VIEWERS,
+    "staff.participant": {"focal_point", "organizer", "admin"},
 }
 
 #: endpoint -> the visitors that get 200 on GET (on POST for POST-only endpoints, whose GET
@@ -109,9 +110,16 @@ ALLOWED: dict[str, set[str]] = {
     "staff.audit_log": MANAGERS,
     "staff.registration_revoke_link": MANAGERS,
     "staff.outbox_html": MANAGERS,
+    "staff.participant": {"focal_point", *MANAGERS},  # a focal point: their country's people
+    "staff.participant_suggestions": {*FOCAL_POINTS, *MANAGERS},
+    "staff.participant_same": {*FOCAL_POINTS, *MANAGERS},
+    "staff.participant_distinct": {*FOCAL_POINTS, *MANAGERS},
+    "staff.yearly_index": MANAGERS,
+    "staff.yearly_report": MANAGERS,
+    "staff.yearly_download": MANAGERS,
 }
 #: Endpoints whose `fmt` is not "csv".
-FORMATS = {"staff.report_download": "json"}
+FORMATS = {"staff.report_download": "json", "staff.yearly_download": "json"}
 
 
 @dataclass
@@ -164,6 +172,8 @@ def world(app: Flask) -> World:
             "message_id": message.id,
             "attendance_id": attendance.id,
             "fmt": "csv",
+            "participant_id": registration.participant_id,
+            "year": 2030,
         }
         db.session.commit()
         urls = []

@@ -9,6 +9,7 @@ def register_commands(app: Flask) -> None:
     from webinars.demo.cli import demo_cli
     from webinars.invitations.cli import reminders_cli
     from webinars.mail.cli import outbox_cli
+    from webinars.participation.cli import participation_cli
     from webinars.privacy.cli import privacy_cli
     from webinars.registration.cli import approvals_cli, quotas_cli
     from webinars.reports.cli import participants_command, report_command
@@ -23,3 +24,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(participants_command)
     app.cli.add_command(report_command)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(participation_cli)

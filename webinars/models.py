@@ -12,6 +12,7 @@ from webinars.audit.models import AuditEvent
 from webinars.catalog.models import Country, Organization, Person, WorkingGroup
 from webinars.invitations.models import ICalMethod, Invitation, ReminderSent
 from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.participation.models import DistinctParticipants, Participant
 from webinars.registration.models import (
     HOLDING_STATUSES,
     Registration,
@@ -40,6 +41,8 @@ __all__ = [
     "AttendanceState",
     "AttendeeRole",
     "AuditEvent",
+    "DistinctParticipants",
+    "Participant",
     "ICalMethod",
     "Invitation",
     "ReminderSent",

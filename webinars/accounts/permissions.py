@@ -76,3 +76,10 @@ def may_approve(user: User, registration: Registration) -> bool:
 def may_register_delegation(user: User, series: Series) -> bool:
     """Focal points register officials of their own country; organizers and admins anyone."""
     return series.is_public and (user.can_manage_series or user.role == StaffRole.FOCAL_POINT)
+
+
+def may_follow_participants(user: User) -> bool:
+    """A person's participation across series, and the suggested links between registrations:
+    organizers and admins for everyone, focal points for their own country's registrations
+    (`country_scope`)."""
+    return user.can_manage_series or user.role == StaffRole.FOCAL_POINT

@@ -91,6 +91,10 @@ class Registration(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: The person across series (`webinars.participation`); None until linked.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
     #: When the registration joined the waiting list: its place in the queue.
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import selectinload
 from webinars.accounts.models import User
 from webinars.catalog.models import Country
 from webinars.extensions import db
+from webinars.participation import services as participation
 from webinars.privacy import is_anonymised_email
 from webinars.registration import approvals, notifications
 from webinars.registration.models import (
@@ -346,6 +347,7 @@ def register(
         # Under the series lock the check above is authoritative; this is the last guard.
         # The transaction is spoiled: the caller rolls back, as after any RegistrationError.
         raise DuplicateRegistration() from error
+    participation.link([registration])
     notifications.notify(registration, _event_of(registration.status))
     _sync_invitations(registration)
     approvals.notify_waiting(registration)

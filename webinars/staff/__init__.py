@@ -10,6 +10,7 @@ from webinars.staff import (  # noqa: E402,F401
     delegation_views,
     invitation_views,
     outbox_views,
+    participation_views,
     registration_views,
     report_views,
     series_views,

@@ -193,6 +193,7 @@ def registrations(slug: str) -> str:
         delegating=_delegating_users(rows),
         status_labels=STATUS_LABELS,
         may_approve=permissions.may_approve,
+        may_follow_participants=permissions.may_follow_participants,
         is_anonymised_email=is_anonymised_email,
         selectable_ids={
             r.id
