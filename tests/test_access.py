@@ -117,9 +117,20 @@ ALLOWED: dict[str, set[str]] = {
     "staff.yearly_index": MANAGERS,
     "staff.yearly_report": MANAGERS,
     "staff.yearly_download": MANAGERS,
+    "staff.directory": {*FOCAL_POINTS, *MANAGERS},  # and members of the directory
+    "staff.directory_download": {*FOCAL_POINTS, *MANAGERS},
+    "staff.directory_new": {*FOCAL_POINTS, *MANAGERS},
+    "staff.directory_import": {*FOCAL_POINTS, *MANAGERS},
+    "staff.directory_edit": {"focal_point", *MANAGERS},  # the entry is of Costa Rica
+    "staff.directory_confirm": {"focal_point", *MANAGERS},
+    "staff.directory_delete": {"focal_point", *MANAGERS},
 }
 #: Endpoints whose `fmt` is not "csv".
-FORMATS = {"staff.report_download": "json", "staff.yearly_download": "json"}
+FORMATS = {
+    "staff.report_download": "json",
+    "staff.yearly_download": "json",
+    "staff.directory_download": "vcf",
+}
 
 
 @dataclass
@@ -174,6 +185,8 @@ def world(app: Flask) -> World:
             "fmt": "csv",
             "participant_id": registration.participant_id,
             "year": 2030,
+            "entry_id": factories.make_directory_entry(country_code="CR").id,
+            "code": "CR",
         }
         db.session.commit()
         urls = []

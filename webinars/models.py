@@ -9,6 +9,7 @@ from webinars.attendance.models import (
     AttendeeRole,
 )
 from webinars.audit.models import AuditEvent
+from webinars.authorities.models import DirectoryEntry, Topic
 from webinars.catalog.models import Country, Organization, Person, WorkingGroup
 from webinars.invitations.models import ICalMethod, Invitation, ReminderSent
 from webinars.mail.models import OutboxMessage, OutboxStatus
@@ -41,6 +42,8 @@ __all__ = [
     "AttendanceState",
     "AttendeeRole",
     "AuditEvent",
+    "DirectoryEntry",
+    "Topic",
     "DistinctParticipants",
     "Participant",
     "ICalMethod",

@@ -83,3 +83,24 @@ def may_follow_participants(user: User) -> bool:
     organizers and admins for everyone, focal points for their own country's registrations
     (`country_scope`)."""
     return user.can_manage_series or user.role == StaffRole.FOCAL_POINT
+
+
+def may_read_directory(user: User, *, member: bool) -> bool:
+    """The directory of national authorities: organizers, admins, focal points, and any member
+    of staff who is in it (`member`). Never public."""
+    return user.can_manage_series or user.role == StaffRole.FOCAL_POINT or member
+
+
+def directory_scope(user: User) -> str | None:
+    """The only country whose directory entries `user` keeps, or None for every country.
+    Call it only for those who may keep some (`may_keep_directory`)."""
+    return None if user.can_manage_series else user.country_code
+
+
+def may_keep_directory(user: User, country_code: str | None = None) -> bool:
+    """Organizers and admins keep every country's entries; a focal point their own country's."""
+    if user.can_manage_series:
+        return True
+    return user.role == StaffRole.FOCAL_POINT and (
+        country_code is None or country_code == user.country_code
+    )

@@ -216,6 +216,12 @@ def _known_columns(cells: list[str]) -> int:
     return sum(fold(cell) in _HEADERS for cell in cells)
 
 
+def read_xlsx_records(data: bytes) -> list[list[str]]:
+    """The cells of a workbook's first sheet as text, with the limits of a delegation file
+    (unpacked size, lines, columns): also how the directory of authorities reads an import."""
+    return _xlsx_records(data)
+
+
 def _xlsx_records(data: bytes) -> list[list[str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

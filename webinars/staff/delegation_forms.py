@@ -202,6 +202,17 @@ class DelegationForm(_SessionChoice):
             self.rows.append_entry()
         self._choose_in_rows()
 
+    def fill_rows(self, rows: Sequence[dict[str, str]]) -> None:
+        """Rows filled from the directory first (the officials it knows), then empty rows
+        up to the first page's number; only on a form not submitted yet."""
+        while self.rows.entries:
+            self.rows.pop_entry()
+        for values in rows[:MAX_FORM_ROWS]:
+            self.rows.append_entry(values)
+        for _n in range(max(0, FIRST_ROWS - len(rows))):
+            self.rows.append_entry()
+        self._choose_in_rows()
+
     @property
     def can_add_rows(self) -> bool:
         return len(self.rows) < MAX_FORM_ROWS
