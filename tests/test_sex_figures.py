@@ -140,3 +140,25 @@ def test_narrative_leaves_the_sentence_out_when_nobody_stated_it() -> None:
     assert "Women" not in narrative(facts)["en"]
     share = NarrativeFacts("T", "T", "", "", "online", [], [], [], women_share=0.58)
     assert "58 %" in narrative(share)["en"] and "58 %" in narrative(share)["es"]
+
+
+def test_api_takes_the_answer_or_none(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        factories.open_series(slug="sex-api")
+        db.session.commit()
+    body = {
+        "first_name": "Ana",
+        "last_name": "Mora",
+        "email": "api@example.gov",
+        "country": "CR",
+        "institution": "Migración",
+        "position": "Jefa",
+        "profile": "other",
+        "language": "es",
+    }
+    bad = client.post("/api/v1/series/sex-api/registrations", json={**body, "sex": "robot"})
+    assert bad.status_code == 422
+    good = client.post("/api/v1/series/sex-api/registrations", json={**body, "sex": "male"})
+    assert good.status_code == 201, good.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(Registration.sex)) == Sex.MALE
