@@ -204,7 +204,13 @@ def test_yearly_pages_and_files(app: Flask, client: FlaskClient, auth: AuthActio
     body = json.loads(client.get("/staff/participation/2031.json").get_data(as_text=True))
     assert body["totals"]["unique_persons"] == 2
     book = load_workbook(io.BytesIO(client.get("/staff/participation/2031.xlsx").get_data()))
-    assert book.sheetnames == ["Summary", "By working group", "By country", "Series"]
+    assert book.sheetnames == [
+        "Summary",
+        "By working group",
+        "By country",
+        "Series",
+        "Profiles reached",
+    ]
     pdf = client.get("/staff/participation/2031.pdf")
     assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF")
 

@@ -35,9 +35,12 @@ def countries_by_name(report: YearlyReport) -> list[str]:
     return collated(report.data.countries, lambda code: country_label(report, code))
 
 
-def _profiles(figures: YearFigures) -> str:
+def profile_labels(figures: YearFigures) -> list[str]:
+    """The profiles reached, in the reader's language and collation. Series word the same
+    profile differently ("Prosecutors or attorneys", "... or solicitors"): labels the same in
+    the reader's language count once, so the counts of the page and files are these."""
     language = current_language()
-    return ", ".join(collated([pick(en, es, language) for en, es in figures.profiles], str))
+    return collated({pick(en, es, language) for en, es in figures.profiles}, str)
 
 
 def summary_rows(report: YearlyReport) -> list[tuple[str, object]]:
@@ -49,7 +52,7 @@ def summary_rows(report: YearlyReport) -> list[tuple[str, object]]:
         (_("Participants (once per series)"), total.participants),
         (_("Unique persons"), total.unique_persons),
         (_("Countries represented"), len(total.countries)),
-        (_("Profiles reached"), len(total.profiles)),
+        (_("Profiles reached"), len(profile_labels(total))),
     ]
     rows += [(sex_label(key), total.by_sex[key]) for key in SEX_KEYS]
     rows.append((_("Women among those who stated their sex"), _share(total.women_share)))
@@ -85,7 +88,7 @@ def by_group_table(report: YearlyReport) -> Table:
             f.participants,
             f.unique_persons,
             len(f.countries),
-            len(f.profiles),
+            len(profile_labels(f)),
             *_sex_cells(f),
         ]
         for code, f in report.by_group.items()
@@ -115,11 +118,11 @@ def by_country_table(report: YearlyReport) -> Table:
                 f.registrations,
                 f.participants,
                 f.unique_persons,
-                _profiles(f),
+                len(profile_labels(f)),
                 *_sex_cells(f),
             ]
         )
-    return Table(_("By country"), header, rows, widths=(22, 10, 10, 12, 12, 12, 40))
+    return Table(_("By country"), header, rows, widths=(22, 10, 10, 12, 12, 12, 12))
 
 
 def series_table(report: YearlyReport) -> Table:
@@ -156,4 +159,16 @@ def yearly_tables(report: YearlyReport) -> list[Table]:
         [[label, value] for label, value in summary_rows(report)],
         widths=(48, 14),
     )
-    return [summary, by_group_table(report), by_country_table(report), series_table(report)]
+    profiles = Table(
+        _("Profiles reached"),
+        [_("Profile")],
+        [[label] for label in profile_labels(report.total)],
+        widths=(60,),
+    )
+    return [
+        summary,
+        by_group_table(report),
+        by_country_table(report),
+        series_table(report),
+        profiles,
+    ]

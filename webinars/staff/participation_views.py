@@ -23,6 +23,7 @@ from webinars.reports.yearly import build_yearly, load_year_data, yearly_json
 from webinars.reports.yearly_tables import (
     by_country_table,
     by_group_table,
+    profile_labels,
     series_table,
     summary_rows,
     yearly_tables,
@@ -143,6 +144,7 @@ def _yearly_page(year: int) -> str:
         by_group=by_group_table(report),
         by_country=by_country_table(report),
         series=series_table(report),
+        profiles=profile_labels(report.total),
     )
 
 
