@@ -162,3 +162,35 @@ def test_api_takes_the_answer_or_none(app: Flask, client: FlaskClient) -> None:
     assert good.status_code == 201, good.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(Registration.sex)) == Sex.MALE
+
+
+def test_a_delegation_may_give_the_answer_in_a_row_or_a_file(app: Flask) -> None:
+    from webinars.registration import delegation
+
+    with app.app_context():
+        series = factories.open_series(slug="sex-delegation")
+        focal = factories.make_user(StaffRole.FOCAL_POINT, country_code="CR")
+        header = "nombre;apellido;correo;institución;cargo;perfil;idioma;sexo\n"
+        rows = delegation.parse_file(
+            "d.csv",
+            (
+                header
+                + "Ana;Uno;ana@example.gov;DGME;Jefa;other;es;Mujer\n"
+                + "Luis;Dos;luis@example.gov;DGME;Jefe;other;es;\n"
+            ).encode(),
+            require_origin=False,
+        )
+        registered = delegation.register_delegation(series, rows, registered_by=focal)
+        assert [r.sex for r in registered] == [Sex.FEMALE, None]
+        bad = delegation.parse_file(
+            "d.csv",
+            (header + "Eva;Tres;eva@example.gov;DGME;Jefa;other;es;robot\n").encode(),
+            require_origin=False,
+        )
+        try:
+            delegation.register_delegation(series, bad, registered_by=focal)
+        except delegation.DelegationRejected as rejected:
+            assert [e.field for e in rejected.errors] == ["sex"]
+        else:  # pragma: no cover
+            raise AssertionError("an unknown answer was taken")
+        db.session.rollback()
