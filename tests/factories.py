@@ -191,3 +191,22 @@ def make_attendance(event_session: EventSession, registration: Any, **fields: An
     }
     values.update(fields)
     return _add(Attendance(**values))
+
+
+def make_directory_entry(**fields: Any) -> Any:
+    """An entry of the directory of national authorities, confirmed now (Costa Rica)."""
+    from webinars.authorities.models import DirectoryEntry, Topic
+
+    n = next(_counter)
+    values: dict[str, Any] = {
+        "country_code": "CR",
+        "first_name": "Laura",
+        "last_name": f"Jiménez {n}",
+        "position": "Jefa",
+        "institution": "Dirección General de Migración",
+        "email": f"entry{n}@example.gov",
+        "topic": Topic.SMUGGLING,
+        "languages": "es",
+    }
+    values.update(fields)
+    return _add(DirectoryEntry(**values))

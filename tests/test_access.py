@@ -50,6 +50,7 @@ PERSONAL_DATA_PAGES = {
     "staff.participants_download": {"focal_point", "facilitator", "organizer", "admin"},
     "staff.session_attendance": SESSION_VIEWERS,
     "staff.session_check_in": SESSION_VIEWERS,
+    "staff.participant": {"focal_point", "organizer", "admin"},
 }
 
 #: endpoint -> the visitors that get 200 on GET (on POST for POST-only endpoints, whose GET
@@ -111,9 +112,27 @@ ALLOWED: dict[str, set[str]] = {
     "staff.audit_log": MANAGERS,
     "staff.registration_revoke_link": MANAGERS,
     "staff.outbox_html": MANAGERS,
+    "staff.participant": {"focal_point", *MANAGERS},  # a focal point: their country's people
+    "staff.participant_suggestions": {*FOCAL_POINTS, *MANAGERS},
+    "staff.participant_same": {*FOCAL_POINTS, *MANAGERS},
+    "staff.participant_distinct": {*FOCAL_POINTS, *MANAGERS},
+    "staff.yearly_index": MANAGERS,
+    "staff.yearly_report": MANAGERS,
+    "staff.yearly_download": MANAGERS,
+    "staff.directory": {*FOCAL_POINTS, *MANAGERS},  # and members of the directory
+    "staff.directory_download": {*FOCAL_POINTS, *MANAGERS},
+    "staff.directory_new": {*FOCAL_POINTS, *MANAGERS},
+    "staff.directory_import": {*FOCAL_POINTS, *MANAGERS},
+    "staff.directory_edit": {"focal_point", *MANAGERS},  # the entry is of Costa Rica
+    "staff.directory_confirm": {"focal_point", *MANAGERS},
+    "staff.directory_delete": {"focal_point", *MANAGERS},
 }
 #: Endpoints whose `fmt` is not "csv".
-FORMATS = {"staff.report_download": "json"}
+FORMATS = {
+    "staff.report_download": "json",
+    "staff.yearly_download": "json",
+    "staff.directory_download": "vcf",
+}
 
 
 @dataclass
@@ -166,6 +185,10 @@ def world(app: Flask) -> World:
             "message_id": message.id,
             "attendance_id": attendance.id,
             "fmt": "csv",
+            "participant_id": registration.participant_id,
+            "year": 2030,
+            "entry_id": factories.make_directory_entry(country_code="CR").id,
+            "code": "CR",
         }
         db.session.commit()
         urls = []

@@ -228,13 +228,31 @@ def test_the_policy_allows_nothing_inline_and_no_framing() -> None:
 # --- every page it can reach ----------------------------------------------------------------
 
 #: Endpoints whose `fmt` is not "csv".
-FORMATS = {"staff.report_download": "json"}
+FORMATS = {
+    "staff.report_download": "json",
+    "staff.yearly_download": "json",
+    "staff.directory_download": "vcf",
+}
 
 
 def _fetched(visitor: FlaskClient, url: str) -> TestResponse:
     response = visitor.get(url)
     response.close()  # a streamed download keeps its request context until closed
     return response
+
+
+def _participant_id(app: Flask, registration_id: int) -> int | None:
+    from webinars.registration.models import Registration
+
+    with app.app_context():
+        return db.session.get(Registration, registration_id).participant_id
+
+
+def _entry_id(app: Flask) -> int:
+    with app.app_context():
+        entry = factories.make_directory_entry(first_name="<script>alert(1)</script>")
+        db.session.commit()
+        return entry.id
 
 
 def _get_urls(app: Flask, world: World) -> list[tuple[str, str]]:
@@ -253,6 +271,10 @@ def _get_urls(app: Flask, world: World) -> list[tuple[str, str]]:
         "manage_token": world.token,
         "number": 1,
         "filename": "css/app.css",
+        "participant_id": _participant_id(app, world.registration_id),
+        "year": 2030,
+        "entry_id": _entry_id(app),
+        "code": "CR",
     }
     urls = []
     for rule in app.url_map.iter_rules():

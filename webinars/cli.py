@@ -6,9 +6,11 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from webinars.accounts.cli import users_cli
     from webinars.attendance.cli import attendance_cli
+    from webinars.authorities.cli import directory_cli
     from webinars.demo.cli import demo_cli
     from webinars.invitations.cli import reminders_cli
     from webinars.mail.cli import outbox_cli
+    from webinars.participation.cli import participation_cli
     from webinars.privacy.cli import privacy_cli
     from webinars.registration.cli import approvals_cli, quotas_cli, registrations_cli
     from webinars.reports.cli import participants_command, report_command
@@ -24,3 +26,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(participants_command)
     app.cli.add_command(report_command)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(participation_cli)
+    app.cli.add_command(directory_cli)

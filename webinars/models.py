@@ -9,9 +9,11 @@ from webinars.attendance.models import (
     AttendeeRole,
 )
 from webinars.audit.models import AuditEvent
+from webinars.authorities.models import DirectoryEntry, Topic
 from webinars.catalog.models import Country, Organization, Person, WorkingGroup
 from webinars.invitations.models import ICalMethod, Invitation, ReminderSent
 from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.participation.models import DistinctParticipants, Participant
 from webinars.registration.models import (
     HOLDING_STATUSES,
     Registration,
@@ -41,6 +43,10 @@ __all__ = [
     "AttendanceState",
     "AttendeeRole",
     "AuditEvent",
+    "DirectoryEntry",
+    "Topic",
+    "DistinctParticipants",
+    "Participant",
     "ICalMethod",
     "Invitation",
     "ReminderSent",

@@ -76,3 +76,31 @@ def may_approve(user: User, registration: Registration) -> bool:
 def may_register_delegation(user: User, series: Series) -> bool:
     """Focal points register officials of their own country; organizers and admins anyone."""
     return series.is_public and (user.can_manage_series or user.role == StaffRole.FOCAL_POINT)
+
+
+def may_follow_participants(user: User) -> bool:
+    """A person's participation across series, and the suggested links between registrations:
+    organizers and admins for everyone, focal points for their own country's registrations
+    (`country_scope`)."""
+    return user.can_manage_series or user.role == StaffRole.FOCAL_POINT
+
+
+def may_read_directory(user: User, *, member: bool) -> bool:
+    """The directory of national authorities: organizers, admins, focal points, and any member
+    of staff who is in it (`member`). Never public."""
+    return user.can_manage_series or user.role == StaffRole.FOCAL_POINT or member
+
+
+def directory_scope(user: User) -> str | None:
+    """The only country whose directory entries `user` keeps, or None for every country.
+    Call it only for those who may keep some (`may_keep_directory`)."""
+    return None if user.can_manage_series else user.country_code
+
+
+def may_keep_directory(user: User, country_code: str | None = None) -> bool:
+    """Organizers and admins keep every country's entries; a focal point their own country's."""
+    if user.can_manage_series:
+        return True
+    return user.role == StaffRole.FOCAL_POINT and (
+        country_code is None or country_code == user.country_code
+    )

@@ -15,7 +15,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from webinars.api.errors import BODY_KEY
 from webinars.api.schemas import OutputSchema, ProfileSchema, TextSchema, Translated, UTCTime
-from webinars.registration.models import RegistrationStatus
+from webinars.registration.models import RegistrationStatus, Sex
 from webinars.registration.services import LANGUAGES, MAX_LENGTHS, OTHER_PROFILE
 
 EMAIL_MAX_LENGTH = 254
@@ -154,6 +154,16 @@ class RegistrationBodySchema(BodySchema):
     consent_to_list = fields.Boolean(
         load_default=False,
         metadata={"description": "Whether the name may appear on the participant list."},
+    )
+    sex = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(
+            [s.value for s in Sex], error=_l("Choose one of the answers, or none.")
+        ),
+        metadata={
+            "description": "Optional, never required: female, male, another or undisclosed "
+            "(prefer not to say); absent or null when not answered. Reported only in totals."
+        },
     )
 
     @validates_schema

@@ -77,6 +77,7 @@ def _registration_data(body: dict[str, Any]) -> RegistrationData:
         session_ids=body.get("sessions"),
         timezone=body.get("timezone"),
         consent_to_list=body["consent_to_list"],
+        sex=body.get("sex"),
     )
 
 

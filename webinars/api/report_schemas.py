@@ -96,6 +96,17 @@ class ReportSchema(OutputSchema):
     by_country = _tallies("Each person once across the series.")
     by_organization = _tallies("Observer organizations.")
     by_profile = _tallies("Each person once across the series.")
+    by_sex = _tallies(
+        "Answers to the optional question on sex (female, male, another, undisclosed, "
+        "not_stated), each person once; totals only."
+    )
+    women_share = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Women among the participants who stated female, male or another; "
+            "null when none did."
+        },
+    )
     attended_matrix = fields.Dict(
         keys=fields.String(),
         values=fields.Dict(keys=fields.String(), values=fields.Integer()),

@@ -17,7 +17,7 @@ from webinars.attendance.models import Attendance, AttendanceSource, AttendanceS
 from webinars.catalog.models import Country
 from webinars.demo import border_management, mass_flows, smuggling_exchange
 from webinars.extensions import db
-from webinars.registration.models import Registration, RegistrationStatus
+from webinars.registration.models import Registration, RegistrationStatus, Sex
 from webinars.registration.tokens import new_secret
 from webinars.series.models import EventSession, Series
 
@@ -35,6 +35,8 @@ FIRST_NAMES = (
     "Inés",
     "Héctor",
 )
+#: The demo's first names that are women's: their officials answered "female" (most of them).
+WOMEN = frozenset({"Ana", "María José", "Sofía", "Lucía", "Valeria", "Inés"})
 SURNAMES = ("Núñez", "Ríos", "Peña", "Solís", "Vargas", "Muñoz", "Ávila", "Cruz", "Luna", "Paz")
 ENGLISH = {"US", "CA", "BZ"}
 #: The countries seed 004 names for the meeting of 28 September 2020 (Belize was absent).
@@ -50,11 +52,14 @@ class Plan:
     sessions: tuple[int, ...] | None
     #: Countries present; the others register and do not come.
     present: tuple[str, ...] | None = None
+    #: Whether the officials answered the optional question on sex (the 2020 webinars; the
+    #: Working Group's meeting keeps seed 004's paragraph, which states no split).
+    sex: bool = False
 
 
 PLANS = {
-    mass_flows.SLUG: Plan(per_profile=2, sessions=None),
-    smuggling_exchange.SLUG: Plan(per_profile=2, sessions=None),
+    mass_flows.SLUG: Plan(per_profile=2, sessions=None, sex=True),
+    smuggling_exchange.SLUG: Plan(per_profile=2, sessions=None, sex=True),
     border_management.MEETINGS_SLUG: Plan(
         per_profile=1, sessions=(1,), present=BORDER_MEETING_COUNTRIES
     ),
@@ -75,6 +80,8 @@ def add_demo_attendance(series: Series) -> None:
             for _ in range(plan.per_profile):
                 n += 1
                 registration = _registration(series, country, profile.id, chosen, n, rng)
+                if plan.sex:
+                    registration.sex = demo_sex(registration.first_name, n)
                 db.session.add(registration)
                 if plan.present is not None and country.code not in plan.present:
                     continue
@@ -87,6 +94,16 @@ def add_demo_attendance(series: Series) -> None:
     db.session.flush()
     if series.slug == mass_flows.SLUG:
         _report_leftovers(series)
+
+
+def demo_sex(first_name: str, n: int) -> Sex | None:
+    """The demo official's answer: from the first name, but every ninth left the question
+    blank and every thirteenth preferred not to say."""
+    if n % 9 == 0:
+        return None
+    if n % 13 == 0:
+        return Sex.UNDISCLOSED
+    return Sex.FEMALE if first_name in WOMEN else Sex.MALE
 
 
 def _registration(

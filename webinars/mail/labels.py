@@ -32,6 +32,7 @@ KIND: dict[str, LazyString] = {
     "invitation.withdrawn": _l("Invitation withdrawn"),
     "reminder": _l("Session reminder"),
     "quota.reminder": _l("Reminder to focal points: profiles missing"),
+    "directory.reminder": _l("Reminder to focal points: directory entries to confirm"),
     "account.password_reset": _l("Password reset"),
     "account.unlock": _l("Account unlock link"),
 }

@@ -6,7 +6,9 @@ reaches a person goes: names, e-mail, institution, position, a rejection reason,
 the manage link (a new secret, so old links die), the names, e-mails and report keys of the
 attendance rows, the addresses of the calendar invitations, and the series' outbox messages
 (they hold bodies and addresses). An unregistered attendee's report key becomes a number that
-still tells one person from another, so "unique participants" does not change.
+still tells one person from another, so "unique participants" does not change. A registration
+keeps its `participant_id` (`webinars.participation`): a number without personal data, so the
+yearly report still counts the person once; the person's page no longer lists it.
 
 Services flush and never commit. A purge reads each kind of row once, whatever their number.
 """

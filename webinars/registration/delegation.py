@@ -136,6 +136,8 @@ _HEADER_WORDS: dict[str, frozenset[str]] = {
     "observer_organization": _words(
         "observer_organization", "observer", "organización observadora", "observador"
     ),
+    # Optional, like the question of the registration form; not in the templates.
+    "sex": _words("sex", "sexo"),
 }
 _HEADERS: dict[str, str] = {
     word: column for column, words in _HEADER_WORDS.items() for word in words
@@ -147,6 +149,15 @@ _LANGUAGE_WORDS: dict[str, str] = {
 _YES = _words("yes", "y", "sí", "s", "true", "verdadero", "1", "x")
 _NO = _words("", "no", "n", "false", "falso", "0")
 _YES_OR_NO = _YES | _NO
+#: The answers to the optional question on sex, in English or Spanish.
+_SEX_WORDS: dict[str, str] = {
+    **dict.fromkeys(_words("female", "f", "woman", "femenino", "mujer"), "female"),
+    **dict.fromkeys(_words("male", "m", "man", "masculino", "hombre"), "male"),
+    **dict.fromkeys(_words("another", "other", "otro", "otra"), "another"),
+    **dict.fromkeys(
+        _words("undisclosed", "prefer not to say", "prefiero no decirlo"), "undisclosed"
+    ),
+}
 _OTHER_WORDS = _words(OTHER_PROFILE, "otro", "otra", "otros")
 
 
@@ -224,6 +235,12 @@ def _csv_records(data: bytes) -> list[list[str]]:
 
 def _known_columns(cells: list[str]) -> int:
     return sum(fold(cell) in _HEADERS for cell in cells)
+
+
+def read_xlsx_records(data: bytes) -> list[list[str]]:
+    """The cells of a workbook's first sheet as text, with the limits of a delegation file
+    (unpacked size, lines, columns): also how the directory of authorities reads an import."""
+    return _xlsx_records(data)
 
 
 def _xlsx_records(data: bytes) -> list[list[str]]:
@@ -542,6 +559,9 @@ class _RowReader:
         consent = fold(values.get("consent_to_list", ""))
         if consent not in _YES_OR_NO:
             refuse("consent_to_list", _l("Write yes or no."))
+        sex = fold(values.get("sex", ""))
+        if sex and sex not in _SEX_WORDS:
+            refuse("sex", _l("Write female, male, another or prefer not to say, or nothing."))
         data = RegistrationData(
             first_name=values.get("first_name", ""),
             last_name=values.get("last_name", ""),
@@ -554,6 +574,7 @@ class _RowReader:
             profile_code=self._profile(values.get("profile", ""), refuse),
             session_ids=session_ids,
             consent_to_list=consent in _YES,
+            sex=_SEX_WORDS.get(sex),
         )
         return data, errors
 

@@ -32,6 +32,7 @@ from webinars import zones
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.i18n import current_language
+from webinars.registration.labels import SEX
 from webinars.registration.models import Registration
 from webinars.registration.services import (
     DETAIL_FIELDS,
@@ -150,6 +151,13 @@ class RegistrationForm(FlaskForm):
     )
     timezone = SelectField(_l("Time zone"), validate_choice=False, default="")
     sessions = _sessions_field()
+    sex = RadioField(
+        _l("Sex (optional)"),
+        choices=[SelectChoice(value.value, label) for value, label in SEX.items()],
+        # No answer is an answer; an unknown value gets the service's message.
+        validate_choice=False,
+        default="",
+    )
     consent_to_list = BooleanField(_l("I agree to appear on the list of participants"))
     privacy_accepted = BooleanField(
         _l("I have read the privacy notice"),
@@ -217,6 +225,7 @@ class RegistrationForm(FlaskForm):
             session_ids=self.sessions.data if self.series.sessions else None,
             timezone=self.timezone.data or None,
             consent_to_list=self.consent_to_list.data,
+            sex=self.sex.data or None,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from webinars.registration.models import RegistrationStatus
+from webinars.registration.models import RegistrationStatus, Sex
 
 #: For staff pages: short.
 STATUS: dict[RegistrationStatus, LazyString] = {
@@ -26,3 +26,13 @@ STATUS_FOR_REGISTRANT: dict[RegistrationStatus, LazyString] = {
     RegistrationStatus.REJECTED: _l("Not accepted"),
     RegistrationStatus.CANCELLED: _l("Cancelled"),
 }
+
+#: The answers to the optional question on sex, in the order the form offers them.
+SEX: dict[Sex, LazyString] = {
+    Sex.FEMALE: _l("Female"),
+    Sex.MALE: _l("Male"),
+    Sex.ANOTHER: _l("Another"),
+    Sex.UNDISCLOSED: _l("Prefer not to say"),
+}
+#: The figures' heading of those who left the question blank.
+SEX_NOT_STATED = _l("Not stated")

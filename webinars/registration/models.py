@@ -37,6 +37,16 @@ class RegistrationStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Sex(enum.StrEnum):
+    """The registrant's answer to the optional question on sex; never required, and shown
+    only in aggregate (reports, the yearly report, the quota matrix). No answer is None."""
+
+    FEMALE = "female"
+    MALE = "male"
+    ANOTHER = "another"
+    UNDISCLOSED = "undisclosed"
+
+
 #: Statuses that hold a seat: counted against every hard limit.
 HOLDING_STATUSES = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
 
@@ -72,6 +82,8 @@ class Registration(db.Model):
     language: Mapped[str] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64))
     consent_to_list: Mapped[bool] = mapped_column(default=False)
+    #: Optional; None when the registrant did not answer.
+    sex: Mapped[Sex | None] = mapped_column(enum_column(Sex))
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus))
     rejection_reason: Mapped[str] = mapped_column(String(500), default="")
     #: Random secret of the private manage link (the link carries it signed).
@@ -82,6 +94,10 @@ class Registration(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: The person across series (`webinars.participation`); None until linked.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
     #: When the registration joined the waiting list: its place in the queue.
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

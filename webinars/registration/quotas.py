@@ -1,6 +1,7 @@
 """The country x profile matrix: how far each country's delegation is from the series' targets.
 
-One grouped query, whatever the number of registrations. A cell is "met" when its confirmed
+Two grouped queries (the cells, and the confirmed registrations by sex), whatever the number
+of registrations. A cell is "met" when its confirmed
 registrations reach the profile's `min_per_country`.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy import func
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.extensions import db
-from webinars.registration.models import Registration, RegistrationStatus
+from webinars.registration.models import Registration, RegistrationStatus, Sex
 from webinars.series.models import ParticipantProfile, Series
 
 S = RegistrationStatus
@@ -79,6 +80,12 @@ class QuotaMatrix:
     rows: list[CountryRow]
     #: Observer organizations: not counted against any country.
     observers: Counter[RegistrationStatus] = field(default_factory=Counter)
+    #: Country code -> sex (None: not stated) -> confirmed registrations. Totals only.
+    by_sex: dict[str, Counter[Sex | None]] = field(default_factory=dict)
+
+    def sex_total(self, sex: Sex | None) -> int:
+        """Confirmed registrations of every row with that answer."""
+        return sum(self.by_sex.get(r.country.code, Counter())[sex] for r in self.rows)
 
     def column(self, index: int) -> Cell:
         """Totals of one profile over the rows (index len(profiles) is "other")."""
@@ -146,4 +153,20 @@ def quota_matrix(
         for (code, _pid, status), n in counts.items():
             if code is None:
                 observers[status] += n
-    return QuotaMatrix(series=series, profiles=profiles, rows=rows, observers=observers)
+    by_sex: dict[str, Counter[Sex | None]] = {}
+    sex_query = (
+        db.select(Registration.country_code, Registration.sex, func.count(Registration.id))
+        .where(
+            Registration.series_id == series.id,
+            Registration.status == S.CONFIRMED,
+            Registration.country_code.is_not(None),
+        )
+        .group_by(Registration.country_code, Registration.sex)
+    )
+    if country_code is not None:
+        sex_query = sex_query.where(Registration.country_code == country_code)
+    for code, sex, n in db.session.execute(sex_query):
+        by_sex.setdefault(code, Counter())[sex] = n
+    return QuotaMatrix(
+        series=series, profiles=profiles, rows=rows, observers=observers, by_sex=by_sex
+    )

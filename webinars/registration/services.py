@@ -30,12 +30,14 @@ from sqlalchemy.orm import selectinload
 from webinars.accounts.models import User
 from webinars.catalog.models import Country
 from webinars.extensions import db
+from webinars.participation import services as participation
 from webinars.privacy import is_anonymised_email
 from webinars.registration import approvals, notifications
 from webinars.registration.models import (
     HOLDING_STATUSES,
     Registration,
     RegistrationStatus,
+    Sex,
     registration_sessions,
 )
 from webinars.registration.tokens import (
@@ -118,6 +120,8 @@ class RegistrationData:
     session_ids: Sequence[int] | None = None
     timezone: str | None = None
     consent_to_list: bool = False
+    #: A `Sex` value, or None / "" for no answer (the question is never required).
+    sex: str | None = None
 
 
 @dataclass
@@ -127,6 +131,7 @@ class _Checked:
     profile: ParticipantProfile | None
     sessions: list[EventSession]
     timezone: str
+    sex: Sex | None = None
     fields: dict[str, str] = field(default_factory=dict)
 
 
@@ -200,6 +205,16 @@ def _check_sessions(series: Series, session_ids: Sequence[int] | None) -> list[E
     return [by_id[i] for i in wanted]
 
 
+def check_sex(raw: str | None) -> Sex | None:
+    """The answer to the optional question on sex; None for no answer."""
+    if not raw:
+        return None
+    try:
+        return Sex(raw)
+    except ValueError:
+        raise RegistrationError("sex", _l("Choose one of the answers, or none.")) from None
+
+
 def _check(series: Series, data: RegistrationData) -> _Checked:
     fields = _check_text(data)
     email = normalize_email(data.email or "")
@@ -224,6 +239,7 @@ def _check(series: Series, data: RegistrationData) -> _Checked:
         profile=_check_profile(series, data.profile_code),
         sessions=_check_sessions(series, data.session_ids),
         timezone=zone,
+        sex=check_sex(data.sex),
         fields=fields,
     )
 
@@ -366,6 +382,7 @@ def register(
         language=data.language,
         timezone=checked.timezone,
         consent_to_list=bool(data.consent_to_list),
+        sex=checked.sex,
         status=status,
         waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
         manage_token=new_secret(),
@@ -387,7 +404,10 @@ def register(
 
 
 def _announce_placement(registration: Registration) -> None:
-    """The e-mails of a registration just placed: its status, its invitations, the approver."""
+    """A registration just placed (its address verified, or no verification needed): linked
+    to the same person's other registrations by that address, then its e-mails: its status,
+    its invitations, the approver."""
+    participation.link([registration])
     notifications.notify(registration, _event_of(registration.status))
     _sync_invitations(registration)
     approvals.notify_waiting(registration)

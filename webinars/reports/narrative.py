@@ -34,6 +34,8 @@ class NarrativeFacts:
     countries: list[tuple[str, str]]
     #: Observer organizations with at least one attendee (acronyms or names).
     organizations: list[str]
+    #: Women among the participants who stated their sex; None leaves the sentence out.
+    women_share: float | None = None
 
 
 #: Country names that take an article in English running text.
@@ -129,4 +131,10 @@ def narrative(facts: NarrativeFacts) -> dict[str, str]:
         organizations_es = sorted(facts.organizations, key=lambda n: sort_key(n, "es"))
         en += f" Representatives of {join_en(organizations_en)} also took part."
         es += f" También participaron representantes de {join_es(organizations_es)}."
+    if facts.women_share is not None:
+        share = round(facts.women_share * 100)
+        en += f" Women were {share} % of the participants who stated their sex."
+        es += (
+            f" Las mujeres fueron el {share} % de las personas participantes que indicaron su sexo."
+        )
     return {"en": en, "es": es}

@@ -37,7 +37,12 @@ from sqlalchemy import and_, func, or_
 from webinars.attendance.models import Attendance, AttendanceState
 from webinars.catalog.models import Country
 from webinars.extensions import db
-from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
+from webinars.registration.models import (
+    Registration,
+    RegistrationStatus,
+    Sex,
+    registration_sessions,
+)
 from webinars.reports.narrative import NarrativeFacts, narrative
 from webinars.series.models import EventSession, Series
 
@@ -45,6 +50,10 @@ from webinars.series.models import EventSession, Series
 OTHER = "other"
 #: Profile key of attendees who did not register.
 UNREGISTERED = "unregistered"
+#: Sex key of those who did not answer (and of unregistered attendees).
+NOT_STATED = "not_stated"
+#: The sex keys of the figures, in the order reports show them.
+SEX_KEYS = (*(s.value for s in Sex), NOT_STATED)
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,8 @@ class Presence:
     minutes: int
     #: A confirmed registration (only they count in "registrants who attended").
     confirmed: bool = False
+    #: A `Sex` value or NOT_STATED.
+    sex: str = NOT_STATED
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,8 @@ class ReportData:
     #: (country or None, observer organization, profile key, count) of confirmed registrations.
     series_registered: list[tuple[str | None, str, str, int]]
     presences: list[Presence]
+    #: (sex key, count) of the confirmed registrations counted in `series_registered`.
+    registered_by_sex: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +156,8 @@ class Figures:
     by_profile: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     #: country -> profile -> people who attended.
     matrix: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    #: Sex key -> registered and attended (the series' figures only; aggregate by design).
+    by_sex: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
     def count_registered(
         self, country: str | None, organization: str, profile: str, n: int
@@ -201,6 +216,12 @@ class Report:
         return self.figures.total.attended
 
     @property
+    def women_share(self) -> float | None:
+        """Women among the participants who stated their sex (female, male or another), or
+        None when none did. "Prefer not to say" and no answer are left out of the share."""
+        return women_share(self.figures.by_sex)
+
+    @property
     def held_sessions(self) -> list[SessionReport]:
         return [s for s in self.sessions if not s.info.cancelled]
 
@@ -218,6 +239,19 @@ class Report:
         return round(sum(known) / len(known), 4) if known else None
 
 
+def women_share(by_sex: dict[str, Tally]) -> float | None:
+    """Women among the attendees who stated female, male or another; None when nobody did."""
+    stated = sum(
+        by_sex[key].attended for key in (Sex.FEMALE, Sex.MALE, Sex.ANOTHER) if key in by_sex
+    )
+    female = by_sex[Sex.FEMALE].attended if Sex.FEMALE in by_sex else 0
+    return round(female / stated, 4) if stated else None
+
+
+def _sex_key(sex: Sex | None) -> str:
+    return sex.value if sex is not None else NOT_STATED
+
+
 def _profile_key(profile_id: int | None, codes: dict[int, str]) -> str:
     return codes.get(profile_id, OTHER) if profile_id is not None else OTHER
 
@@ -225,7 +259,7 @@ def _profile_key(profile_id: int | None, codes: dict[int, str]) -> str:
 def load_report_data(
     series: Series, session: EventSession | None = None, *, country_code: str | None = None
 ) -> ReportData:
-    """Everything the report needs, in six queries whatever the number of registrations.
+    """Everything the report needs, in seven queries whatever the number of registrations.
 
     `country_code` (a focal point's `permissions.country_scope`, the rule the quota matrix
     follows): only that country's registrations and attendees, no observer organization, and
@@ -321,6 +355,18 @@ def load_report_data(
         ]
     else:
         series_registered = [(c, o, p, n) for _, c, o, p, n in registered]
+    by_sex_query = db.select(Registration.sex, func.count()).where(*confirmed)
+    if session is not None:
+        by_sex_query = by_sex_query.where(
+            Registration.id.in_(
+                db.select(registration_sessions.c.registration_id).where(
+                    registration_sessions.c.session_id == session.id
+                )
+            )
+        )
+    registered_by_sex = [
+        (_sex_key(sex), n) for sex, n in db.session.execute(by_sex_query.group_by(Registration.sex))
+    ]
     rows = db.session.execute(
         db.select(
             Attendance.id,
@@ -334,12 +380,13 @@ def load_report_data(
             Registration.observer_organization,
             Registration.profile_id,
             Registration.status,
+            Registration.sex,
         )
         .outerjoin(Registration, Registration.id == Attendance.registration_id)
         .where(*present)
     )
     presences = []
-    for aid, rid, key, sid, state, guest_country, minutes, country, org, pid, status in rows:
+    for aid, rid, key, sid, state, guest_country, minutes, country, org, pid, status, sex in rows:
         if state == AttendanceState.REGISTERED:
             presences.append(
                 Presence(
@@ -350,6 +397,7 @@ def load_report_data(
                     _profile_key(pid, codes),
                     minutes,
                     confirmed=status == RegistrationStatus.CONFIRMED,
+                    sex=_sex_key(sex),
                 )
             )
         else:
@@ -371,6 +419,7 @@ def load_report_data(
         registered=registered,
         series_registered=series_registered,
         presences=presences,
+        registered_by_sex=registered_by_sex,
     )
 
 
@@ -397,6 +446,9 @@ def build_report(data: ReportData) -> Report:
         person_origin.setdefault(presence.person, presence)
     for presence in person_origin.values():
         whole.count_attended(presence.country_code, presence.organization, presence.profile)
+        whole.by_sex[presence.sex].attended += 1
+    for sex, n in data.registered_by_sex:
+        whole.by_sex[sex].registered += n
 
     sessions_per_person = Counter(attended_by_person.values())
     held = len(data.sessions) - len(cancelled)
@@ -428,6 +480,7 @@ def build_report(data: ReportData) -> Report:
         or [s.local_day for s in data.sessions if not s.cancelled],
         countries=[data.countries[code] for code in countries_represented],
         organizations=organizations,
+        women_share=women_share(whole.by_sex),
     )
     return Report(
         data=data,
@@ -462,6 +515,8 @@ def report_json(report: Report) -> dict[str, Any]:
         "by_country": _tallies(report.figures.by_country),
         "by_organization": _tallies(report.figures.by_organization),
         "by_profile": _tallies(report.figures.by_profile),
+        "by_sex": {key: report.figures.by_sex.get(key, Tally()).as_dict() for key in SEX_KEYS},
+        "women_share": report.women_share,
         "attended_matrix": {
             country: dict(sorted(profiles.items()))
             for country, profiles in sorted(report.figures.matrix.items())

@@ -13,8 +13,18 @@ from flask_babel import gettext as _
 
 from webinars.catalog.collation import collated
 from webinars.i18n import current_language, pick
+from webinars.registration.labels import SEX, SEX_NOT_STATED
+from webinars.registration.models import Sex
 from webinars.reports.exports import Bar, BarChart, Percent, Table
-from webinars.reports.report import OTHER, UNREGISTERED, Figures, Report, SessionReport, Tally
+from webinars.reports.report import (
+    OTHER,
+    SEX_KEYS,
+    UNREGISTERED,
+    Figures,
+    Report,
+    SessionReport,
+    Tally,
+)
 
 
 def _percent(rate: float | None) -> object:
@@ -215,6 +225,22 @@ def matrix_table(report: Report) -> Table:
     )
 
 
+def sex_label(key: str) -> str:
+    """The heading of one sex key of the figures ("Female", "Not stated"...)."""
+    return str(SEX[Sex(key)]) if key in SEX else str(SEX_NOT_STATED)
+
+
+def by_sex_table(report: Report) -> Table:
+    """Registrants and participants by sex: totals only, never a name beside an answer."""
+    header = [_("Sex"), _("Registrants"), attended_label(report), rate_label(report)]
+    rows: list[list[object]] = []
+    for key in SEX_KEYS:
+        tally = report.figures.by_sex.get(key, Tally())
+        rows.append([sex_label(key), tally.registered, tally.attended, _rate(tally)])
+    rows.append([_("Women among those who stated their sex"), "", _percent(report.women_share), ""])
+    return Table(_("By sex"), header, rows, widths=(30, 12, 14, 14))
+
+
 def minimums_table(report: Report) -> Table:
     header = [
         _("Profile"),
@@ -299,6 +325,7 @@ def report_tables(report: Report) -> list[Table]:
         by_country_table(report),
         by_profile_table(report),
         matrix_table(report),
+        by_sex_table(report),
         minimums_table(report),
         narrative_table(report),
     ]

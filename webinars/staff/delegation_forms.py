@@ -35,6 +35,7 @@ from webinars.catalog.models import Country
 from webinars.formatting import date_in, time_in
 from webinars.i18n import current_language
 from webinars.registration.delegation import DelegationRow, RowError
+from webinars.registration.labels import SEX
 from webinars.registration.services import OTHER_PROFILE
 from webinars.series.models import Series
 
@@ -55,6 +56,7 @@ FIELD_LABELS: dict[str, LazyString] = {
     "profile": _l("Profile"),
     "language": _l("Language"),
     "consent_to_list": _l("Listed"),
+    "sex": _l("Sex (optional)"),
     "country": _l("Country"),
     "observer_organization": _l("Observer organization"),
     "sessions": _l("Sessions"),
@@ -87,6 +89,15 @@ class RowForm(Form):
         validate_choice=False,
     )
     consent_to_list = BooleanField(_l("Consents to be on the participant list"))
+    sex = SelectField(
+        FIELD_LABELS["sex"],
+        choices=[
+            SelectChoice("", "—"),
+            *(SelectChoice(v.value, label) for v, label in SEX.items()),
+        ],
+        validate_choice=False,
+        default="",
+    )
 
     def is_empty(self) -> bool:
         """Nothing typed or ticked (the selects always hold a value)."""
@@ -97,6 +108,7 @@ class RowForm(Form):
         values["profile"] = self.profile.data or ""
         values["language"] = self.language.data or ""
         values["consent_to_list"] = "yes" if self.consent_to_list.data else "no"
+        values["sex"] = self.sex.data or ""
         return values
 
 
@@ -199,6 +211,17 @@ class DelegationForm(_SessionChoice):
     def add_rows(self) -> None:
         """Five more empty rows, up to the maximum; the typed rows stay as they are."""
         for _n in range(min(MORE_ROWS, MAX_FORM_ROWS - len(self.rows))):
+            self.rows.append_entry()
+        self._choose_in_rows()
+
+    def fill_rows(self, rows: Sequence[dict[str, str]]) -> None:
+        """Rows filled from the directory first (the officials it knows), then empty rows
+        up to the first page's number; only on a form not submitted yet."""
+        while self.rows.entries:
+            self.rows.pop_entry()
+        for values in rows[:MAX_FORM_ROWS]:
+            self.rows.append_entry(values)
+        for _n in range(max(0, FIRST_ROWS - len(rows))):
             self.rows.append_entry()
         self._choose_in_rows()
 

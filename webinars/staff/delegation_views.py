@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from webinars.accounts.access import staff_required
 from webinars.accounts.permissions import country_scope, may_register_delegation
+from webinars.authorities import services as directory
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.extensions import db
@@ -80,6 +81,7 @@ def _page(
         max_file_rows=delegation.MAX_ROWS,
         example_email=delegation.EXAMPLE_EMAIL,
         is_open=series.registration_is_open(),
+        directory_entries=directory.entries(country_scope(current_user)),
     )
 
 
@@ -109,6 +111,9 @@ def delegation_rows(slug: str) -> str:
     series = _delegation_series(slug)
     form = delegation_form(series, countries=_countries(), bound=True)
     upload = upload_form(series, bound=False)
+    chosen = [int(i) for i in request.args.getlist("directory") if i.isdigit()]
+    if chosen and not form.is_submitted():
+        form.fill_rows(directory.delegation_rows(chosen, country_scope(current_user)))
     if form.is_submitted() and form.more.data:
         form.add_rows()
         return _page(series, form, upload)

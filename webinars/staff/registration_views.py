@@ -29,6 +29,7 @@ from webinars.accounts.models import User
 from webinars.extensions import db
 from webinars.privacy import is_anonymised_email
 from webinars.registration import services
+from webinars.registration.labels import SEX, SEX_NOT_STATED
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import (
     Registration,
@@ -193,6 +194,7 @@ def registrations(slug: str) -> str:
         delegating=_delegating_users(rows),
         status_labels=STATUS_LABELS,
         may_approve=permissions.may_approve,
+        may_follow_participants=permissions.may_follow_participants,
         is_anonymised_email=is_anonymised_email,
         selectable_ids={
             r.id
@@ -408,6 +410,7 @@ def quotas(slug: str) -> str:
         scope=scope,
         met_counts=_met_counts(matrix),
         observers=[(STATUS_LABELS[status], matrix.observers[status]) for status in MATRIX_STATUSES],
+        sexes=[*SEX.items(), (None, SEX_NOT_STATED)],
     )
 
 

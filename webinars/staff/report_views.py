@@ -34,7 +34,7 @@ from webinars.reports.participants import (
     participant_header,
     participant_table,
 )
-from webinars.reports.report import build_report, load_report_data, report_json
+from webinars.reports.report import SEX_KEYS, build_report, load_report_data, report_json
 from webinars.reports.report_tables import (
     attended_label,
     countries_by_name,
@@ -45,6 +45,7 @@ from webinars.reports.report_tables import (
     rate_label,
     report_blocks,
     report_tables,
+    sex_label,
     summary_figures,
 )
 from webinars.reports.titles import document_subtitle, report_title
@@ -184,6 +185,8 @@ def report(slug: str) -> str:
         attended_label=attended_label(built),
         rate_label=rate_label(built),
         profile_label=lambda code: profile_label(built, code),
+        sex_keys=SEX_KEYS,
+        sex_label=sex_label,
     )
 
 

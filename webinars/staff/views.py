@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from webinars.accounts.access import staff_required
 from webinars.accounts.models import StaffRole
+from webinars.authorities import services as directory
 from webinars.registration.approvals import waiting_for
 from webinars.series import services
 from webinars.staff import bp
@@ -19,4 +20,5 @@ def dashboard() -> str:
         overview=services.series_overview(current_user),
         waiting=waiting_for(current_user),
         is_focal_point=current_user.role == StaffRole.FOCAL_POINT,
+        directory_member=directory.is_member(current_user.email),
     )
