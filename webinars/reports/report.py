@@ -446,7 +446,7 @@ def build_report(data: ReportData) -> Report:
         person_origin.setdefault(presence.person, presence)
     for presence in person_origin.values():
         whole.count_attended(presence.country_code, presence.organization, presence.profile)
-        whole.by_sex[presence.sex].attended += 1
+        whole.by_sex[presence.sex].count(presence.profile != UNREGISTERED)
     for sex, n in data.registered_by_sex:
         whole.by_sex[sex].registered += n
 
