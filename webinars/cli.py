@@ -12,6 +12,7 @@ def register_commands(app: Flask) -> None:
     from webinars.privacy.cli import privacy_cli
     from webinars.registration.cli import approvals_cli, quotas_cli
     from webinars.reports.cli import participants_command, report_command
+    from webinars.submissions.cli import submissions_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -23,3 +24,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(participants_command)
     app.cli.add_command(report_command)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(submissions_cli)

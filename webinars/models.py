@@ -32,8 +32,20 @@ from webinars.series.models import (
     SessionStatus,
     series_partners,
 )
+from webinars.submissions.models import (
+    AnswerKind,
+    ReviewStatus,
+    Submission,
+    SubmissionReminder,
+    SubmissionRequest,
+)
 
 __all__ = [
+    "AnswerKind",
+    "ReviewStatus",
+    "Submission",
+    "SubmissionReminder",
+    "SubmissionRequest",
     "Attendance",
     "AttendanceImport",
     "AttendanceSource",

@@ -13,5 +13,6 @@ from webinars.staff import (  # noqa: E402,F401
     registration_views,
     report_views,
     series_views,
+    submission_views,
     views,
 )
