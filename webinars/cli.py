@@ -7,6 +7,7 @@ def register_commands(app: Flask) -> None:
     from webinars.accounts.cli import users_cli
     from webinars.attendance.cli import attendance_cli
     from webinars.demo.cli import demo_cli
+    from webinars.evaluations.cli import evaluations_cli
     from webinars.invitations.cli import reminders_cli
     from webinars.mail.cli import outbox_cli
     from webinars.privacy.cli import privacy_cli
@@ -25,3 +26,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(submissions_cli)
+    app.cli.add_command(evaluations_cli)

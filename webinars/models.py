@@ -10,8 +10,16 @@ from webinars.attendance.models import (
 )
 from webinars.audit.models import AuditEvent
 from webinars.catalog.models import Country, Organization, Person, WorkingGroup
+from webinars.evaluations.models import (
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationReceipt,
+    EvaluationResponse,
+    QuestionKind,
+)
 from webinars.invitations.models import ICalMethod, Invitation, ReminderSent
 from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.materials.models import Material, Visibility
 from webinars.registration.models import (
     HOLDING_STATUSES,
     Registration,
@@ -41,6 +49,13 @@ from webinars.submissions.models import (
 )
 
 __all__ = [
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationReceipt",
+    "EvaluationResponse",
+    "QuestionKind",
+    "Material",
+    "Visibility",
     "AnswerKind",
     "ReviewStatus",
     "Submission",

@@ -8,6 +8,7 @@ from webinars.staff import (  # noqa: E402,F401
     agenda_views,
     attendance_views,
     delegation_views,
+    evaluation_views,
     invitation_views,
     outbox_views,
     registration_views,
