@@ -109,7 +109,12 @@ def evaluation_send(slug: str) -> Response:
     written = services.send(series, event_session)
     db.session.commit()
     if written:
-        flash(_("The evaluation was sent to %(num)d people who attended.", num=written), "success")
+        message = ngettext(
+            "The evaluation was sent to %(num)d person who attended.",
+            "The evaluation was sent to %(num)d people who attended.",
+            written,
+        )
+        flash(message, "success")
     else:
         flash(
             _("Nobody to send it to: every attendee has it already, or none was recorded."), "info"
