@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
     from webinars.evaluations.cli import evaluations_cli
     from webinars.invitations.cli import reminders_cli
     from webinars.mail.cli import outbox_cli
+    from webinars.materials.cli import materials_cli
     from webinars.privacy.cli import privacy_cli
     from webinars.registration.cli import approvals_cli, quotas_cli
     from webinars.reports.cli import participants_command, report_command
@@ -27,3 +28,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(submissions_cli)
     app.cli.add_command(evaluations_cli)
+    app.cli.add_command(materials_cli)

@@ -10,6 +10,7 @@ from webinars.staff import (  # noqa: E402,F401
     delegation_views,
     evaluation_views,
     invitation_views,
+    material_views,
     outbox_views,
     registration_views,
     report_views,

@@ -10,6 +10,9 @@ import enum
 import io
 import zipfile
 
+from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
+
 
 class FileKind(enum.StrEnum):
     PDF = "pdf"
@@ -49,3 +52,33 @@ def sniff(data: bytes) -> FileKind | None:
 
 def content_type(kind: FileKind) -> str:
     return CONTENT_TYPES[kind]
+
+
+class UploadRefused(ValueError):
+    """A file that is too large or of a kind not accepted; the message says which."""
+
+
+def check_document(data: bytes, max_bytes: int) -> FileKind:
+    """The kind of an uploaded document, or `UploadRefused`."""
+    if len(data) > max_bytes:
+        raise UploadRefused(
+            _(
+                "This file is larger than %(size)d MB: send a smaller one.",
+                size=max_bytes // (1024 * 1024),
+            )
+        )
+    kind = sniff(data)
+    if kind is None:
+        raise UploadRefused(
+            _(
+                "This file is not a PDF, Word (DOCX), Excel (XLSX) or PowerPoint (PPTX) "
+                "document, whatever its name says."
+            )
+        )
+    return kind
+
+
+def stored_name(filename: str, kind: FileKind) -> str:
+    """The sender's file name made safe, with the extension of what the content is."""
+    stem = secure_filename(filename).rsplit(".", 1)[0][:150] or "document"
+    return f"{stem}.{kind.value}"

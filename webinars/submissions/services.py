@@ -13,14 +13,13 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from werkzeug.utils import secure_filename
 
 from webinars.accounts.models import User
 from webinars.extensions import db
 from webinars.series.models import Series
 from webinars.series.services import SchedulingError, to_utc
-from webinars.storage import get_storage, new_key, sniff
-from webinars.storage.filetypes import content_type
+from webinars.storage import get_storage, new_key
+from webinars.storage.filetypes import UploadRefused, check_document, content_type, stored_name
 from webinars.submissions.models import (
     AnswerKind,
     ReviewStatus,
@@ -72,12 +71,6 @@ def create_request(series: Series, data: RequestData) -> SubmissionRequest:
     return request
 
 
-def _stored_name(filename: str, extension: str) -> str:
-    """The sender's file name made safe, with the extension of what the content is."""
-    stem = secure_filename(filename).rsplit(".", 1)[0][:150] or "submission"
-    return f"{stem}.{extension}"
-
-
 def may_submit(request: SubmissionRequest, existing: Submission | None, now: datetime) -> bool:
     """A country may send (or replace) now: see `_check_may_submit`."""
     try:
@@ -124,23 +117,10 @@ def submit(
     text = text.strip() if request.takes_text else ""
     kind = None
     if upload is not None and request.takes_file:
-        if len(upload.data) > max_bytes():
-            raise SchedulingError(
-                "file",
-                _(
-                    "This file is larger than %(size)d MB: send a smaller one.",
-                    size=max_bytes() // (1024 * 1024),
-                ),
-            )
-        kind = sniff(upload.data)
-        if kind is None:
-            raise SchedulingError(
-                "file",
-                _(
-                    "This file is not a PDF, Word (DOCX), Excel (XLSX) or PowerPoint (PPTX) "
-                    "document, whatever its name says."
-                ),
-            )
+        try:
+            kind = check_document(upload.data, max_bytes())
+        except UploadRefused as error:
+            raise SchedulingError("file", str(error)) from error
     has_file = kind is not None or (existing is not None and bool(existing.file_key))
     if request.answer_kind == AnswerKind.FILE and not has_file:
         raise SchedulingError("file", _("Choose the file to send."))
@@ -156,7 +136,7 @@ def submit(
         get_storage().save(key, upload.data, content_type(kind))
         replaced_key = submission.file_key or ""
         submission.file_key = key
-        submission.file_name = _stored_name(upload.filename, kind.value)
+        submission.file_name = stored_name(upload.filename, kind)
         submission.file_kind = kind.value
         submission.file_size = len(upload.data)
     submission.text = text
