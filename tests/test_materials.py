@@ -120,3 +120,20 @@ def test_remove_and_send_from_the_page(app: Flask, client, world: dict, tmp_path
     with app.app_context():
         assert db.session.execute(db.select(Material)).first() is None
     assert not [p for p in (tmp_path / "uploads").rglob("*") if p.is_file()]
+
+
+def test_api_lists_the_public_materials(app: Flask, client, world: dict) -> None:
+    from webinars.extensions import api
+
+    from .openapi_check import assert_matches_document
+
+    AuthActions(client).login("org@example.org")
+    _attach(client, world["session"], "Opening slides", PPTX, "opening.pptx", "public")
+    _attach(client, world["session"], "Country data", PDF, "data.pdf", "registrants")
+    url = "/api/v1/series/border-2020/materials"
+    data = app.test_client().get(url).get_json()
+    with app.app_context():
+        assert_matches_document(api.spec.to_dict(), url, 200, data)
+    assert [m["title"]["en"] for m in data["materials"]] == ["Opening slides"]
+    assert data["materials"][0]["url"].endswith("/opening.pptx")
+    assert app.test_client().get("/api/v1/series/nope/materials").status_code == 404

@@ -292,3 +292,37 @@ def test_files_go_to_the_s3_bucket(database_url: str, moto_s3: str):  # noqa: F8
         assert client.get(f"/staff/series/dialogue/submissions/{request_id}/CR/file").data == PDF
     finally:
         _delete_test_rows(app)
+
+
+def test_api_lists_requests_and_what_each_country_sent(app: Flask, client, auth: AuthActions):
+    from webinars.accounts.tokens import issue_token
+    from webinars.extensions import api
+
+    from .openapi_check import assert_matches_document
+
+    request_id, _ = _setup(app, countries="CR GT")
+    auth.login("cr@example.org")
+    _send(client, request_id, "CR", PDF, "informe.pdf")
+    auth.logout()
+    with app.app_context():
+        users = {
+            u.email: issue_token(u) for u in db.session.execute(db.select(factories.User)).scalars()
+        }
+        db.session.commit()
+    url = "/api/v1/series/dialogue/submissions"
+    api_client = app.test_client()
+    assert api_client.get(url).status_code == 401
+    body = api_client.get(url, headers={"Authorization": f"Bearer {users['org@example.org']}"})
+    assert body.status_code == 200
+    data = body.get_json()
+    with app.app_context():
+        assert_matches_document(api.spec.to_dict(), url, 200, data)
+    (asked,) = data["requests"]
+    assert asked["countries_asked"] == ["CR", "GT"]
+    states = {c["country"]: c["state"] for c in asked["countries"]}
+    assert states == {"CR": "submitted", "GT": "awaited"}
+    assert asked["countries"][0]["file"]["kind"] == "pdf"
+    scoped = api_client.get(url, headers={"Authorization": f"Bearer {users['gt@example.org']}"})
+    assert [c["country"] for c in scoped.get_json()["requests"][0]["countries"]] == ["GT"]
+    refused = api_client.get(url, headers={"Authorization": f"Bearer {users['fac@example.org']}"})
+    assert refused.status_code == 403
