@@ -16,6 +16,7 @@ from webinars.catalog.models import Organization, Person, WorkingGroup
 from webinars.catalog.reference import ensure_reference_data
 from webinars.demo import border_management, mass_flows, smuggling_exchange, work_plan_workshop
 from webinars.demo.attendance import add_demo_attendance
+from webinars.demo.follow_up import add_follow_up
 from webinars.demo.registrations import register_webinar_officials
 from webinars.demo.spec import (
     ItemSpec,
@@ -108,6 +109,8 @@ def load(today: date | None = None) -> DemoLoad:
             if series.slug == border_management.WEBINAR_SLUG:
                 register_webinar_officials(series)
             add_demo_attendance(series)
+            if series.slug == smuggling_exchange.SLUG:
+                add_follow_up(series)
     return DemoLoad(series=[spec.slug for spec in missing], users=_ensure_users())
 
 
