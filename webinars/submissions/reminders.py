@@ -51,7 +51,10 @@ def remind(now: datetime | None = None, days_before: int = DEFAULT_DAYS_BEFORE) 
         )
     }
     focal_points = db.session.execute(
-        db.select(User).filter_by(role=StaffRole.FOCAL_POINT, active=True).order_by(User.email)
+        db.select(User)
+        .filter_by(role=StaffRole.FOCAL_POINT, active=True)
+        .options(db.joinedload(User.country))
+        .order_by(User.email)
     ).scalars()
     by_country: dict[str, list[User]] = {}
     for user in focal_points:
