@@ -137,3 +137,22 @@ def test_api_lists_the_public_materials(app: Flask, client, world: dict) -> None
     assert [m["title"]["en"] for m in data["materials"]] == ["Opening slides"]
     assert data["materials"][0]["url"].endswith("/opening.pptx")
     assert app.test_client().get("/api/v1/series/nope/materials").status_code == 404
+
+
+def test_a_confirmed_registrant_finds_the_materials_on_their_page(app: Flask, client, world):
+    from webinars.registration.models import Registration
+    from webinars.registration.tokens import public_token
+
+    AuthActions(client).login("org@example.org")
+    _attach(client, world["session"], "Country data", PDF, "data.pdf", "registrants")
+    AuthActions(client).logout()
+    with app.app_context():
+        ana = db.session.execute(
+            db.select(Registration).filter_by(email="ana@example.gov")
+        ).scalar_one()
+        token = public_token(ana)
+    visitor = app.test_client()
+    page = visitor.get(f"/r/{token}?lang=en")
+    link = re.search(r'href="(/series/border-2020/materials/[^"]+)"', page.text)
+    assert link is not None and "token=" in link.group(1)
+    assert visitor.get(link.group(1).replace("&amp;", "&")).data == PDF

@@ -23,6 +23,16 @@ def public_materials(series: Series) -> dict[int, list[Material]]:
     return found
 
 
+def materials_of(sessions: list[EventSession], *, public_only: bool = False) -> list[Material]:
+    """The materials of these sessions, in the order they were added."""
+    if not sessions:
+        return []
+    query = db.select(Material).where(Material.session_id.in_([s.id for s in sessions]))
+    if public_only:
+        query = query.where(Material.visibility == Visibility.PUBLIC)
+    return list(db.session.execute(query.order_by(Material.id)).scalars())
+
+
 def material_in_series(slug: str, material_id: int) -> Material | None:
     material = db.session.get(Material, material_id)
     if material is None or material.event_session.series.slug != slug:

@@ -16,6 +16,7 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.mail.outbox import enqueue_template
 from webinars.materials.models import Material, Visibility
+from webinars.materials.queries import materials_of
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.tokens import public_token
 from webinars.series.models import AgendaItem, EventSession
@@ -39,16 +40,6 @@ class MaterialData:
 
 def max_bytes() -> int:
     return int(current_app.config.get("SUBMISSION_MAX_BYTES", 8 * 1024 * 1024))
-
-
-def materials_of(sessions: list[EventSession], *, public_only: bool = False) -> list[Material]:
-    """The materials of these sessions, in the order they were added."""
-    if not sessions:
-        return []
-    query = db.select(Material).where(Material.session_id.in_([s.id for s in sessions]))
-    if public_only:
-        query = query.where(Material.visibility == Visibility.PUBLIC)
-    return list(db.session.execute(query.order_by(Material.id)).scalars())
 
 
 def add_material(event_session: EventSession, data: MaterialData, user: User | None) -> Material:

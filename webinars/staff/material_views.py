@@ -15,6 +15,7 @@ from webinars.accounts.permissions import may_work_on_sessions
 from webinars.extensions import db
 from webinars.materials import services
 from webinars.materials.models import Material
+from webinars.materials.queries import materials_of
 from webinars.series.agenda_services import session_in_series
 from webinars.series.labels import AGENDA_KIND
 from webinars.series.models import EventSession
@@ -50,7 +51,7 @@ def _page(event_session: EventSession, form: MaterialForm | None = None) -> str:
         "staff/session_materials.html",
         event_session=event_session,
         series=event_session.series,
-        materials=services.materials_of([event_session]),
+        materials=materials_of([event_session]),
         form=form or _form(event_session),
         visibility_labels=VISIBILITY_LABELS,
         ended=event_session.end_at <= utcnow(),
