@@ -13,7 +13,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
-from webinars.i18n import Bilingual
+from webinars.i18n import Bilingual, current_language
 from webinars.types import enum_column
 
 
@@ -43,10 +43,7 @@ class EvaluationQuestion(Bilingual, db.Model):
     def choices(self, language: str | None = None) -> list[str]:
         english = [c.strip() for c in self.choices_en.splitlines() if c.strip()]
         spanish = [c.strip() for c in self.choices_es.splitlines() if c.strip()]
-        if language is None:
-            from webinars.i18n import current_language
-
-            language = current_language()
+        language = language or current_language()
         return spanish if language == "es" and len(spanish) == len(english) else english
 
 

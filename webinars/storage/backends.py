@@ -70,6 +70,7 @@ class S3Storage:
 
     @classmethod
     def from_config(cls, config: Any) -> S3Storage:
+        # Imported here: boto3 takes a while to import, and only an S3 setup needs it.
         import boto3
 
         client = boto3.client(
