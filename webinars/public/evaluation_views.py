@@ -62,9 +62,9 @@ def evaluation(slug: str, token: str) -> Response | tuple[str, int]:
     registration, event_session, scope = _link(slug, token)
     if services.has_answered(registration, scope):
         return render_template("public/evaluation_done.html", series=registration.series), 409
-    questions = services.ensure_questions(registration.series)
+    # Sending the evaluation stored the questions; a page never writes on GET.
+    questions = services.questions_of(registration.series)
     if request.method == "GET":
-        db.session.commit()  # the default questions, created on first use
         return _render(registration, event_session, questions)
     raw = {q.id: request.form.get(f"q{q.id}", "") for q in questions}
     try:
