@@ -119,6 +119,19 @@ class Config:
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")
     PASSWORD_RESET_PER_ADDRESS_LIMIT = "3 per hour"
     PASSWORD_RESET_MAX_AGE_SECONDS = int(os.environ.get("PASSWORD_RESET_MAX_AGE_SECONDS", "3600"))
+    #: Uploaded files (country submissions, session materials): "local" keeps them under
+    #: STORAGE_LOCAL_ROOT (default instance/uploads); "s3" in an S3-compatible bucket shared by
+    #: every web host (STORAGE_S3_ENDPOINT_URL for a service other than AWS).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    STORAGE_LOCAL_ROOT = os.environ.get("STORAGE_LOCAL_ROOT") or None
+    STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+    STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL") or None
+    STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION", "us-east-1")
+    #: Credentials: empty means boto3's own chain (environment, instance role...).
+    STORAGE_S3_ACCESS_KEY = os.environ.get("STORAGE_S3_ACCESS_KEY") or None
+    STORAGE_S3_SECRET_KEY = os.environ.get("STORAGE_S3_SECRET_KEY") or None
+    #: The largest file a country may submit or a material may be (below MAX_CONTENT_LENGTH).
+    SUBMISSION_MAX_BYTES = int(os.environ.get("SUBMISSION_MAX_BYTES", str(8 * 1024 * 1024)))
     # flask-smorest: where the OpenAPI document is served.
     API_TITLE = "Webinars API"
     API_VERSION = "v1"

@@ -8,6 +8,7 @@ reference data only: every other row is deleted after the test.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,8 @@ from webinars.extensions import db
 
 from . import factories
 
+#: Where the tests' uploads go (a test may give its own `STORAGE_LOCAL_ROOT`).
+TEST_UPLOADS = Path(tempfile.gettempdir()) / f"webinars-test-uploads-{os.getpid()}"
 REFERENCE_TABLES = {"countries", "organizations", "working_groups", "alembic_version"}
 
 
@@ -60,6 +63,8 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "MAIL_SUPPRESS_SEND": True,
         # Factories' admins have no second factor; tests/test_sessions.py turns it back on.
         "ADMIN_SECOND_FACTOR_REQUIRED": False,
+        # Uploaded files of the tests, never in the project's instance/ folder.
+        "STORAGE_LOCAL_ROOT": str(TEST_UPLOADS),
     }
     config.update(overrides)
     return create_app(config)

@@ -210,3 +210,35 @@ def make_directory_entry(**fields: Any) -> Any:
     }
     values.update(fields)
     return _add(DirectoryEntry(**values))
+
+
+def make_documents(series: Series, event_session: EventSession, title: str = "Report") -> Any:
+    """A country-submission request with Costa Rica's file, the series' evaluation questions
+    and a material for registrants: the ids (and the material's file name) for URLs."""
+    from webinars.evaluations.services import ensure_questions
+    from webinars.materials.models import Visibility
+    from webinars.materials.services import MaterialData, add_material
+    from webinars.submissions.models import AnswerKind, SubmissionRequest
+    from webinars.submissions.services import Upload, submit
+
+    from .storage_fixtures import PDF
+
+    request = _add(
+        SubmissionRequest(
+            series_id=series.id,
+            title_en=title,
+            title_es=title,
+            answer_kind=AnswerKind.FILE,
+            due_at=datetime(2100, 1, 1, tzinfo=UTC),
+        )
+    )
+    submit(request, "CR", None, text="", upload=Upload("report.pdf", PDF))
+    data = MaterialData(title, title, Visibility.REGISTRANTS, None, "slides.pdf", PDF)
+    material = add_material(event_session, data, None)
+    return {
+        "request_id": request.id,
+        "code": "CR",
+        "question_id": ensure_questions(series)[0].id,
+        "material_id": material.id,
+        "material_file": material.file_name,
+    }

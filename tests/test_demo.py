@@ -570,3 +570,21 @@ def test_the_2020_series_have_attendance_and_full_reports(loaded: dict[str, Seri
         " Nicaragua, Panamá y República Dominicana."
     )
     assert "BZ" not in report.countries_represented
+
+
+def test_the_2020_exchange_asks_for_country_reports_and_has_an_evaluation(
+    loaded: dict[str, Series],
+) -> None:
+    from webinars.evaluations.results import load_results
+    from webinars.submissions.queries import matrix
+
+    series = loaded["migrant-smuggling-exchange-2020"]
+    asked = matrix(series)
+    assert [r.title_en for r in asked.requests] == [
+        "Country report on the progress achieved on recommendation 6.3"
+    ]
+    assert {cell.state.value for row in asked.rows for cell in row.cells} == {"missing"}
+    results = load_results(series)
+    assert results.responses == 6
+    assert [s.session.number for s in results.sessions if s.session] == [1]
+    assert len(results.questions[3].texts) == 3

@@ -63,6 +63,7 @@ class World:
     token: str  # the confirmed official's private token
     pending_token: str
     organizer: str
+    documents: dict[str, Any]
 
 
 @pytest.fixture
@@ -78,6 +79,7 @@ def world(app: Flask, client: FlaskClient) -> World:
         profile = factories.make_profile(series, code="prosecutor")
         pending = factories.make_registration(series, status=RegistrationStatus.PENDING)
         organizer = factories.make_user(StaffRole.ORGANIZER).email
+        documents = factories.make_documents(series, first, title=PAYLOADS[0])
         db.session.commit()
         slug, session_ids = series.slug, [s.id for s in series.sessions]
         ids = (item.id, role.id, profile.id, person.id)
@@ -126,6 +128,7 @@ def world(app: Flask, client: FlaskClient) -> World:
             token=public_token(registration),
             pending_token=pending_token,
             organizer=organizer,
+            documents=documents,
         )
 
 
@@ -275,12 +278,15 @@ def _get_urls(app: Flask, world: World) -> list[tuple[str, str]]:
         "year": 2030,
         "entry_id": _entry_id(app),
         "code": "CR",
+        **world.documents,
     }
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or ()):
             continue
         arguments = {name: values.get(name) for name in rule.arguments}
+        if rule.endpoint == "public.material":
+            arguments["filename"] = world.documents["material_file"]
         if "fmt" in arguments:
             arguments["fmt"] = FORMATS.get(rule.endpoint, "csv")
         urls.append((rule.endpoint, rule.build(arguments, append_unknown=False)[1]))

@@ -11,8 +11,16 @@ from webinars.attendance.models import (
 from webinars.audit.models import AuditEvent
 from webinars.authorities.models import DirectoryEntry, Topic
 from webinars.catalog.models import Country, Organization, Person, WorkingGroup
+from webinars.evaluations.models import (
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationReceipt,
+    EvaluationResponse,
+    QuestionKind,
+)
 from webinars.invitations.models import ICalMethod, Invitation, ReminderSent
 from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.materials.models import Material, Visibility
 from webinars.participation.models import DistinctParticipants, Participant
 from webinars.registration.models import (
     HOLDING_STATUSES,
@@ -34,9 +42,28 @@ from webinars.series.models import (
     SessionStatus,
     series_partners,
 )
+from webinars.submissions.models import (
+    AnswerKind,
+    ReviewStatus,
+    Submission,
+    SubmissionReminder,
+    SubmissionRequest,
+)
 
 __all__ = [
     "EndedSession",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationReceipt",
+    "EvaluationResponse",
+    "QuestionKind",
+    "Material",
+    "Visibility",
+    "AnswerKind",
+    "ReviewStatus",
+    "Submission",
+    "SubmissionReminder",
+    "SubmissionRequest",
     "Attendance",
     "AttendanceImport",
     "AttendanceSource",

@@ -30,6 +30,7 @@ class ApiSessionInterface(SecureCookieSessionInterface):
 def register_api(app: Flask) -> None:
     """Register the API blueprints with flask-smorest, without CSRF (clients send no cookies)."""
     from webinars.api.auth import register_security_scheme
+    from webinars.api.documents import blp as documents_blp
     from webinars.api.quotas import blp as quotas_blp
     from webinars.api.registrations import blp as registrations_blp
     from webinars.api.reports import blp as reports_blp
@@ -39,6 +40,14 @@ def register_api(app: Flask) -> None:
 
     app.session_interface = ApiSessionInterface()
     register_security_scheme(api)
-    for blp in (series_blp, registrations_blp, quotas_blp, sessions_blp, reports_blp):
+    blueprints = (
+        series_blp,
+        registrations_blp,
+        quotas_blp,
+        sessions_blp,
+        reports_blp,
+        documents_blp,
+    )
+    for blp in blueprints:
         csrf.exempt(blp)
         api.register_blueprint(blp)

@@ -59,6 +59,40 @@ class MinimumSchema(OutputSchema):
     countries_missing = fields.List(fields.String())
 
 
+class EvaluationQuestionSchema(OutputSchema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "rating (1-5), choice or text"})
+    text = fields.Nested(BilingualSchema)
+    answered = fields.Integer()
+    mean = fields.Float(allow_none=True, metadata={"description": "Ratings only."})
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Rating ('1'..'5') or choice (English) -> answers."},
+    )
+    comments = fields.List(fields.String(), metadata={"description": "Text answers, anonymous."})
+
+
+class EvaluationSessionSchema(OutputSchema):
+    number = fields.Integer(
+        allow_none=True, metadata={"description": "null: answers about the whole series."}
+    )
+    responses = fields.Integer()
+    mean_ratings = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(allow_none=True),
+        metadata={"description": "Question id -> average rating."},
+    )
+
+
+class EvaluationSchema(OutputSchema):
+    """The anonymous results of the series' evaluation (of one session with `?session=N`)."""
+
+    responses = fields.Integer()
+    questions = fields.List(fields.Nested(EvaluationQuestionSchema))
+    sessions = fields.List(fields.Nested(EvaluationSessionSchema))
+
+
 class ReportSchema(OutputSchema):
     """Registered and attended, by session, country and profile, and the paragraph for the
     meeting report."""
@@ -122,3 +156,4 @@ class ReportSchema(OutputSchema):
     organizations_represented = fields.List(fields.String())
     sessions = fields.List(fields.Nested(SessionReportSchema))
     narrative = fields.Nested(BilingualSchema)
+    evaluation = fields.Nested(EvaluationSchema)

@@ -17,6 +17,7 @@ from webinars.api.auth import staff_token_required
 from webinars.api.errors import json_error
 from webinars.api.report_schemas import ReportQuerySchema, ReportSchema
 from webinars.audit import services as audit
+from webinars.evaluations.results import load_results, results_json
 from webinars.extensions import db
 from webinars.reports.report import build_report, load_report_data, report_json
 from webinars.series.models import Series
@@ -64,6 +65,7 @@ def get_report(slug: str, user: User, session: int | None = None) -> dict[str, A
         event_session = series.sessions[session - 1]
     data = load_report_data(series, event_session, country_code=permissions.country_scope(user))
     body = report_json(build_report(data))
+    body["evaluation"] = results_json(load_results(series, event_session))
     detail = f"report.json (API){f' session {session}' if session else ''}"
     audit.record(
         user, audit.REPORT, series, detail, channel="api", address=request.remote_addr or ""

@@ -11,6 +11,7 @@ from webinars.series.models import Series
 PARTICIPANTS = "participants"
 REPORT = "report"
 CERTIFICATES = "certificates"
+SUBMISSIONS = "submissions"
 
 
 def record(

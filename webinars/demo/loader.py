@@ -17,6 +17,7 @@ from webinars.catalog.reference import ensure_reference_data
 from webinars.demo import border_management, mass_flows, smuggling_exchange, work_plan_workshop
 from webinars.demo.attendance import add_demo_attendance
 from webinars.demo.directory import add_demo_directory
+from webinars.demo.follow_up import add_follow_up
 from webinars.demo.participation import share_officials
 from webinars.demo.registrations import register_webinar_officials
 from webinars.demo.spec import (
@@ -110,6 +111,8 @@ def load(today: date | None = None) -> DemoLoad:
             if series.slug == border_management.WEBINAR_SLUG:
                 register_webinar_officials(series)
             add_demo_attendance(series)
+            if series.slug == smuggling_exchange.SLUG:
+                add_follow_up(series)
         by_slug = {series.slug: series for series in created}
         if smuggling_exchange.SLUG in by_slug and mass_flows.SLUG in by_slug:
             share_officials(by_slug[smuggling_exchange.SLUG], by_slug[mass_flows.SLUG])

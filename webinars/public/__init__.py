@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from webinars.public import views  # noqa: E402,F401
+from webinars.public import evaluation_views, material_views, views  # noqa: E402,F401

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, current_app, render_template, request
 
 from webinars.catalog.collation import collated
+from webinars.materials.queries import public_materials
 from webinars.public import bp, display, programme, queries
 from webinars.public.timezones import choose_zone, zone_options
 from webinars.types import utcnow
@@ -47,4 +48,5 @@ def series_detail(slug: str) -> str:
         # A series that is over does not lead with "Subscribe to the calendar".
         ended=series.ends_at is not None and series.ends_at <= now,
         lang_arg=lang if lang in current_app.config["LANGUAGES"] else None,
+        materials=public_materials(series),
     )

@@ -34,6 +34,7 @@ from werkzeug.wrappers import Response
 from webinars.catalog.models import Country
 from webinars.extensions import db, limiter
 from webinars.i18n import current_language, speak_language_of_page
+from webinars.materials.queries import materials_of
 from webinars.registration import bp, services
 from webinars.registration.forms import (
     LANGUAGE_NAMES,
@@ -340,6 +341,10 @@ def _manage_page(
         token=token,
         certificate=certificates.earned_by(registration),
         expires_at=link_expires_at(registration),
+        # A confirmed registrant reaches the restricted materials of their sessions here too.
+        materials=materials_of(list(registration.sessions))
+        if registration.status == RegistrationStatus.CONFIRMED
+        else [],
     )
 
 

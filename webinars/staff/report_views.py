@@ -21,6 +21,8 @@ from webinars.accounts.models import User
 from webinars.accounts.permissions import country_scope
 from webinars.audit import services as audit
 from webinars.audit.models import AuditEvent
+from webinars.evaluations.exports import evaluation_blocks, evaluation_tables
+from webinars.evaluations.results import load_results, results_json
 from webinars.extensions import db
 from webinars.reports import certificates
 from webinars.reports.certificate_pdf import certificates_zip
@@ -187,6 +189,7 @@ def report(slug: str) -> str:
         profile_label=lambda code: profile_label(built, code),
         sex_keys=SEX_KEYS,
         sex_label=sex_label,
+        results=load_results(series, event_session),
     )
 
 
@@ -201,15 +204,17 @@ def report_download(slug: str, fmt: str) -> Response:
     suffix = f"-session-{event_session.number}" if event_session is not None else ""
     filename = f"report-{series.slug}{suffix}.{fmt}"
     _audit(audit.REPORT, series, filename)
+    results = load_results(series, event_session)
     if fmt == "json":
-        body = json.dumps(report_json(built), ensure_ascii=False, indent=2)
-        return _attachment(body, fmt, filename)
+        data = {**report_json(built), "evaluation": results_json(results)}
+        return _attachment(json.dumps(data, ensure_ascii=False, indent=2), fmt, filename)
     if fmt == "xlsx":
-        return _attachment(xlsx_bytes(report_tables(built)), fmt, filename)
+        tables = report_tables(built) + evaluation_tables(results)
+        return _attachment(xlsx_bytes(tables), fmt, filename)
     body = pdf_document(
         report_title(series, event_session),
         document_subtitle(series, event_session),
-        report_blocks(built),
+        report_blocks(built) + evaluation_blocks(results),
     )
     return _attachment(body, fmt, filename)
 
