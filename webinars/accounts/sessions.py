@@ -33,13 +33,24 @@ SID = "sid"
 EPOCH = "epoch"
 STARTED = "started"
 SEEN = "seen"
+#: The session key of the reader's chosen language (`webinars.i18n`).
+LANGUAGE = "lang"
 #: The "last seen" time is written back to the cookie at most this often.
 SEEN_RESOLUTION_SECONDS = 60
 
 
+def _clear() -> None:
+    """Forget everything of the session but the reader's language, which is no secret and
+    which they chose: Spanish stays Spanish across log-in, log-out and expiry."""
+    language = session.get(LANGUAGE)
+    session.clear()
+    if language is not None:
+        session[LANGUAGE] = language
+
+
 def start(user: User) -> None:
     """A new session for `user`, and a new CSRF token with it."""
-    session.clear()
+    _clear()
     g.pop("csrf_token", None)  # Flask-WTF's per-request copy of the old session's token
     login_user(user)
     now = int(time.time())
@@ -56,7 +67,7 @@ def end() -> None:
         db.session.merge(EndedSession(sid=sid, expires_at=utcnow() + timedelta(seconds=lifetime)))
         db.session.flush()
     logout_user()
-    session.clear()
+    _clear()
 
 
 def end_everywhere(user: User) -> None:
@@ -96,5 +107,5 @@ def current_user_for(user_id: str) -> User | None:
 
 
 def _expired() -> None:
-    session.clear()
+    _clear()
     return None
