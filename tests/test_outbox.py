@@ -29,6 +29,7 @@ from webinars.extensions import db
 from webinars.mail.delivery import Holdup, build_message, deliver_due
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.outbox import enqueue
+from webinars.mail.rendering import freeze
 from webinars.registration import services
 from webinars.series.models import ApprovalMode
 from webinars.types import utcnow
@@ -106,11 +107,14 @@ def _enqueue(app: Flask, count: int = 1, **fields: Any) -> list[int]:
 
 
 def _row(app: Flask, message_id: int) -> OutboxMessage:
-    """The row as stored now, readable after its app context ends."""
+    """The row as stored now, readable after its app context ends: a deferred message with
+    what it says now (rendered while the context lasts, then kept on the detached copy)."""
     with app.app_context():
         message = db.session.get(OutboxMessage, message_id)
         assert message is not None
+        content = message.content()
         db.session.expunge(message)
+        freeze(message, content)
         return message
 
 
