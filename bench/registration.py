@@ -1,14 +1,28 @@
-"""Registrations per second and latency under 50 concurrent clients, against a bare baseline.
+"""Registrations per second and latency, side by side with two baselines, in one run.
 
-    .venv/bin/python bench/registration.py [--seconds 20] [--clients 50] [--workers 2]
+    .venv/bin/python bench/registration.py [--seconds 15] [--clients 50] [--workers 2]
+                                           [--rate 150]
 
-Starts PostgreSQL's database `webinars_bench` afresh, serves the app with gunicorn (sync
-workers) on it, and has `--clients` threads post registrations as fast as the server answers
-(closed loop) to a series with hard limits (a capacity and a maximum per country and
-profile), so that most requests go through the whole seat check and many end waitlisted.
-Then the same load against `bench/bare_app.py`, a WSGI endpoint that inserts one row. Prints
-both and their ratio, and checks afterwards that no limit was exceeded and no registration
-was lost or doubled. The database is dropped at the end.
+Creates PostgreSQL's database `webinars_bench` afresh and serves, each in turn under the same
+gunicorn (`--workers` sync workers):
+
+- the app, `POST /api/v1/series/<slug>/registrations`, to two series:
+  - *confirmed*: automatic approval, two sessions, a hard maximum per country and profile
+    that is never reached: each registration goes through the whole seat count under the
+    series lock and is confirmed at once, with its receipt and one invitation per session;
+  - *waitlisted*: a capacity of one seat, taken before the run: each registration is
+    counted, put on the waiting list and told so (one e-mail);
+- `bench/bare_flask_app.py`: Flask + Flask-SQLAlchemy, validate a JSON body, insert one row;
+- `bench/bare_app.py`: raw WSGI and psycopg, insert one row (the floor under both).
+
+Each target gets a closed-loop run (`--clients` connections, each posting again as soon as
+it is answered: the saturation throughput and its latency) and an open-loop run (`--rate`
+requests per second whoever answers, latency counted from when each request was due: no
+coordinated omission). Prints every run and the ratios to the Flask baseline, then checks the
+database: every 201 is one row and no row was written without one, no e-mail is doubled, no
+limit was exceeded, and the outbox holds exactly one row per expected message (a receipt per
+registration, one invitation per session per confirmed one). The database is dropped at the
+end. The load generator runs on the same machine as the server and the database.
 """
 
 from __future__ import annotations

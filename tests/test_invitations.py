@@ -560,9 +560,9 @@ def test_registering_issues_the_same_queries_whatever_the_number_of_sessions(
         return sum(s.lstrip().upper().startswith("SELECT") for s in statements)
 
     assert selects(for_many) == selects(for_few)
-    # The country, the duplicate check, the seat count and the invitations: nothing is read
-    # for the e-mails, which are rendered when delivered.
-    assert selects(for_few) == 4
+    # The country, the duplicate check, the seat count and the invitations (and the series
+    # lock, a SELECT on PostgreSQL): nothing is read for the e-mails, rendered when delivered.
+    assert selects([s for s in for_few if "FOR UPDATE" not in s.upper()]) == 4
     # Only the writes grow: an invitation row and its e-mail for each session.
     assert len(for_many) - len(for_few) <= 2 * (6 - 2)
 
