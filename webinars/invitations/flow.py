@@ -52,7 +52,7 @@ from webinars.invitations.texts import event_text
 from webinars.mail.delivery import smtp_address
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.outbox import enqueue_deferred, render_email
-from webinars.mail.rendering import CannotRender, Rendered, freeze_all, renderer
+from webinars.mail.rendering import CannotRender, Rendered, freeze_all, renderer, shared
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.notifications import manage_url
 from webinars.series.models import AgendaItem, EventSession, Modality, Role, RoleKind
@@ -123,7 +123,17 @@ def sync_registration(registration: Registration) -> None:
         if registration.status == RegistrationStatus.CONFIRMED and _invitable(registration.email)
         else []
     )
-    rows = {
+    # No autoflush: the receipt just enqueued goes in the one flush at the end, with the
+    # invitation rows and their e-mails (one INSERT per table, one round trip each).
+    with db.session.no_autoflush:
+        rows = _invitation_rows(registration, wanted_ids)
+    _sync_rows(registration, wanted_ids, rows)
+
+
+def _invitation_rows(registration: Registration, wanted_ids: list[int]) -> dict[int, Invitation]:
+    """The registration's invitation rows, and those of its address for the wanted sessions
+    (a speaker who registers), by session."""
+    return {
         row.session_id: row
         for row in db.session.scalars(
             db.select(Invitation).where(
@@ -137,6 +147,11 @@ def sync_registration(registration: Registration) -> None:
             )
         )
     }
+
+
+def _sync_rows(
+    registration: Registration, wanted_ids: list[int], rows: dict[int, Invitation]
+) -> None:
     leaving = [
         row
         for row in rows.values()
@@ -462,7 +477,10 @@ def render(message: OutboxMessage) -> Rendered:
     at when it was written plus the session's rises since (`OutboxMessage.ical_sequence`);
     DTSTAMP is when it was written, so a later message about the same event wins.
     """
-    sessions = _load_sessions([message.session_id] if message.session_id is not None else [])
+    sessions = shared(
+        (RENDERER, message.session_id),
+        lambda: _load_sessions([message.session_id] if message.session_id is not None else []),
+    )
     row = (
         db.session.scalars(
             db.select(Invitation)
@@ -474,6 +492,8 @@ def render(message: OutboxMessage) -> Rendered:
                 selectinload(Invitation.registration),
                 selectinload(Invitation.person).joinedload(Person.country),
             )
+            # The invitee as they are now, even if loaded for an earlier message.
+            .execution_options(populate_existing=True)
         ).one_or_none()
         if sessions
         else None
@@ -500,7 +520,8 @@ def render(message: OutboxMessage) -> Rendered:
         manage_url=reader.manage_url,
         note=message.note,
     )
-    sequence = message.ical_sequence
+    # From the session rendered (shared within a delivery batch), so the two always agree.
+    sequence = message.sequence_at(event_session.ical_sequence)
     calendar = ical.invitation(
         event_session,
         # The same ASCII domain as the To header (IDNA), so that clients match the two.

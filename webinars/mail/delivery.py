@@ -40,7 +40,7 @@ from sqlalchemy import func
 
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage, OutboxStatus
-from webinars.mail.rendering import Rendered, freeze
+from webinars.mail.rendering import Rendered, freeze, shared_reads
 from webinars.types import utcnow
 
 #: Seconds to wait for the SMTP server (connecting, each reply) before counting a failed attempt.
@@ -249,20 +249,41 @@ def _deliver_due(batch: int, now: datetime | None, stop: threading.Event | None)
     config = current_app.config
     sender = config["MAIL_DEFAULT_SENDER"]
     envelope_from = parseaddr(sender)[1] or sender
+    # Within the batch the deferred messages of one session share its agenda and speakers
+    # (`shared_reads`), which must outlive each message's commit: the session does not
+    # expire them. Each message and its recipient are read afresh (populate_existing).
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        with _SmtpLink(current_app.extensions["mail"]) as link, shared_reads():
+            return _deliver_batch(batch, clock, stop, link, sender, envelope_from, config)
+    finally:
+        session.expire_on_commit = expiring
+
+
+def _deliver_batch(
+    batch: int,
+    clock: Callable[[], datetime],
+    stop: threading.Event | None,
+    link: _SmtpLink,
+    sender: str,
+    envelope_from: str,
+    config: Config,
+) -> DeliveryReport:
+    """Claim, send and commit one message at a time, up to `batch`."""
     outcomes = dict.fromkeys(_Outcome, 0)
     last_id = 0
-    with _SmtpLink(current_app.extensions["mail"]) as link:
-        while sum(outcomes.values()) < batch and not (stop is not None and stop.is_set()):
-            message = _claim_next(after_id=last_id, now=clock())
-            if message is None:
-                break
-            # Keyset order: a message retried with no backoff is not taken twice in one pass.
-            last_id = message.id
-            outcome, unreachable = _deliver_one(message, link, sender, envelope_from, clock, config)
-            db.session.commit()
-            outcomes[outcome] += 1
-            if unreachable:
-                return _report(outcomes, holdup=Holdup.UNREACHABLE, detail=unreachable)
+    while sum(outcomes.values()) < batch and not (stop is not None and stop.is_set()):
+        message = _claim_next(after_id=last_id, now=clock())
+        if message is None:
+            break
+        # Keyset order: a message retried with no backoff is not taken twice in one pass.
+        last_id = message.id
+        outcome, unreachable = _deliver_one(message, link, sender, envelope_from, clock, config)
+        db.session.commit()
+        outcomes[outcome] += 1
+        if unreachable:
+            return _report(outcomes, holdup=Holdup.UNREACHABLE, detail=unreachable)
     return _report(outcomes)
 
 

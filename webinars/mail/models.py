@@ -120,13 +120,16 @@ class OutboxMessage(db.Model):
     def ical_sequence(self) -> int | None:
         """The SEQUENCE the message carries: a deferred one counts the session's rises since
         it was written, since it describes the session as it is when it goes out."""
+        if self.session_sequence is None or self.event_session is None:
+            return self.stored_sequence
+        return self.sequence_at(self.event_session.ical_sequence)
+
+    def sequence_at(self, session_sequence: int) -> int | None:
+        """The SEQUENCE of this message rendered from its session at `session_sequence`: the
+        address's when written, plus the session's rises since."""
         if self.session_sequence is None or self.stored_sequence is None:
             return self.stored_sequence
-        if self.event_session is None:
-            return self.stored_sequence
-        return self.stored_sequence + max(
-            self.event_session.ical_sequence - self.session_sequence, 0
-        )
+        return self.stored_sequence + max(session_sequence - self.session_sequence, 0)
 
     @ical_sequence.setter
     def ical_sequence(self, value: int | None) -> None:

@@ -16,9 +16,11 @@ on the row is an ordinary stored message, and a re-send sends the same text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from webinars.mail.models import OutboxMessage
@@ -42,6 +44,34 @@ class CannotRender(LookupError):
 
 
 Renderer = Callable[["OutboxMessage"], Rendered]
+T = TypeVar("T")
+
+#: What the renderers of one delivery batch share (`shared_reads`); None outside a batch.
+_shared: ContextVar[dict[Hashable, Any] | None] = ContextVar("outbox_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Inside the block, `shared` loads each key once: the delivery worker opens one per
+    batch (at most `batch` messages, well under a second), so the invitations of one session
+    read its agenda and speakers once instead of once per message. What belongs to one
+    recipient (their name, link, zone) is never shared."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: Hashable, load: Callable[[], T]) -> T:
+    """`load()`, or what it returned for `key` earlier in the same `shared_reads` block."""
+    cache = _shared.get()
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
 
 _RENDERERS: dict[str, Renderer] = {}
 
