@@ -28,8 +28,8 @@ class OutboxMessage(db.Model):
     #: What caused it, e.g. "registration.confirmed": for the organizers' view and the tests.
     kind: Mapped[str] = mapped_column(String(60))
     to_address: Mapped[str] = mapped_column(String(254))
-    #: The name when the message was written; a deferred message is sent to the name of
-    #: that moment (`rendering`), and the row keeps the one it was sent to.
+    #: The name when the message was written (the outbox list shows and searches it); a
+    #: deferred message goes to the name at delivery, which the row then keeps.
     to_name: Mapped[str] = mapped_column(String(200), default="")
     #: The texts as stored: empty while the message is deferred. Read `subject`, `body_text`
     #: and `body_html`, which render a deferred message on demand.
@@ -74,11 +74,6 @@ class OutboxMessage(db.Model):
     event_session = relationship("EventSession")
 
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
-
-    @property
-    def deferred(self) -> bool:
-        """Rendered when delivered (or read), not when written."""
-        return bool(self.renderer)
 
     def content(self) -> Rendered:
         """What the message says now: stored, or rendered on demand when deferred."""
