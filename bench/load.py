@@ -51,13 +51,13 @@ sys.path.insert(0, str(ROOT))
 from bench.registration import (  # noqa: E402  (after the path is set)
     CAPACITY,
     COUNTRIES,
-    MAX_PER_COUNTRY,
     PG,
     PROFILES,
     _free_port,
     _psql,
     _wait_for,
 )
+from bench.registration import LOAD_MAX_PER_COUNTRY as MAX_PER_COUNTRY  # noqa: E402
 
 DB = "webinars_bench_load"
 SLUG = "bench-load"

@@ -1,14 +1,28 @@
-"""Registrations per second and latency under 50 concurrent clients, against a bare baseline.
+"""Registrations per second and latency, side by side with two baselines, in one run.
 
-    .venv/bin/python bench/registration.py [--seconds 20] [--clients 50] [--workers 2]
+    .venv/bin/python bench/registration.py [--seconds 15] [--clients 50] [--workers 2]
+                                           [--rate 150]
 
-Starts PostgreSQL's database `webinars_bench` afresh, serves the app with gunicorn (sync
-workers) on it, and has `--clients` threads post registrations as fast as the server answers
-(closed loop) to a series with hard limits (a capacity and a maximum per country and
-profile), so that most requests go through the whole seat check and many end waitlisted.
-Then the same load against `bench/bare_app.py`, a WSGI endpoint that inserts one row. Prints
-both and their ratio, and checks afterwards that no limit was exceeded and no registration
-was lost or doubled. The database is dropped at the end.
+Creates PostgreSQL's database `webinars_bench` afresh and serves, each in turn under the same
+gunicorn (`--workers` sync workers):
+
+- the app, `POST /api/v1/series/<slug>/registrations`, to two series:
+  - *confirmed*: automatic approval, two sessions, a hard maximum per country and profile
+    that is never reached: each registration goes through the whole seat count under the
+    series lock and is confirmed at once, with its receipt and one invitation per session;
+  - *waitlisted*: a capacity of one seat, taken before the run: each registration is
+    counted, put on the waiting list and told so (one e-mail);
+- `bench/bare_flask_app.py`: Flask + Flask-SQLAlchemy, validate a JSON body, insert one row;
+- `bench/bare_app.py`: raw WSGI and psycopg, insert one row (the floor under both).
+
+Each target gets a closed-loop run (`--clients` connections, each posting again as soon as
+it is answered: the saturation throughput and its latency) and an open-loop run (`--rate`
+requests per second whoever answers, latency counted from when each request was due: no
+coordinated omission). Prints every run and the ratios to the Flask baseline, then checks the
+database: every 201 is one row and no row was written without one, no e-mail is doubled, no
+limit was exceeded, and the outbox holds exactly one row per expected message (a receipt per
+registration, one invitation per session per confirmed one). The database is dropped at the
+end. The load generator runs on the same machine as the server and the database.
 """
 
 from __future__ import annotations
@@ -31,11 +45,18 @@ sys.path.insert(0, str(ROOT))
 
 PG = "postgresql://postgres@127.0.0.1:5432"
 DB = "webinars_bench"
-SLUG = "bench-series"
+SLUG = "bench-series"  # the confirmed path
+WAITLIST_SLUG = "bench-waitlist"
 COUNTRIES = ("BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US")
 PROFILES = ("prosecutor", "immigration_control", "investigator")
+SESSIONS = 2
+#: The confirmed path's hard limit: counted under the lock for every registration, never reached.
+MAX_PER_COUNTRY = 1_000_000
+#: The waitlisted path's capacity, taken by one registration before the run.
+WAITLIST_CAPACITY = 1
+#: bench/load.py's series (kept here for it): a capacity and a maximum that are reached.
 CAPACITY = 200
-MAX_PER_COUNTRY = 5
+LOAD_MAX_PER_COUNTRY = 5
 
 
 @dataclass
@@ -55,7 +76,7 @@ class Run:
 
     def line(self, name: str) -> str:
         return (
-            f"{name:<14} {self.rate:8.1f} req/s   p50 {self.pct(0.50):7.1f} ms   "
+            f"{name:<26} {self.rate:8.1f} req/s   p50 {self.pct(0.50):7.1f} ms   "
             f"p99 {self.pct(0.99):7.1f} ms   mean {statistics.mean(self.latencies) * 1000:7.1f} ms"
             f"   errors {self.errors}   statuses {dict(sorted(self.statuses.items()))}"
         )
@@ -82,8 +103,8 @@ def _wait_for(port: int) -> None:
 
 
 def _prepare(env: dict[str, str]) -> None:
-    """Migrate and create an open series with hard limits, in a child process (env is read
-    at import time by config.py)."""
+    """Migrate and create the two open series, in a child process (env is read at import
+    time by config.py); the waitlisted series' one seat is taken at once."""
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "webinars", "db", "upgrade"],
         env=env,
@@ -96,21 +117,31 @@ from datetime import UTC, datetime, timedelta
 from webinars import create_app
 from webinars.catalog.reference import ensure_reference_data
 from webinars.extensions import db
+from webinars.registration import services
 from webinars.series.models import *
 app = create_app()
 with app.app_context():
     ensure_reference_data()
-    series = Series(slug={SLUG!r}, title_en="Bench", title_es="Banco", modality=Modality.ONLINE,
-                    timezone="America/Costa_Rica", status=SeriesStatus.PUBLISHED, capacity={CAPACITY},
-                    registration_opens_at=datetime.now(UTC) - timedelta(days=1))
     start = datetime.now(UTC) + timedelta(days=30)
-    for day in range(2):
-        series.sessions.append(EventSession(topic_en="T", topic_es="T",
-            start_at=start + timedelta(days=day), end_at=start + timedelta(days=day, hours=2)))
-    for i, code in enumerate({PROFILES!r}):
-        series.profiles.append(ParticipantProfile(code=code, label_en=code, label_es=code,
-            min_per_country=2, max_per_country={MAX_PER_COUNTRY}, position=i))
-    db.session.add(series)
+    for slug, capacity, maximum in (({SLUG!r}, None, {MAX_PER_COUNTRY}),
+                                    ({WAITLIST_SLUG!r}, {WAITLIST_CAPACITY}, None)):
+        series = Series(slug=slug, title_en="Bench", title_es="Banco", modality=Modality.ONLINE,
+                        timezone="America/Costa_Rica", status=SeriesStatus.PUBLISHED,
+                        approval_mode=ApprovalMode.AUTOMATIC, capacity=capacity,
+                        conference_url="https://zoom.us/j/1",
+                        registration_opens_at=datetime.now(UTC) - timedelta(days=1))
+        for day in range({SESSIONS}):
+            series.sessions.append(EventSession(topic_en=f"Session {{day}}", topic_es=f"Sesión {{day}}",
+                start_at=start + timedelta(days=day), end_at=start + timedelta(days=day, hours=2)))
+        for i, code in enumerate({PROFILES!r}):
+            series.profiles.append(ParticipantProfile(code=code, label_en=code, label_es=code,
+                min_per_country=2, max_per_country=maximum, position=i))
+        db.session.add(series)
+        db.session.commit()
+    waitlist = db.session.execute(db.select(Series).filter_by(slug={WAITLIST_SLUG!r})).scalar_one()
+    services.register(waitlist, services.RegistrationData(
+        first_name="Seat", last_name="Holder", email="holder@bench.example", institution="x",
+        position="x", language="es", country_code="CR", profile_code="prosecutor"))
     db.session.commit()
 """
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
@@ -198,36 +229,86 @@ def _load(
     return run
 
 
-def _integrity(dsn: str, created: int) -> str:
+def _integrity(dsn: str, created: dict[str, int]) -> tuple[bool, list[str]]:
+    """Check the rows against the 201 answers; `created` counts them per target."""
     import psycopg
 
+    lines = []
+    ok = True
     with psycopg.connect(dsn) as conn:
-        total, distinct = conn.execute(
-            "SELECT count(*), count(DISTINCT email) FROM registrations"
-        ).fetchone()
-        held = conn.execute(
-            "SELECT count(*) FROM registrations WHERE status IN ('pending', 'confirmed')"
-        ).fetchone()[0]
-        worst = conn.execute(
-            "SELECT coalesce(max(n), 0) FROM (SELECT count(*) n FROM registrations"
-            " WHERE status IN ('pending', 'confirmed') GROUP BY country_code, profile_id) t"
-        ).fetchone()[0]
-        mails = conn.execute("SELECT count(*) FROM outbox_messages").fetchone()[0]
-    ok = total == created == distinct and held <= CAPACITY and worst <= MAX_PER_COUNTRY
-    return (
-        f"integrity: {'OK' if ok else 'FAILED'}: {created} answered 201, {total} rows,"
-        f" {distinct} distinct e-mails, {held}/{CAPACITY} seats held, at most {worst}"
-        f"/{MAX_PER_COUNTRY} per country and profile, {mails} e-mails queued"
-    )
+        for slug, label in ((SLUG, "confirmed"), (WAITLIST_SLUG, "waitlisted")):
+            total, distinct, confirmed, waiting, worst = conn.execute(
+                "SELECT count(*), count(DISTINCT r.email),"
+                " count(*) FILTER (WHERE r.status = 'confirmed'),"
+                " count(*) FILTER (WHERE r.status = 'waitlisted'),"
+                " coalesce(max(n), 0)"
+                " FROM registrations r JOIN series s ON s.id = r.series_id"
+                " LEFT JOIN (SELECT series_id, country_code, profile_id, count(*) n"
+                "   FROM registrations WHERE status IN ('pending', 'confirmed')"
+                "   GROUP BY series_id, country_code, profile_id) q"
+                "   ON q.series_id = r.series_id AND q.country_code = r.country_code"
+                "   AND q.profile_id = r.profile_id"
+                " WHERE s.slug = %s",
+                (slug,),
+            ).fetchone()
+            expected_rows = created[label] + (1 if slug == WAITLIST_SLUG else 0)
+            receipts, invitations, doubled = conn.execute(
+                "SELECT count(*) FILTER (WHERE kind LIKE 'registration.%%'),"
+                " count(*) FILTER (WHERE kind LIKE 'invitation.%%'),"
+                " count(*) - count(DISTINCT (kind, to_address, coalesce(session_id, 0)))"
+                " FROM outbox_messages m JOIN series s ON s.id = m.series_id WHERE s.slug = %s",
+                (slug,),
+            ).fetchone()
+            held = confirmed
+            limit_ok = (
+                held <= WAITLIST_CAPACITY if slug == WAITLIST_SLUG else worst <= MAX_PER_COUNTRY
+            )
+            mails_ok = receipts == total and invitations == SESSIONS * confirmed and doubled == 0
+            good = total == distinct == expected_rows and limit_ok and mails_ok
+            ok &= good
+            holder = " (+ the seat holder)" if slug == WAITLIST_SLUG else ""
+            lines.append(
+                f"  {label:<11} {'OK' if good else 'FAILED'}: {created[label]} answered 201{holder},"
+                f" {total} rows, {distinct} distinct e-mails, {confirmed} confirmed,"
+                f" {waiting} waitlisted, at most {worst} per country and profile;"
+                f" {receipts} receipts + {invitations} invitations queued"
+                f" (expected {total} + {SESSIONS * confirmed}), {doubled} doubled"
+            )
+        for table, label in (("bench_flask_rows", "flask"), ("bench_rows", "wsgi")):
+            total, distinct = conn.execute(
+                f"SELECT count(*), count(DISTINCT email) FROM {table}"  # noqa: S608
+            ).fetchone()
+            good = total == distinct == created[label]
+            ok &= good
+            lines.append(
+                f"  bare {label:<6} {'OK' if good else 'FAILED'}: {created[label]} answered 201,"
+                f" {total} rows, {distinct} distinct"
+            )
+    return ok, lines
+
+
+#: The targets, in the order they are served: (label, gunicorn app, path).
+TARGETS = (
+    ("confirmed", "webinars:create_app()", f"/api/v1/series/{SLUG}/registrations"),
+    ("waitlisted", "webinars:create_app()", f"/api/v1/series/{WAITLIST_SLUG}/registrations"),
+    ("flask", "bench.bare_flask_app:create_app()", "/"),
+    ("wsgi", "bench.bare_app:app", "/"),
+)
+NAMES = {
+    "confirmed": "registration, confirmed",
+    "waitlisted": "registration, waitlisted",
+    "flask": "bare Flask+SQLAlchemy",
+    "wsgi": "bare WSGI+psycopg",
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
-        "--rate", type=float, default=100, help="offered load of the open-loop runs, req/s"
+        "--rate", type=float, default=150, help="offered load of the open-loop runs, req/s"
     )
     args = parser.parse_args()
 
@@ -243,49 +324,54 @@ def main() -> None:
         BENCH_DSN=dsn,
     )
     env.pop("MAIL_SERVER", None)
+    closed: dict[str, Run] = {}
+    paced: dict[str, Run] = {}
+    created: dict[str, int] = {}
     try:
         _prepare(env)
         from bench.bare_app import create_table
+        from bench.bare_flask_app import create_table as create_flask_table
 
         create_table(dsn)
-        port = _free_port()
-        server = _serve("webinars:create_app()", env, args.workers, port)
-        try:
-            path = f"/api/v1/series/{SLUG}/registrations"
-            warm = _load(port, path, 5, 2, "warm")
-            app_run = _load(port, path, args.clients, args.seconds, "load")
-            app_paced = _load(port, path, args.clients, args.seconds, "paced", args.rate)
-        finally:
-            server.terminate()
-            server.wait()
-        port = _free_port()
-        server = _serve("bench.bare_app:app", env, args.workers, port)
-        try:
-            _load(port, "/", 5, 2, "warm")
-            bare_run = _load(port, "/", args.clients, args.seconds, "bare")
-            bare_paced = _load(port, "/", args.clients, args.seconds, "barepaced", args.rate)
-        finally:
-            server.terminate()
-            server.wait()
+        create_flask_table(dsn)
+        load_before = os.getloadavg()
+        for label, app, path in TARGETS:
+            port = _free_port()
+            server = _serve(app, env, args.workers, port)
+            try:
+                warm = _load(port, path, 5, 2, f"warm{label}")
+                closed[label] = _load(port, path, args.clients, args.seconds, f"c{label}")
+                paced[label] = _load(port, path, args.clients, args.seconds, f"p{label}", args.rate)
+            finally:
+                server.terminate()
+                server.wait()
+            created[label] = sum(
+                r.statuses.get(201, 0) for r in (warm, closed[label], paced[label])
+            )
+        load_after = os.getloadavg()
         print(
-            f"{args.clients} clients, {args.workers} gunicorn sync workers, {args.seconds:.0f} s each,"
-            f" PostgreSQL, {os.cpu_count()} cores"
+            f"{args.clients} clients, {args.workers} gunicorn sync workers, {args.seconds:.0f} s"
+            f" per run, PostgreSQL, {os.cpu_count()} cores; load average before"
+            f" {load_before[0]:.1f}, after {load_after[0]:.1f}"
         )
         print("closed loop: every client posts again as soon as it is answered (saturation)")
-        print(app_run.line("registration"))
-        print(bare_run.line("bare insert"))
-        print(
-            f"ratio          {app_run.rate / bare_run.rate:8.2f} of the bare throughput,"
-            f" p99 x{app_run.pct(0.99) / bare_run.pct(0.99):.1f}"
-        )
+        for label, _app, _path in TARGETS:
+            print(closed[label].line(NAMES[label]))
+        base = closed["flask"]
+        for label in ("confirmed", "waitlisted"):
+            run = closed[label]
+            print(
+                f"ratio {label:<10} {run.rate / base.rate:6.2f} x bare Flask throughput"
+                f" ({run.rate / closed['wsgi'].rate:.2f} x bare WSGI), p99 {run.pct(0.99):.0f} ms"
+            )
         print(
             f"open loop: {args.rate:.0f} requests/s offered, spread over the {args.clients} clients"
         )
-        print(app_paced.line("registration"))
-        print(bare_paced.line("bare insert"))
-        print(f"ratio          p99 x{app_paced.pct(0.99) / bare_paced.pct(0.99):.1f}")
-        created = sum(r.statuses.get(201, 0) for r in (warm, app_run, app_paced))
-        print(_integrity(dsn, created))
+        for label, _app, _path in TARGETS:
+            print(paced[label].line(NAMES[label]))
+        ok, lines = _integrity(dsn, created)
+        print(f"integrity: {'OK' if ok else 'FAILED'}")
+        print("\n".join(lines))
     finally:
         _psql(f"DROP DATABASE IF EXISTS {DB}")
 

@@ -41,3 +41,29 @@ def recorded_statements() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def detached(messages: list[Any]) -> list[Any]:
+    """Outbox rows readable after their app context ends: each deferred one rendered now and
+    its text kept on the detached copy (as the worker stores what it sends)."""
+    from webinars.mail.rendering import freeze
+
+    contents = [m.content() for m in messages]
+    for message, content in zip(messages, contents, strict=True):
+        db.session.expunge(message)
+        freeze(message, content)
+    return messages
+
+
+def mark_sent() -> None:
+    """Every pending outbox message as the delivery worker leaves it once sent: its text
+    rendered and stored, its status `sent`. Commits."""
+    from webinars.mail.models import OutboxMessage, OutboxStatus
+    from webinars.mail.rendering import freeze
+
+    for message in db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+    ):
+        freeze(message)
+        message.status = OutboxStatus.SENT
+    db.session.commit()

@@ -29,6 +29,7 @@ from webinars.extensions import db
 from webinars.mail.delivery import Holdup, build_message, deliver_due
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.outbox import enqueue
+from webinars.mail.rendering import freeze
 from webinars.registration import services
 from webinars.series.models import ApprovalMode
 from webinars.types import utcnow
@@ -106,11 +107,14 @@ def _enqueue(app: Flask, count: int = 1, **fields: Any) -> list[int]:
 
 
 def _row(app: Flask, message_id: int) -> OutboxMessage:
-    """The row as stored now, readable after its app context ends."""
+    """The row as stored now, readable after its app context ends: a deferred message with
+    what it says now (rendered while the context lasts, then kept on the detached copy)."""
     with app.app_context():
         message = db.session.get(OutboxMessage, message_id)
         assert message is not None
+        content = message.content()
         db.session.expunge(message)
+        freeze(message, content)
         return message
 
 
@@ -646,3 +650,47 @@ def test_two_worker_processes_deliver_500_messages_exactly_once(
     per_worker = [int(re.search(r"Sent (\d+),", out).group(1)) for out in outputs]  # type: ignore[union-attr]
     assert sum(per_worker) == 500
     assert min(per_worker) > 0, per_worker  # both really worked at the same time
+
+
+def test_two_worker_processes_deliver_deferred_registration_messages_exactly_once(
+    mail_app: Flask, smtp_server: SmtpServer, database_url: str
+) -> None:
+    """The registration path's messages are rendered by the workers: each one still goes out
+    once, and its row keeps what was sent."""
+    _postgresql_only(database_url)
+    with mail_app.app_context():
+        series = factories.open_series()
+        for _ in range(60):  # confirmed at once: a receipt and two invitations each
+            services.register(series, factories.registration_data())
+        db.session.commit()
+        ids = list(
+            db.session.scalars(db.select(OutboxMessage.id).where(OutboxMessage.renderer != ""))
+        )
+    assert len(ids) == 180
+    smtp_server.handler.delay = 0.01
+    env = _worker_env(database_url, smtp_server)
+    workers = [_flask("outbox", "work", "--once", env=env) for _ in range(2)]
+    outputs = []
+    try:
+        for worker in workers:
+            out, err = worker.communicate(timeout=300)
+            assert worker.returncode == 0, err
+            outputs.append(out)
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.communicate()
+
+    received = Counter(m["Message-ID"] for m in smtp_server.messages)
+    assert len(received) == 180 and set(received.values()) == {1}
+    with mail_app.app_context():
+        rows = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
+        assert {r.status for r in rows} == {OutboxStatus.SENT}
+        assert {r.renderer for r in rows} == {""}  # what was sent is stored
+        assert set(received) == {r.message_id for r in rows}
+        by_id = {m["Message-ID"]: m for m in smtp_server.messages}
+        for row in rows:
+            assert by_id[row.message_id]["Subject"] == row.subject
+    per_worker = [int(re.search(r"Sent (\d+),", out).group(1)) for out in outputs]  # type: ignore[union-attr]
+    assert sum(per_worker) == 180 and min(per_worker) > 0, per_worker

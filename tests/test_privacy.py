@@ -561,7 +561,7 @@ def test_an_organizer_revokes_a_link_and_a_new_one_is_sent(
         registration = db.session.get(Registration, revoke_world["id"])
         assert message.to_address == "leaked@cr.example"
         assert registration.status == S.CONFIRMED
-    new = MANAGE_LINK.search(message.body_text)
+        new = MANAGE_LINK.search(message.body_text)
     assert new is not None and new[1] != old
     assert client.get(f"/r/{new[1]}").status_code == 200
 

@@ -25,6 +25,7 @@ from webinars.series.models import ApprovalMode, Series, SeriesStatus
 from . import factories
 from .conftest import AuthActions
 from .factories import registration_data
+from .helpers import detached
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,9 @@ def _cell_classes(html: str, code: str) -> list[str]:
 
 def _outbox(app: Flask) -> list[OutboxMessage]:
     with app.app_context():
-        messages = list(db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)))
-        db.session.expunge_all()
-        return messages
+        return detached(
+            list(db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)))
+        )
 
 
 def _reminders(app: Flask) -> list[OutboxMessage]:

@@ -22,6 +22,7 @@ from webinars.series.models import ApprovalMode, Series, SeriesStatus
 from . import factories
 from .factories import registration_data
 from .helpers import count_rows as _count
+from .helpers import detached
 
 S = RegistrationStatus
 MANAGE_LINK = re.compile(r"https?://[^/\s\"]+(/r/[A-Za-z0-9_.\-]+)")
@@ -91,9 +92,7 @@ def _mails(app: Flask, kind: str | None = None) -> list[OutboxMessage]:
         )
         if kind:
             query = query.filter_by(kind=kind)
-        mails = list(db.session.scalars(query))
-        db.session.expunge_all()
-        return mails
+        return detached(list(db.session.scalars(query)))
 
 
 def _registration(app: Flask, email: str) -> dict[str, Any]:

@@ -11,7 +11,9 @@ same transaction (the outbox rule):
 Each compares who should be invited to a session with the `Invitation` rows (the last method
 sent to each address), and for each difference writes one e-mail per session and address into
 the outbox: a REQUEST with one VEVENT, or a CANCEL with the same UID. Running one twice sends
-nothing more (idempotent).
+nothing more (idempotent). The e-mails are deferred (`mail.rendering`): what is written here
+is a small row (kind, address, session, METHOD, SEQUENCE), and `render` writes the e-mail
+and its iCalendar body when it is delivered, from the session and the invitee as they are then.
 
 One address may be invited for two reasons: an official who registered and also speaks. The
 row then holds both its `registration_id` and its `person_id`; while both reasons hold, losing
@@ -39,7 +41,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, union
+from sqlalchemy import Select, and_, or_, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from webinars.catalog.models import Person
@@ -48,7 +50,9 @@ from webinars.invitations import ical
 from webinars.invitations.models import ICalMethod, Invitation
 from webinars.invitations.texts import event_text
 from webinars.mail.delivery import smtp_address
-from webinars.mail.outbox import enqueue_template
+from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.mail.outbox import enqueue_deferred, render_email
+from webinars.mail.rendering import CannotRender, Rendered, freeze_all, renderer, shared
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.notifications import manage_url, view_url
 from webinars.series.models import AgendaItem, EventSession, Modality, Role, RoleKind
@@ -59,6 +63,8 @@ CHAIR_KINDS = frozenset({RoleKind.MODERATOR, RoleKind.FACILITATOR})
 #: Countries whose speakers are written to in English; everyone else in Spanish.
 ENGLISH_COUNTRIES = frozenset({"BZ", "CA", "US"})
 
+#: The name of the renderer of invitation e-mails (`OutboxMessage.renderer`).
+RENDERER = "invitation"
 #: What an e-mail says happened (its `kind` is "invitation.<event>").
 NEW, UPDATE, CANCELLED, WITHDRAWN = "new", "update", "cancelled", "withdrawn"
 
@@ -112,15 +118,25 @@ def organizer(language: str) -> ical.Organizer:
 def sync_registration(registration: Registration) -> None:
     """Invite a confirmed registration to its chosen scheduled sessions; withdraw the rest.
 
-    A fixed number of queries: the registration's invitations, then its sessions with
-    everything their texts need.
+    A fixed number of queries: the registration's invitations, and the sessions it left.
+    The e-mails are deferred: rendered when they are delivered.
     """
     wanted_ids = (
         [s.id for s in registration.sessions if not s.is_cancelled]
         if registration.status == RegistrationStatus.CONFIRMED and _invitable(registration.email)
         else []
     )
-    rows = {
+    # No autoflush: the receipt just enqueued goes in the one flush at the end, with the
+    # invitation rows and their e-mails (one INSERT per table, one round trip each).
+    with db.session.no_autoflush:
+        rows = _invitation_rows(registration, wanted_ids)
+    _sync_rows(registration, wanted_ids, rows)
+
+
+def _invitation_rows(registration: Registration, wanted_ids: list[int]) -> dict[int, Invitation]:
+    """The registration's invitation rows, and those of its address for the wanted sessions
+    (a speaker who registers), by session."""
+    return {
         row.session_id: row
         for row in db.session.scalars(
             db.select(Invitation).where(
@@ -134,6 +150,11 @@ def sync_registration(registration: Registration) -> None:
             )
         )
     }
+
+
+def _sync_rows(
+    registration: Registration, wanted_ids: list[int], rows: dict[int, Invitation]
+) -> None:
     leaving = [
         row
         for row in rows.values()
@@ -149,7 +170,15 @@ def sync_registration(registration: Registration) -> None:
     if not arriving and not leaving:
         db.session.flush()
         return
-    sessions = _load_sessions([*arriving, *(row.session_id for row in leaving)])
+    # Nothing is rendered here (`_send` defers it): the sessions' own rows are enough, and
+    # the chosen ones are loaded already.
+    sessions = {s.id: s for s in registration.sessions}
+    missing = {row.session_id for row in leaving} - sessions.keys()
+    if missing:
+        sessions.update(
+            (s.id, s)
+            for s in db.session.scalars(db.select(EventSession).where(EventSession.id.in_(missing)))
+        )
     now = utcnow()
     wanted = _Wanted(registration.email, registration.full_name, registration=registration)
     for session_id in arriving:
@@ -380,9 +409,16 @@ def _reader(event_session: EventSession, row: Invitation) -> _Reader:
         )
     person = row.person
     country = person.country if person is not None else None
-    language = "en" if country is not None and country.code in ENGLISH_COUNTRIES else "es"
     zone = country.timezone if country is not None else event_session.series.timezone
-    return _Reader(language, zone, None, None)
+    return _Reader(_language(event_session, row), zone, None, None)
+
+
+def _language(event_session: EventSession, row: Invitation) -> str:
+    """The invitee's language: a registrant's own; a speaker's from their country."""
+    if row.registration is not None:
+        return row.registration.language
+    country = row.person.country if row.person is not None else None
+    return "en" if country is not None and country.code in ENGLISH_COUNTRIES else "es"
 
 
 def sequence_for(
@@ -410,58 +446,135 @@ def _send(
     *,
     significant: bool = False,
 ) -> None:
-    """Write one invitation, update or cancellation into the outbox and record it on the row.
+    """Record one invitation, update or cancellation on the row and in the outbox.
 
-    `significant`: the session's time, link or status changed (its SEQUENCE rose).
+    Nothing is rendered here: the outbox row is deferred (`render` writes it when it is
+    delivered) and holds the METHOD, the SEQUENCE the address is at now and the session's
+    SEQUENCE, so the one it carries when it goes out is exact even if the session moved in
+    between. `significant`: the session's time, link or status changed (its SEQUENCE rose).
     """
-    reader = _reader(event_session, row)
-    series = event_session.series
-    with force_locale(reader.language):
+    language = _language(event_session, row)
+    with force_locale(language):
         note_text = str(note)
+    sequence = sequence_for(event_session, row, method, significant=significant)
+    row.method = method
+    row.sequence = sequence
+    row.updated_at = now
+    enqueue_deferred(
+        RENDERER,
+        kind=f"invitation.{event}",
+        to_address=row.email,
+        to_name=row.name,
+        language=language,
+        series_id=event_session.series_id,
+        registration_id=row.registration.id if row.registration is not None else None,
+        session_id=event_session.id,
+        ical_method=method.value,
+        ical_sequence=sequence,
+        session_sequence=event_session.ical_sequence,
+        note=note_text,
+    )
+
+
+@renderer(RENDERER)
+def render(message: OutboxMessage) -> Rendered:
+    """The e-mail of a deferred invitation, update or cancellation, as things are now.
+
+    The session (time, link, agenda) and the invitee (name, time zone, private link) are
+    read now; the METHOD and the note are the message's; SEQUENCE is what the address stood
+    at when it was written plus the session's rises since (`OutboxMessage.ical_sequence`);
+    DTSTAMP is when it was written, so a later message about the same event wins.
+    """
+    sessions = shared(
+        (RENDERER, message.session_id),
+        lambda: _load_sessions([message.session_id] if message.session_id is not None else []),
+    )
+    row = (
+        db.session.scalars(
+            db.select(Invitation)
+            .where(
+                Invitation.session_id == message.session_id,
+                Invitation.email == message.to_address,
+            )
+            .options(
+                selectinload(Invitation.registration),
+                selectinload(Invitation.person).joinedload(Person.country),
+            )
+            # The invitee as they are now, even if loaded for an earlier message.
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        if sessions
+        else None
+    )
+    if row is None:
+        raise CannotRender("the session or the invitation of this message was deleted")
+    [event_session] = sessions.values()
+    if row.registration is not None:
+        name = row.registration.full_name
+    elif row.person is not None:
+        name = row.person.name
+    else:
+        name = row.name
+    reader = _reader(event_session, row)
+    language = message.language
+    method = ICalMethod(message.ical_method)
+    series = event_session.series
     online = series.modality != Modality.IN_PERSON
     join_url = event_session.join_url if method == ICalMethod.REQUEST and online else ""
     text = event_text(
         event_session,
-        reader.language,
+        language,
         include_join_link=bool(join_url),
         view_url=reader.view_url,
-        note=note_text,
+        note=message.note,
     )
-    sequence = sequence_for(event_session, row, method, significant=significant)
+    # From the session rendered (shared within a delivery batch), so the two always agree.
+    sequence = message.sequence_at(event_session.ical_sequence)
     calendar = ical.invitation(
         event_session,
         # The same ASCII domain as the To header (IDNA), so that clients match the two.
-        ical.Attendee(email=smtp_address(row.email), name=row.name, chair=row.chair),
+        ical.Attendee(email=smtp_address(row.email), name=name, chair=row.chair),
         method,
         text,
-        organizer(reader.language),
-        now,
+        organizer(language),
+        message.created_at or utcnow(),
         sequence=sequence,
     )
-    row.method = method
-    row.sequence = sequence
-    row.updated_at = now
-    enqueue_template(
+    return render_email(
         "invitation",
-        kind=f"invitation.{event}",
-        to_address=row.email,
-        to_name=row.name,
-        language=reader.language,
-        series_id=series.id,
-        registration_id=row.registration.id if row.registration is not None else None,
+        language=language,
+        to_name=name,
         ical=calendar.decode("utf-8"),
-        ical_method=method.value,
         ical_sequence=sequence,
         summary=text.summary,
-        session_id=event_session.id,
-        event=event,
+        event=message.kind.removeprefix("invitation."),
         event_session=event_session,
         series=series,
-        name=row.name,
+        name=name,
         chair=row.chair,
-        note=note_text,
+        note=message.note,
         timezone=reader.timezone,
         join_url=join_url,
-        venue=series.t("venue", reader.language) if series.modality != Modality.ONLINE else "",
+        venue=series.t("venue", language) if series.modality != Modality.ONLINE else "",
         manage_url=reader.manage_url,
     )
+
+
+def freeze_pending(invitations: Select[tuple[Invitation]]) -> None:
+    """Render and store now the pending deferred messages to the `invitations` (a query):
+    call before deleting what they are about (a session, a speaker, a registration), which
+    takes the invitation rows with it, so that the messages can still be sent."""
+    rows = db.session.execute(
+        invitations.with_only_columns(Invitation.session_id, Invitation.email)
+    )
+    keys = {(session_id, email) for session_id, email in rows}
+    if not keys:
+        return
+    messages = db.session.scalars(
+        db.select(OutboxMessage).where(
+            OutboxMessage.renderer == RENDERER,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.session_id.in_({session_id for session_id, _email in keys}),
+        )
+    )
+    freeze_all(m for m in messages if (m.session_id, m.to_address) in keys)

@@ -40,6 +40,7 @@ from sqlalchemy import func
 
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.mail.rendering import Rendered, freeze, shared_reads
 from webinars.types import utcnow
 
 #: Seconds to wait for the SMTP server (connecting, each reply) before counting a failed attempt.
@@ -53,24 +54,30 @@ ICS_FILENAME = "invite.ics"
 # --- building ----------------------------------------------------------------------------------
 
 
-def build_message(message: OutboxMessage, *, sender: str | None = None) -> EmailMessage:
-    """The e-mail of an outbox row, ready for SMTP or an `.eml` file (pure: no database, no I/O).
+def build_message(
+    message: OutboxMessage, *, sender: str | None = None, content: Rendered | None = None
+) -> EmailMessage:
+    """The e-mail of an outbox row, ready for SMTP or an `.eml` file.
 
-    `sender` defaults to `MAIL_DEFAULT_SENDER`. Date is the time the message was written (the
-    moment it was ready to go, RFC 5322); Message-ID is the row's, so every retry and every
-    `.eml` download carry the same one. Raises ValueError (or an `email.errors` error) when a
-    stored header or address cannot be written, e.g. a line break in the subject.
+    `content` is what the message says (default: `message.content()`, which renders a
+    deferred message from the database; the rest is pure). `sender` defaults to
+    `MAIL_DEFAULT_SENDER`. Date is the time the message was written (the moment it was ready
+    to go, RFC 5322); Message-ID is the row's, so every retry and every `.eml` download carry
+    the same one. Raises ValueError (or an `email.errors` error) when a stored header or
+    address cannot be written, e.g. a line break in the subject, and CannotRender when what a
+    deferred message is about is gone.
     """
+    content = content or message.content()
     email = EmailMessage(policy=policy.SMTP)
     email["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
-    email["To"] = Address(display_name=message.to_name, addr_spec=smtp_address(message.to_address))
-    email["Subject"] = message.subject
+    email["To"] = Address(display_name=content.to_name, addr_spec=smtp_address(message.to_address))
+    email["Subject"] = content.subject
     email["Date"] = message.created_at
     email["Message-ID"] = message.message_id
     # RFC 3834: automatic mail, so auto-responders do not answer it.
     email["Auto-Submitted"] = "auto-generated"
     email["MIME-Version"] = "1.0"
-    _set_body(email, message)
+    _set_body(email, content, message.ical_method)
     # After the body: making a multipart moves the Content-* headers into the first part.
     email["Content-Language"] = message.language
     return email
@@ -85,7 +92,7 @@ def smtp_address(address: str) -> str:
     return f"{local}@{domain.encode('idna').decode('ascii')}"
 
 
-def _set_body(email: EmailMessage, message: OutboxMessage) -> None:
+def _set_body(email: EmailMessage, content: Rendered, ical_method: str) -> None:
     """The MIME tree: multipart/alternative with text/plain and text/html, both UTF-8.
 
     A calendar message (RFC 6047) is multipart/mixed: the alternative gets a third part,
@@ -94,16 +101,16 @@ def _set_body(email: EmailMessage, message: OutboxMessage) -> None:
     Every body part is added here and only here: the headers and the delivery do not change.
     """
     email.make_alternative()
-    email.attach(_text_part(message.body_text, "plain"))
-    email.attach(_text_part(message.body_html, "html"))
-    if not message.ical:
+    email.attach(_text_part(content.body_text, "plain"))
+    email.attach(_text_part(content.body_html, "html"))
+    if not content.ical:
         return
     # Flask-Mail's `alts` would drop the `method` parameter: the part is built here.
-    email.attach(_text_part(message.ical, "calendar", params={"method": message.ical_method}))
+    email.attach(_text_part(content.ical, "calendar", params={"method": ical_method}))
     email.make_mixed()
     attachment = MIMEPart(policy=policy.SMTP)
     attachment.set_content(
-        message.ical.encode("utf-8"),
+        content.ical.encode("utf-8"),
         maintype="application",
         subtype="ics",
         disposition="attachment",
@@ -293,20 +300,41 @@ def _deliver_due(batch: int, now: datetime | None, stop: threading.Event | None)
     config = current_app.config
     sender = config["MAIL_DEFAULT_SENDER"]
     envelope_from = parseaddr(sender)[1] or sender
+    # Within the batch the deferred messages of one session share its agenda and speakers
+    # (`shared_reads`), which must outlive each message's commit: the session does not
+    # expire them. Each message and its recipient are read afresh (populate_existing).
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        with _SmtpLink(current_app.extensions["mail"]) as link, shared_reads():
+            return _deliver_batch(batch, clock, stop, link, sender, envelope_from, config)
+    finally:
+        session.expire_on_commit = expiring
+
+
+def _deliver_batch(
+    batch: int,
+    clock: Callable[[], datetime],
+    stop: threading.Event | None,
+    link: _SmtpLink,
+    sender: str,
+    envelope_from: str,
+    config: Config,
+) -> DeliveryReport:
+    """Claim, send and commit one message at a time, up to `batch`."""
     outcomes = dict.fromkeys(_Outcome, 0)
     last_id = 0
-    with _SmtpLink(current_app.extensions["mail"]) as link:
-        while sum(outcomes.values()) < batch and not (stop is not None and stop.is_set()):
-            message = _claim_next(after_id=last_id, now=clock())
-            if message is None:
-                break
-            # Keyset order: a message retried with no backoff is not taken twice in one pass.
-            last_id = message.id
-            outcome, unreachable = _deliver_one(message, link, sender, envelope_from, clock, config)
-            db.session.commit()
-            outcomes[outcome] += 1
-            if unreachable:
-                return _report(outcomes, holdup=Holdup.UNREACHABLE, detail=unreachable)
+    while sum(outcomes.values()) < batch and not (stop is not None and stop.is_set()):
+        message = _claim_next(after_id=last_id, now=clock())
+        if message is None:
+            break
+        # Keyset order: a message retried with no backoff is not taken twice in one pass.
+        last_id = message.id
+        outcome, unreachable = _deliver_one(message, link, sender, envelope_from, clock, config)
+        db.session.commit()
+        outcomes[outcome] += 1
+        if unreachable:
+            return _report(outcomes, holdup=Holdup.UNREACHABLE, detail=unreachable)
     return _report(outcomes)
 
 
@@ -330,9 +358,11 @@ def _deliver_one(
         return _Outcome.SUPPRESSED, ""
     try:
         recipient = smtp_address(message.to_address)
-        data = build_message(message, sender=sender).as_bytes()
+        content = message.content()
+        data = build_message(message, sender=sender, content=content).as_bytes()
     except (ValueError, LookupError, MessageError) as error:
-        # A header or an address that cannot be written: no retry can fix it.
+        # A header or an address that cannot be written, or a deferred message whose
+        # registration or session is gone (CannotRender): no retry can fix it.
         return _give_up(message, f"Cannot build the message: {error}"), ""
     try:
         link.send(envelope_from, recipient, data)
@@ -342,10 +372,15 @@ def _deliver_one(
         )
     except (smtplib.SMTPException, OSError) as error:
         link.close()  # start the next message on a fresh connection
-        return _record_failure(message, _describe(error), clock(), config), ""
+        outcome = _record_failure(message, _describe(error), clock(), config)
+        if outcome is _Outcome.FAILED:
+            freeze(message, content)  # the row keeps what was refused
+        return outcome, ""
     message.status = OutboxStatus.SENT
     message.sent_at = clock()
     message.last_error = ""
+    # The row keeps what was sent: the staff see it, and a re-send sends it again.
+    freeze(message, content)
     return _Outcome.SENT, ""
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
+from webinars.mail.rendering import Rendered, render
 from webinars.types import UTCDateTime, enum_column, utcnow
 
 
@@ -29,11 +30,18 @@ class OutboxMessage(db.Model):
     #: What caused it, e.g. "registration.confirmed": for the organizers' view and the tests.
     kind: Mapped[str] = mapped_column(String(60))
     to_address: Mapped[str] = mapped_column(String(254))
+    #: The name when the message was written (the outbox list shows and searches it); a
+    #: deferred message goes to the name at delivery, which the row then keeps.
     to_name: Mapped[str] = mapped_column(String(200), default="")
-    subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    #: The texts as stored: empty while the message is deferred. Read `subject`, `body_text`
+    #: and `body_html`, which render a deferred message on demand.
+    stored_subject: Mapped[str] = mapped_column("subject", String(300), default="")
+    stored_text: Mapped[str] = mapped_column("body_text", Text, default="")
+    stored_html: Mapped[str] = mapped_column("body_html", Text, default="")
     language: Mapped[str] = mapped_column(String(2))
+    #: The renderer that writes a deferred message at delivery (`rendering`); "" when the
+    #: texts are stored.
+    renderer: Mapped[str] = mapped_column(String(40), default="", server_default="")
     #: The Message-ID header, fixed at enqueue time so a retried message keeps it.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     series_id: Mapped[int | None] = mapped_column(
@@ -43,9 +51,15 @@ class OutboxMessage(db.Model):
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
     #: A calendar message (iTIP, RFC 6047): the iCalendar body and its METHOD, for one session.
-    ical: Mapped[str] = mapped_column(Text, default="")
+    stored_ical: Mapped[str] = mapped_column("ical", Text, default="")
     ical_method: Mapped[str] = mapped_column(String(10), default="")
-    ical_sequence: Mapped[int | None] = mapped_column()
+    #: The SEQUENCE sent (stored) or, while deferred, the one the address stood at when the
+    #: message was written; `ical_sequence` adds the session's rises since (`session_sequence`).
+    stored_sequence: Mapped[int | None] = mapped_column("ical_sequence")
+    #: A deferred calendar message: the session's SEQUENCE when it was written.
+    session_sequence: Mapped[int | None] = mapped_column()
+    #: A deferred update: the note it carries, in the recipient's language.
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("event_sessions.id", ondelete="SET NULL"), index=True
     )
@@ -61,12 +75,68 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     registration = relationship("Registration")
+    event_session = relationship("EventSession")
 
     __table_args__ = (
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
         # The daily allowance counts the messages sent to one address in the last day.
         Index("ix_outbox_messages_to_address_sent_at", "to_address", "sent_at"),
     )
+
+    def content(self) -> Rendered:
+        """What the message says now: stored, or rendered on demand when deferred."""
+        return render(self)
+
+    @property
+    def subject(self) -> str:
+        return self.content().subject if self.renderer else self.stored_subject
+
+    @subject.setter
+    def subject(self, value: str) -> None:
+        self.stored_subject = value
+
+    @property
+    def body_text(self) -> str:
+        return self.content().body_text if self.renderer else self.stored_text
+
+    @body_text.setter
+    def body_text(self, value: str) -> None:
+        self.stored_text = value
+
+    @property
+    def body_html(self) -> str:
+        return self.content().body_html if self.renderer else self.stored_html
+
+    @body_html.setter
+    def body_html(self, value: str) -> None:
+        self.stored_html = value
+
+    @property
+    def ical(self) -> str:
+        return self.content().ical if self.renderer else self.stored_ical
+
+    @ical.setter
+    def ical(self, value: str) -> None:
+        self.stored_ical = value
+
+    @property
+    def ical_sequence(self) -> int | None:
+        """The SEQUENCE the message carries: a deferred one counts the session's rises since
+        it was written, since it describes the session as it is when it goes out."""
+        if self.session_sequence is None or self.event_session is None:
+            return self.stored_sequence
+        return self.sequence_at(self.event_session.ical_sequence)
+
+    def sequence_at(self, session_sequence: int) -> int | None:
+        """The SEQUENCE of this message rendered from its session at `session_sequence`: the
+        address's when written, plus the session's rises since."""
+        if self.session_sequence is None or self.stored_sequence is None:
+            return self.stored_sequence
+        return self.stored_sequence + max(session_sequence - self.session_sequence, 0)
+
+    @ical_sequence.setter
+    def ical_sequence(self, value: int | None) -> None:
+        self.stored_sequence = value
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.to_address} {self.status.value}>"

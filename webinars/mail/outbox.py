@@ -3,6 +3,10 @@
 Nothing here talks to an SMTP server: the delivery worker does that after the commit.
 A calendar message (RFC 6047) also stores its iCalendar body, METHOD and SEQUENCE and its
 session: the delivery adds the `text/calendar` part and the `invite.ics` attachment from them.
+
+Two ways in: `enqueue` / `enqueue_template` store a message rendered now; `enqueue_deferred`
+stores a small row that a registered renderer writes at delivery (`rendering`), which is what
+the registration path uses so that a request holding the series lock renders nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from flask_babel import force_locale
 
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
+from webinars.mail.rendering import Rendered
 
 
 class UnsendableAddress(ValueError):
@@ -61,8 +66,6 @@ def enqueue(
     `ical` (with its `ical_method`, REQUEST or CANCEL, and `ical_sequence`) makes it a
     calendar invitation, update or cancellation for the session `session_id`.
     """
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    domain = sender.rsplit("@", 1)[-1].strip(">") if "@" in sender else None
     to_address = _checked_address(to_address)
     message = OutboxMessage(
         kind=kind,
@@ -72,7 +75,7 @@ def enqueue(
         body_text=body_text,
         body_html=body_html,
         language=language,
-        message_id=make_msgid(domain=domain),
+        message_id=_new_message_id(),
         series_id=series_id,
         registration_id=registration_id,
         ical=ical,
@@ -83,6 +86,79 @@ def enqueue(
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def enqueue_deferred(
+    renderer: str,
+    *,
+    kind: str,
+    to_address: str,
+    language: str,
+    to_name: str = "",
+    series_id: int | None = None,
+    registration_id: int | None = None,
+    session_id: int | None = None,
+    ical_method: str = "",
+    ical_sequence: int | None = None,
+    session_sequence: int | None = None,
+    note: str = "",
+) -> OutboxMessage:
+    """Add one message that `renderer` writes when it is delivered or read; no flush.
+
+    Nothing is rendered here: the row holds what the renderer needs to find its subject
+    (the registration, the session) and, for a calendar message, the METHOD, the SEQUENCE
+    the address stood at and the session's own SEQUENCE then (`session_sequence`), from
+    which the SEQUENCE at delivery follows. The caller's next flush writes it (several
+    deferred rows of one request go in one INSERT).
+    """
+    to_address = _checked_address(to_address)
+    message = OutboxMessage(
+        kind=kind,
+        renderer=renderer,
+        to_address=to_address,
+        to_name=_one_line(to_name),
+        language=language,
+        message_id=_new_message_id(),
+        series_id=series_id,
+        registration_id=registration_id,
+        session_id=session_id,
+        ical_method=ical_method,
+        stored_sequence=ical_sequence,
+        session_sequence=session_sequence,
+        note=note,
+    )
+    db.session.add(message)
+    return message
+
+
+def _new_message_id() -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    domain = sender.rsplit("@", 1)[-1].strip(">") if "@" in sender else None
+    return make_msgid(domain=domain)
+
+
+def render_email(
+    template: str,
+    *,
+    language: str,
+    to_name: str,
+    ical: str = "",
+    ical_sequence: int | None = None,
+    **context: Any,
+) -> Rendered:
+    """Render `templates/email/<template>.{subject.txt,txt,html}` in `language`."""
+    with force_locale(language):
+        subject = render_template(f"email/{template}.subject.txt", **context).strip()
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", **context)
+    return Rendered(
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+        to_name=to_name,
+        ical=ical,
+        ical_sequence=ical_sequence,
+    )
 
 
 def enqueue_template(
@@ -101,17 +177,14 @@ def enqueue_template(
     **context: Any,
 ) -> OutboxMessage:
     """Render `templates/email/<template>.{subject.txt,txt,html}` in `language` and enqueue it."""
-    with force_locale(language):
-        subject = render_template(f"email/{template}.subject.txt", **context).strip()
-        body_text = render_template(f"email/{template}.txt", **context)
-        body_html = render_template(f"email/{template}.html", **context)
+    rendered = render_email(template, language=language, to_name=to_name, **context)
     return enqueue(
         kind=kind,
         to_address=to_address,
         to_name=to_name,
-        subject=" ".join(subject.split()),
-        body_text=body_text,
-        body_html=body_html,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
         language=language,
         series_id=series_id,
         registration_id=registration_id,

@@ -25,7 +25,8 @@ from webinars.attendance.models import Attendance, AttendanceState
 from webinars.audit import services as audit
 from webinars.extensions import db
 from webinars.invitations.models import Invitation
-from webinars.mail.models import OutboxMessage
+from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.mail.rendering import freeze_all
 from webinars.privacy import (
     ANONYMISED_KEY_PREFIX,
     ANONYMISED_NAME,
@@ -213,5 +214,16 @@ def delete_registration(registration: Registration) -> None:
         registration_services.cancel(registration)
     if earlier:
         db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id.in_(earlier)))
+    # The cancellations are deferred (rendered when sent) and about rows deleted below:
+    # written now, while the registration and its invitations still exist.
+    freeze_all(
+        db.session.scalars(
+            db.select(OutboxMessage).where(
+                OutboxMessage.registration_id == registration.id,
+                OutboxMessage.renderer != "",
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+        )
+    )
     db.session.delete(registration)
     db.session.flush()

@@ -1,8 +1,18 @@
-"""E-mails to a registrant about their registration, in their language, through the outbox."""
+"""E-mails to a registrant about their registration, in their language, through the outbox.
+
+They are deferred (`mail.rendering`): the request that changes a registration writes a small
+outbox row, and the text is rendered when it is delivered, from the registration as it is
+then (a name corrected in between is the one the e-mail greets).
+"""
 
 from __future__ import annotations
 
-from webinars.mail.outbox import enqueue_template
+from sqlalchemy.orm import joinedload, selectinload
+
+from webinars.extensions import db
+from webinars.mail.models import OutboxMessage
+from webinars.mail.outbox import enqueue_deferred, enqueue_template, render_email
+from webinars.mail.rendering import CannotRender, Rendered, renderer
 from webinars.registration.models import Registration
 from webinars.registration.tokens import (
     public_token,
@@ -14,6 +24,10 @@ from webinars.web import external_url
 
 #: What happened, and so which text the e-mail carries.
 EVENTS = ("received", "confirmed", "waitlisted", "promoted", "rejected", "cancelled", "updated")
+#: The private link sent again (`send_manage_link`).
+MANAGE_LINK = "manage_link"
+#: The name of the renderer of these e-mails (`OutboxMessage.renderer`).
+RENDERER = "registration"
 
 
 def manage_url(registration: Registration) -> str:
@@ -26,35 +40,52 @@ def view_url(registration: Registration) -> str:
 
 
 def notify(registration: Registration, event: str) -> None:
-    """Enqueue the e-mail for `event` (one of EVENTS) to the registrant."""
+    """Enqueue the e-mail for `event` (one of EVENTS) to the registrant (rendered when sent)."""
     assert event in EVENTS, event
-    enqueue_template(
-        "registration",
+    _enqueue(registration, event)
+
+
+def send_manage_link(registration: Registration) -> None:
+    """The private link again, to the registered address, in the registrant's language."""
+    _enqueue(registration, MANAGE_LINK)
+
+
+def _enqueue(registration: Registration, event: str) -> None:
+    enqueue_deferred(
+        RENDERER,
         kind=f"registration.{event}",
         to_address=registration.email,
         to_name=registration.full_name,
         language=registration.language,
         series_id=registration.series_id,
         registration_id=registration.id,
-        registration=registration,
-        series=registration.series,
-        event=event,
-        manage_url=manage_url(registration),
     )
 
 
-def send_manage_link(registration: Registration) -> None:
-    """The private link again, to the registered address, in the registrant's language."""
-    enqueue_template(
-        "manage_link",
-        kind="registration.manage_link",
-        to_address=registration.email,
+@renderer(RENDERER)
+def render(message: OutboxMessage) -> Rendered:
+    """The e-mail of a deferred `registration.<event>` message, from the registration now."""
+    registration = (
+        db.session.execute(
+            db.select(Registration)
+            .where(Registration.id == message.registration_id)
+            .options(joinedload(Registration.series), selectinload(Registration.sessions))
+        )
+        .unique()
+        .scalar_one_or_none()
+        if message.registration_id is not None
+        else None
+    )
+    if registration is None:
+        raise CannotRender("the registration of this message was deleted")
+    event = message.kind.removeprefix("registration.")
+    return render_email(
+        MANAGE_LINK if event == MANAGE_LINK else "registration",
+        language=message.language,
         to_name=registration.full_name,
-        language=registration.language,
-        series_id=registration.series_id,
-        registration_id=registration.id,
         registration=registration,
         series=registration.series,
+        event=event,
         manage_url=manage_url(registration),
     )
 

@@ -8,8 +8,10 @@ then counts again. Minimums are targets only and never refuse anyone.
 
 Services flush and never commit; every status change enqueues an e-mail to the registrant in
 the same transaction (`notifications.notify`), then the calendar invitations or cancellations
-that follow from it (`invitations.flow.sync_registration`: one per session). A registration
-that starts to wait for a focal point's approval may tell them at once (`approvals`).
+that follow from it (`invitations.flow.sync_registration`: one per session). Those e-mails are
+deferred outbox rows, rendered by the delivery worker, so the series lock is held for the
+count and the inserts only, never for a template. A registration that starts to wait for a
+focal point's approval may tell them at once (`approvals`).
 """
 
 from __future__ import annotations
@@ -352,23 +354,23 @@ def register(
     if not series.registration_is_open(now):
         raise RegistrationClosed()
     checked = _check(series, data)
-    lock_series(series.id)
     exists = db.select(Registration.id).filter_by(series_id=series.id, email=checked.email)
     if db.session.execute(exists).first() is not None:
         raise DuplicateRegistration()
     country_code = checked.country.code if checked.country else None
-    unverified = needs_verification(series, registered_by)
-    seated = not unverified and fits(
-        occupancy(series.id, per_session=_has_session_capacity(series)),
-        series,
-        checked.profile,
-        country_code,
-        checked.sessions,
-    )
-    if unverified:
+    if needs_verification(series, registered_by):
+        # It holds no seat: nothing to count, nothing to lock.
         status = RegistrationStatus.UNVERIFIED
     else:
+        # From here to the commit the series is locked: only the count and the inserts (the
+        # registration, its sessions, its invitation rows and the small deferred outbox rows:
+        # nothing is rendered). A duplicate sent at the same moment is caught by the unique
+        # key.
+        lock_series(series.id)
+        occ = occupancy(series.id, per_session=_has_session_capacity(series))
+        seated = fits(occ, series, checked.profile, country_code, checked.sessions)
         status = _seated_status(series) if seated else RegistrationStatus.WAITLISTED
+    unverified = status == RegistrationStatus.UNVERIFIED
     registration = Registration(
         series=series,
         email=checked.email,

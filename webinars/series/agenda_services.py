@@ -22,6 +22,7 @@ from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, Person
 from webinars.extensions import db
 from webinars.invitations import flow
+from webinars.invitations.models import Invitation
 from webinars.series.models import AgendaItem, AgendaKind, EventSession, Role, RoleKind, Series
 
 
@@ -321,6 +322,8 @@ def delete_person(person: Person) -> int:
     removed = role_count(person)
     db.session.execute(db.delete(Role).where(Role.person_id == person.id))
     flow.sync_person(person)
+    # The CANCELs are rendered when sent, from rows that go with the person: write them now.
+    flow.freeze_pending(db.select(Invitation).where(Invitation.person_id == person.id))
     db.session.delete(person)
     db.session.flush()
     db.session.expire_all()

@@ -34,6 +34,7 @@ from webinars.attendance.names import fold_name
 from webinars.catalog.models import Organization
 from webinars.extensions import db
 from webinars.invitations import flow
+from webinars.invitations.models import Invitation
 from webinars.registration.models import Registration
 from webinars.registration.services import promote_waitlist
 from webinars.series.models import (
@@ -585,6 +586,8 @@ def delete_session(event_session: EventSession) -> None:
     Everyone invited gets a CANCEL first: once the row is gone, so is its invitation list.
     """
     cancel_session(event_session)
+    # The CANCELs are rendered when sent, from rows that go with the session: write them now.
+    flow.freeze_pending(db.select(Invitation).where(Invitation.session_id == event_session.id))
     db.session.execute(db.delete(EventSession).where(EventSession.id == event_session.id))
     db.session.flush()
 

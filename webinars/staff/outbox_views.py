@@ -30,6 +30,7 @@ from webinars.mail.delivery import (
 from webinars.mail.labels import STATUS as STATUS_LABELS
 from webinars.mail.labels import kind_label
 from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.mail.rendering import shared_reads
 from webinars.series.models import Series
 from webinars.staff import bp
 
@@ -100,17 +101,19 @@ def outbox() -> str:
             )
         )
     page = db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
-    return render_template(
-        "staff/outbox.html",
-        form=form,
-        filters=filters,
-        page=page,
-        series_by_id={s.id: s for s in all_series},
-        counts=status_counts(),
-        holdup=delivery_holdup(),
-        status_labels=STATUS_LABELS,
-        kind_label=kind_label,
-    )
+    # A deferred message's subject is rendered here: one session's agenda is read once.
+    with shared_reads():
+        return render_template(
+            "staff/outbox.html",
+            form=form,
+            filters=filters,
+            page=page,
+            series_by_id={s.id: s for s in all_series},
+            counts=status_counts(),
+            holdup=delivery_holdup(),
+            status_labels=STATUS_LABELS,
+            kind_label=kind_label,
+        )
 
 
 @bp.route("/outbox/<int:message_id>")

@@ -1,0 +1,114 @@
+"""Where the time of a confirmed registration goes: cProfile of N requests in-process.
+
+    .venv/bin/python bench/profile_registration.py [--count 100] [--top 25]
+
+Creates the PostgreSQL database `webinars_bench_profile` afresh with the confirmed path of
+bench/registration.py (automatic approval, two sessions, a hard maximum never reached),
+posts `--count` registrations through Flask's test client (the whole app: routing, parsing,
+validation, the lock, the count, the inserts, the commit; no HTTP server), prints the mean
+time per registration, the SQL statements per registration and the functions with the most
+cumulative time, then drops the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.registration import PG, SLUG, _prepare, _psql  # noqa: E402
+
+DB = "webinars_bench_profile"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    _psql(f"DROP DATABASE IF EXISTS {DB}")
+    _psql(f"CREATE DATABASE {DB}")
+    dsn = f"{PG}/{DB}"
+    env = dict(
+        os.environ,
+        DATABASE_URL=dsn,
+        WEBINARS_CONFIG="production",
+        SECRET_KEY="bench",
+        REGISTRATION_RATE_LIMIT="1000000 per minute",
+    )
+    try:
+        _prepare(env)
+        os.environ.update(env)
+        from sqlalchemy import event
+
+        from webinars import create_app
+        from webinars.extensions import db
+
+        app = create_app()
+        client = app.test_client()
+        path = f"/api/v1/series/{SLUG}/registrations"
+
+        def post(n: int, tag: str) -> None:
+            body = {
+                "first_name": "Ana",
+                "last_name": f"Perfil {n}",
+                "email": f"{tag}{n}@bench.example",
+                "country": "CR",
+                "institution": "Fiscalía",
+                "position": "Fiscal",
+                "profile": "prosecutor",
+                "language": "es",
+            }
+            response = client.post(
+                path, data=json.dumps(body), headers={"Content-Type": "application/json"}
+            )
+            assert response.status_code == 201, response.text
+
+        for n in range(10):
+            post(n, "warm")
+        statements = 0
+
+        def count(*_args: object) -> None:
+            nonlocal statements
+            statements += 1
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        profile = cProfile.Profile()
+        began = time.perf_counter()
+        profile.enable()
+        for n in range(args.count):
+            post(n, "profiled")
+        profile.disable()
+        elapsed = time.perf_counter() - began
+        event.remove(engine, "before_cursor_execute", count)
+        print(
+            f"{args.count} confirmed registrations in-process under cProfile:"
+            f" {elapsed / args.count * 1000:.1f} ms each,"
+            f" {statements / args.count:.1f} SQL statements each"
+        )
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+        print(out.getvalue())
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        subprocess.run(
+            ["psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}"],
+            capture_output=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
