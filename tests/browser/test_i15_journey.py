@@ -160,15 +160,13 @@ def test_an_attendee_answers_the_evaluation_once_and_the_report_shows_it(
         )
         with demo.app_context():
             series = db.session.execute(db.select(Series).filter_by(slug=SMUGGLING)).scalar_one()
-            body = (
-                db.session.execute(
-                    db.select(OutboxMessage.body_text)
-                    .filter_by(kind="evaluation", series_id=series.id, language=language)
-                    .order_by(OutboxMessage.id)
-                )
-                .scalars()
-                .first()
-            )
+            message = db.session.scalars(
+                db.select(OutboxMessage)
+                .filter_by(kind="evaluation", series_id=series.id, language=language)
+                .order_by(OutboxMessage.id)
+            ).first()
+            assert message is not None
+            body = message.body_text
             before = db.session.scalar(db.select(db.func.count()).select_from(EvaluationResponse))
         link = re.search(r"https?://\S+/evaluation/\S+", body).group(0)
         path = "/" + link.split("//", 1)[1].split("/", 1)[1]

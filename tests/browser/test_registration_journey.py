@@ -71,11 +71,13 @@ def _set_approval_mode(app: Flask, mode: ApprovalMode) -> None:
 def _manage_link(app: Flask, email: str) -> str:
     """The path of the private link in the e-mail the registrant got."""
     with app.app_context():
-        body = db.session.scalars(
-            db.select(OutboxMessage.body_text)
+        message = db.session.scalars(
+            db.select(OutboxMessage)
             .where(OutboxMessage.to_address == email, OutboxMessage.kind.like("registration.%"))
             .order_by(OutboxMessage.id)
         ).first()
+        # A deferred message is rendered when read, from the registration as it is now.
+        body = message.body_text if message is not None else None
     found = re.search(r"https?://[^/\s]+(/r/[A-Za-z0-9_.\-]+)", body or "")
     assert found, body
     return found.group(1)
