@@ -9,6 +9,8 @@ from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
+from webinars.attendance.parsers import ColumnMapping
+
 #: The largest attendance report accepted (a Zoom report of 3,000 joins is about 600 KB).
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 
@@ -55,7 +57,8 @@ class MappingForm(FlaskForm):
     zone = SelectField(_l("Times in the report are in"), validate_choice=False)
     submit = SubmitField(_l("Preview the import with these columns"))
 
-    COLUMN_FIELDS = ("name", "first_name", "last_name", "email", "minutes", "join", "leave")
+    #: One field per column of the mapping, named as the mapping names them.
+    COLUMN_FIELDS = ColumnMapping.COLUMNS
 
 
 class ConfirmImportForm(FlaskForm):
