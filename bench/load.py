@@ -129,7 +129,7 @@ with app.app_context():
     ensure_reference_data()
     series = Series(slug={SLUG!r}, title_en="Bench", title_es="Banco", modality=Modality.ONLINE,
                     timezone="America/Costa_Rica", status=SeriesStatus.PUBLISHED, capacity={CAPACITY},
-                    registration_opens_at=datetime.now(UTC) - timedelta(days=1))
+                    verify_email=False, registration_opens_at=datetime.now(UTC) - timedelta(days=1))
     start = datetime.now(UTC) + timedelta(days=30)
     for day in range(2):
         series.sessions.append(EventSession(topic_en="T", topic_es="T",
