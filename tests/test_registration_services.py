@@ -8,7 +8,7 @@ import pytest
 
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
-from webinars.registration import services
+from webinars.registration import seats, services
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.tokens import find_by_public_token, public_token
 from webinars.series.models import ApprovalMode, SeriesStatus
@@ -157,7 +157,7 @@ def test_raising_a_limit_promotes_the_waiting_list(ctx) -> None:
     services.register(series, registration_data())
     waiting = services.register(series, registration_data())
     series.capacity = 2
-    assert services.promote_waitlist(series) == [waiting]
+    assert seats.promote_waitlist(series) == [waiting]
     assert waiting.status == S.CONFIRMED
 
 

@@ -14,7 +14,6 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from webinars.api.errors import FlatErrorsBlueprint, InvalidInput, RefusedByState
@@ -114,11 +113,13 @@ def register(body: dict[str, Any], slug: str) -> dict[str, Any]:
     hard limit is reached, and an e-mail in `language` says which. An address registered
     already gets its link again instead.
     """
-    series = db.session.execute(
-        db.select(Series)
-        .filter_by(slug=slug)
-        .options(selectinload(Series.sessions), selectinload(Series.profiles))
-    ).scalar_one_or_none()
+    series = (
+        db.session.execute(
+            db.select(Series).filter_by(slug=slug).options(*services.SERIES_FOR_REGISTRATION)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if series is None or not series.is_public:
         abort(HTTPStatus.NOT_FOUND, message=_("There is no public series at this address."))
     data = _registration_data(body)

@@ -20,6 +20,10 @@ COUNTRIES: tuple[tuple[str, str, str, str], ...] = (
     ("US", "United States", "Estados Unidos", "America/New_York"),
 )
 
+#: Each member country's default zone by its code. The table `countries` holds the same rows
+#: (`ensure_reference_data`), so a registration's country is checked without a query.
+MEMBER_ZONES: dict[str, str] = {code: zone for code, _en, _es, zone in COUNTRIES}
+
 #: (code, English, Spanish).
 WORKING_GROUPS: tuple[tuple[str, str, str], ...] = (
     (

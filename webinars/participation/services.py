@@ -7,7 +7,7 @@ number of registrations.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -54,6 +54,21 @@ def link(registrations: Sequence[Registration]) -> None:
             created[registration.email].id
         )
     db.session.flush()
+
+
+def person_for(email: str, known: Iterable[int | None]) -> int | None:
+    """The person a new registration of `email` belongs to: the first of the people its other
+    registrations belong to (`known`, read by the caller with its own check of the address),
+    else a new one (flushed: it has its id); None for an anonymised address."""
+    if is_anonymised_email(email):
+        return None
+    ids = [participant_id for participant_id in known if participant_id is not None]
+    if ids:
+        return min(ids)
+    participant = Participant()
+    db.session.add(participant)
+    db.session.flush()
+    return participant.id
 
 
 def link_all() -> int:

@@ -115,6 +115,8 @@ class Registration(db.Model):
         ),
         CheckConstraint("language IN ('en', 'es')", name="language_known"),
         Index("ix_registrations_series_id_status", "series_id", "status"),
+        # A new registration looks its address up in every series (the person it joins).
+        Index("ix_registrations_email", "email"),
     )
 
     @property

@@ -1,14 +1,12 @@
-"""The rules of registration: one per e-mail, hard limits, the waiting list, approvals.
+"""The rules of registration: one per e-mail, the checks of a registration, its changes of
+status (approval, rejection, cancellation, a new choice) and the registrant's corrections.
 
-Hard limits (a profile's `max_per_country`, the series' capacity, a session's capacity) are
-checked against the registrations that hold a seat (pending and confirmed), counted from the
-rows after taking a lock on the series row, inside the caller's transaction. So concurrent
-registrations can never exceed a limit: a second transaction waits for the first to commit,
-then counts again. Minimums are targets only and never refuse anyone.
+Seats (the series lock, the count, the hard limits and the waiting list) live in `seats`: every
+change that takes or frees a seat here goes through it, under the series lock.
 
 Services flush and never commit; every status change enqueues an e-mail to the registrant in
 the same transaction (`notifications.notify`), then the calendar invitations or cancellations
-that follow from it (`invitations.flow.sync_registration`: one per session). Those e-mails are
+that follow from it (`notifications.sync_invitations`: one per session). Those e-mails are
 deferred outbox rows, rendered by the delivery worker, so the series lock is held for the
 count and the inserts only, never for a template. A registration that starts to wait for a
 focal point's approval may tell them at once (`approvals`).
@@ -17,7 +15,6 @@ focal point's approval may tell them at once (`approvals`).
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,22 +22,19 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webinars.accounts.models import User
-from webinars.catalog.models import Country
+from webinars.catalog.reference import MEMBER_ZONES
 from webinars.extensions import db
 from webinars.participation import services as participation
 from webinars.privacy import is_anonymised_email
-from webinars.registration import approvals, notifications
+from webinars.registration import approvals, notifications, seats
 from webinars.registration.models import (
-    HOLDING_STATUSES,
     Registration,
     RegistrationStatus,
     Sex,
-    registration_sessions,
 )
 from webinars.registration.tokens import (
     link_expires_at_for_series,
@@ -49,13 +43,16 @@ from webinars.registration.tokens import (
 )
 from webinars.series.models import (
     PUBLIC_STATUSES,
-    ApprovalMode,
     EventSession,
     ParticipantProfile,
     Series,
 )
 from webinars.types import utcnow
 from webinars.zones import is_known_zone
+
+#: What registering reads of a series besides its row, loaded with it in one query (a series
+#: has a handful of sessions and profiles: the joined rows are few).
+SERIES_FOR_REGISTRATION = (joinedload(Series.sessions), joinedload(Series.profiles))
 
 LANGUAGES = ("en", "es")
 #: The profile code of "other": an official outside the series' profiles.
@@ -129,7 +126,7 @@ class RegistrationData:
 @dataclass
 class _Checked:
     email: str
-    country: Country | None
+    country_code: str | None
     profile: ParticipantProfile | None
     sessions: list[EventSession]
     timezone: str
@@ -220,10 +217,9 @@ def check_sex(raw: str | None) -> Sex | None:
 def _check(series: Series, data: RegistrationData) -> _Checked:
     fields = _check_text(data)
     email = normalize_email(data.email or "")
-    country: Country | None = None
-    if data.country_code:
-        country = db.session.get(Country, data.country_code.upper())
-        if country is None:
+    country_code = (data.country_code or "").upper() or None
+    if country_code is not None:
+        if country_code not in MEMBER_ZONES:
             raise RegistrationError("country", _l("Choose a member country."))
         fields["observer_organization"] = ""
     elif not fields["observer_organization"]:
@@ -232,101 +228,18 @@ def _check(series: Series, data: RegistrationData) -> _Checked:
         )
     if data.language not in LANGUAGES:
         raise RegistrationError("language", _l("Choose Spanish or English."))
-    zone = data.timezone or (country.timezone if country else series.timezone)
+    zone = data.timezone or (MEMBER_ZONES[country_code] if country_code else series.timezone)
     if not is_known_zone(zone):
         raise RegistrationError("timezone", _l("Choose a valid time zone."))
     return _Checked(
         email=email,
-        country=country,
+        country_code=country_code,
         profile=_check_profile(series, data.profile_code),
         sessions=_check_sessions(series, data.session_ids),
         timezone=zone,
         sex=check_sex(data.sex),
         fields=fields,
     )
-
-
-# --- seats ---------------------------------------------------------------------------------
-
-
-def lock_series(series_id: int) -> None:
-    """Serialize every seat-changing transaction of one series.
-
-    PostgreSQL: `SELECT ... FOR UPDATE` on the series row. SQLite has no row locks; a no-op
-    write takes its database write lock at once, which serializes writers the same way.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(db.select(Series.id).where(Series.id == series_id).with_for_update())
-    else:
-        db.session.execute(text("UPDATE series SET id = id WHERE id = :id"), {"id": series_id})
-
-
-@dataclass
-class Occupancy:
-    """Seats held in a series, counted from the rows (never from a stored counter)."""
-
-    total: int = 0
-    by_profile_country: Counter[tuple[int | None, str | None]] = field(default_factory=Counter)
-    by_session: Counter[int] = field(default_factory=Counter)
-
-    def take(
-        self, profile_id: int | None, country_code: str | None, session_ids: Iterable[int]
-    ) -> None:
-        self.total += 1
-        self.by_profile_country[(profile_id, country_code)] += 1
-        self.by_session.update(session_ids)
-
-
-def occupancy(
-    series_id: int, *, excluding: int | None = None, per_session: bool = True
-) -> Occupancy:
-    """At most two queries, whatever the number of registrations; the seats per session
-    only when asked (`per_session`), i.e. when some session has a capacity."""
-    holders = db.select(Registration.id, Registration.profile_id, Registration.country_code).where(
-        Registration.series_id == series_id, Registration.status.in_(HOLDING_STATUSES)
-    )
-    if excluding is not None:
-        holders = holders.where(Registration.id != excluding)
-    result = Occupancy()
-    for _id, profile_id, country_code in db.session.execute(holders):
-        result.total += 1
-        result.by_profile_country[(profile_id, country_code)] += 1
-    if per_session and result.total:
-        chosen = db.select(registration_sessions.c.session_id).where(
-            registration_sessions.c.registration_id.in_(holders.with_only_columns(Registration.id))
-        )
-        result.by_session.update(db.session.scalars(chosen))
-    return result
-
-
-def fits(
-    occ: Occupancy,
-    series: Series,
-    profile: ParticipantProfile | None,
-    country_code: str | None,
-    sessions: Iterable[EventSession],
-) -> bool:
-    """Whether one more seat fits under every hard limit."""
-    if series.capacity is not None and occ.total >= series.capacity:
-        return False
-    if (
-        profile is not None
-        and profile.max_per_country is not None
-        and country_code is not None
-        and occ.by_profile_country[(profile.id, country_code)] >= profile.max_per_country
-    ):
-        return False
-    return all(s.capacity is None or occ.by_session[s.id] < s.capacity for s in sessions)
-
-
-def _has_session_capacity(series: Series) -> bool:
-    return any(s.capacity is not None for s in series.sessions)
-
-
-def _seated_status(series: Series) -> RegistrationStatus:
-    if series.approval_mode == ApprovalMode.AUTOMATIC:
-        return RegistrationStatus.CONFIRMED
-    return RegistrationStatus.PENDING
 
 
 # --- registering -----------------------------------------------------------------------------
@@ -354,22 +267,30 @@ def register(
     if not series.registration_is_open(now):
         raise RegistrationClosed()
     checked = _check(series, data)
-    exists = db.select(Registration.id).filter_by(series_id=series.id, email=checked.email)
-    if db.session.execute(exists).first() is not None:
+    # One query for what is known of the address: a registration in this series (refused),
+    # and the person its registrations in other series belong to (this one joins them).
+    known = db.session.execute(
+        db.select(Registration.series_id, Registration.participant_id).where(
+            Registration.email == checked.email
+        )
+    ).all()
+    if any(series_id == series.id for series_id, _person in known):
         raise DuplicateRegistration()
-    country_code = checked.country.code if checked.country else None
+    country_code = checked.country_code
+    participant_id = None
     if needs_verification(series, registered_by):
-        # It holds no seat: nothing to count, nothing to lock.
+        # It holds no seat: nothing to count, nothing to lock; linked once verified.
         status = RegistrationStatus.UNVERIFIED
     else:
+        participant_id = participation.person_for(checked.email, (p for _s, p in known))
         # From here to the commit the series is locked: only the count and the inserts (the
         # registration, its sessions, its invitation rows and the small deferred outbox rows:
         # nothing is rendered). A duplicate sent at the same moment is caught by the unique
         # key.
-        lock_series(series.id)
-        occ = occupancy(series.id, per_session=_has_session_capacity(series))
-        seated = fits(occ, series, checked.profile, country_code, checked.sessions)
-        status = _seated_status(series) if seated else RegistrationStatus.WAITLISTED
+        seats.lock_series(series.id)
+        occ = seats.count_seats(series)
+        seated = seats.fits(occ, series, checked.profile, country_code, checked.sessions)
+        status = seats.seated_status(series) if seated else RegistrationStatus.WAITLISTED
     unverified = status == RegistrationStatus.UNVERIFIED
     registration = Registration(
         series=series,
@@ -389,14 +310,15 @@ def register(
         waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
         manage_token=new_secret(),
         registered_by_id=registered_by.id if registered_by else None,
+        participant_id=participant_id,
         sessions=checked.sessions,
     )
     db.session.add(registration)
     try:
         db.session.flush()
     except IntegrityError as error:
-        # Under the series lock the check above is authoritative; this is the last guard.
-        # The transaction is spoiled: the caller rolls back, as after any RegistrationError.
+        # Two registrations of one address at the same moment: the unique key refuses the
+        # second. The transaction is spoiled: the caller rolls back, as after any RegistrationError.
         raise DuplicateRegistration() from error
     if unverified:
         notifications.send_verification(registration)
@@ -411,7 +333,7 @@ def _announce_placement(registration: Registration) -> None:
     its invitations, the approver."""
     participation.link([registration])
     notifications.notify(registration, _event_of(registration.status))
-    _sync_invitations(registration)
+    notifications.sync_invitations(registration)
     approvals.notify_waiting(registration)
 
 
@@ -432,13 +354,15 @@ def verify_address(registration: Registration, *, now: datetime | None = None) -
         raise VerificationLinkUsed()
     now = now or utcnow()
     series = registration.series
-    lock_series(series.id)
+    seats.lock_series(series.id)
     db.session.refresh(registration)
     if registration.status != RegistrationStatus.UNVERIFIED:  # verified meanwhile
         raise VerificationLinkUsed()
-    occ = occupancy(series.id, per_session=_has_session_capacity(series))
-    if fits(occ, series, registration.profile, registration.country_code, registration.sessions):
-        registration.status = _seated_status(series)
+    occ = seats.count_seats(series)
+    if seats.fits(
+        occ, series, registration.profile, registration.country_code, registration.sessions
+    ):
+        registration.status = seats.seated_status(series)
     else:
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlisted_at = now
@@ -464,12 +388,12 @@ def expire_unverified(*, now: datetime | None = None) -> int:
     ).all()
     series_ids = sorted({r.series_id for r in stale})
     for series_id in series_ids:
-        lock_series(series_id)
+        seats.lock_series(series_id)
     for registration in stale:
         db.session.delete(registration)
     db.session.flush()
     for series in db.session.scalars(db.select(Series).where(Series.id.in_(series_ids))):
-        promote_waitlist(series, now=now)
+        seats.promote_waitlist(series)
     return len(stale)
 
 
@@ -490,60 +414,12 @@ def answer_duplicate(series: Series, email: str) -> None:
         notifications.send_already_registered(registration)
 
 
-def _sync_invitations(registration: Registration) -> None:
-    """Calendar invitations follow the registration's status and sessions (after `notify`)."""
-    # Imported here: `invitations.models` imports this package, so a module-level import of
-    # the flow would close a cycle whenever the invitation models are loaded first.
-    from webinars.invitations import flow
-
-    flow.sync_registration(registration)
-
-
 def _event_of(status: RegistrationStatus) -> str:
     return {
         RegistrationStatus.CONFIRMED: "confirmed",
         RegistrationStatus.PENDING: "received",
         RegistrationStatus.WAITLISTED: "waitlisted",
     }[status]
-
-
-def promote_waitlist(series: Series, *, now: datetime | None = None) -> list[Registration]:
-    """Give freed seats to the waiting list, first come first served; returns the promoted.
-
-    Each waiting registration in turn gets a seat if one fits it now; one whose profile or
-    session is still full keeps its place while a later one with another profile moves up.
-    """
-    lock_series(series.id)
-    waiting = db.session.scalars(
-        db.select(Registration)
-        .where(
-            Registration.series_id == series.id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-        )
-        .order_by(Registration.waitlisted_at, Registration.id)
-        .options(selectinload(Registration.sessions), selectinload(Registration.profile))
-    ).all()
-    if not waiting:
-        return []
-    occ = occupancy(series.id, per_session=_has_session_capacity(series))
-    promoted = []
-    for registration in waiting:
-        if fits(
-            occ, series, registration.profile, registration.country_code, registration.sessions
-        ):
-            occ.take(
-                registration.profile_id,
-                registration.country_code,
-                (s.id for s in registration.sessions),
-            )
-            registration.status = _seated_status(series)
-            registration.waitlisted_at = None
-            notifications.notify(registration, "promoted")
-            _sync_invitations(registration)
-            approvals.notify_waiting(registration)
-            promoted.append(registration)
-    db.session.flush()
-    return promoted
 
 
 # --- changes of status -------------------------------------------------------------------------
@@ -556,7 +432,7 @@ def approve(registration: Registration) -> None:
     registration.status = RegistrationStatus.CONFIRMED
     db.session.flush()
     notifications.notify(registration, "confirmed")
-    _sync_invitations(registration)
+    notifications.sync_invitations(registration)
 
 
 def reject(registration: Registration, reason: str = "") -> list[Registration]:
@@ -566,17 +442,17 @@ def reject(registration: Registration, reason: str = "") -> list[Registration]:
     if len(reason) > 500:
         raise RegistrationError("reason", _l("At most %(limit)d characters.", limit=500))
     _close_as_rejected(registration, reason)
-    return promote_waitlist(registration.series)
+    return seats.promote_waitlist(registration.series)
 
 
 def _close_as_rejected(registration: Registration, reason: str) -> None:
-    lock_series(registration.series_id)
+    seats.lock_series(registration.series_id)
     registration.status = RegistrationStatus.REJECTED
     registration.rejection_reason = reason.strip()
     registration.waitlisted_at = None
     db.session.flush()
     notifications.notify(registration, "rejected")
-    _sync_invitations(registration)
+    notifications.sync_invitations(registration)
 
 
 @dataclass
@@ -623,7 +499,7 @@ def reject_many(
         _close_as_rejected(registration, reason)
         outcome.changed.append(registration)
     if outcome.changed:
-        outcome.promoted = promote_waitlist(series)
+        outcome.promoted = seats.promote_waitlist(series)
     return outcome
 
 
@@ -631,13 +507,13 @@ def cancel(registration: Registration) -> list[Registration]:
     """The registrant (or staff for them) cancels; the seat goes to the waiting list."""
     if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
         raise TransitionError(_l("This registration is already closed."))
-    lock_series(registration.series_id)
+    seats.lock_series(registration.series_id)
     registration.status = RegistrationStatus.CANCELLED
     registration.waitlisted_at = None
     db.session.flush()
     notifications.notify(registration, "cancelled")
-    _sync_invitations(registration)
-    return promote_waitlist(registration.series)
+    notifications.sync_invitations(registration)
+    return seats.promote_waitlist(registration.series)
 
 
 def change_choice(
@@ -657,12 +533,10 @@ def change_choice(
     series = registration.series
     profile = _check_profile(series, profile_code)
     sessions = _check_sessions(series, session_ids)
-    lock_series(series.id)
+    seats.lock_series(series.id)
     if registration.holds_seat:
-        occ = occupancy(
-            series.id, excluding=registration.id, per_session=_has_session_capacity(series)
-        )
-        if not fits(occ, series, profile, registration.country_code, sessions):
+        occ = seats.count_seats(series, excluding=registration.id)
+        if not seats.fits(occ, series, profile, registration.country_code, sessions):
             raise RegistrationError(
                 "profile" if profile != registration.profile else "sessions",
                 _l("There is no seat left for this choice; your registration is unchanged."),
@@ -671,8 +545,8 @@ def change_choice(
     registration.sessions = sessions
     db.session.flush()
     notifications.notify(registration, "updated")
-    _sync_invitations(registration)
-    return promote_waitlist(series)
+    notifications.sync_invitations(registration)
+    return seats.promote_waitlist(series)
 
 
 #: What a registrant may correct on their private page: what certificates and lists print.

@@ -27,7 +27,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
@@ -108,11 +107,15 @@ def _approver(registration: Registration) -> str:
 
 def _public_series(slug: str) -> Series:
     """A published, closed or archived series with its profiles and sessions; 404 otherwise."""
-    series = db.session.scalars(
-        db.select(Series)
-        .where(Series.slug == slug, Series.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Series.profiles), selectinload(Series.sessions))
-    ).one_or_none()
+    series = (
+        db.session.scalars(
+            db.select(Series)
+            .where(Series.slug == slug, Series.status.in_(PUBLIC_STATUSES))
+            .options(*services.SERIES_FOR_REGISTRATION)
+        )
+        .unique()
+        .one_or_none()
+    )
     if series is None:
         abort(404)
     return series

@@ -36,7 +36,7 @@ from webinars.extensions import db
 from webinars.invitations import flow
 from webinars.invitations.models import Invitation
 from webinars.registration.models import Registration
-from webinars.registration.services import promote_waitlist
+from webinars.registration.seats import promote_waitlist
 from webinars.series.models import (
     AgendaItem,
     ApprovalMode,

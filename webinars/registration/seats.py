@@ -1,0 +1,175 @@
+"""Seats: the series lock, the count of seats held, the hard limits, the waiting list.
+
+Hard limits (a profile's `max_per_country`, the series' capacity, a session's capacity) are
+checked against the registrations that hold a seat (pending and confirmed), counted from the
+rows after taking a lock on the series row, inside the caller's transaction. So concurrent
+registrations can never exceed a limit: a second transaction waits for the first to commit,
+then counts again. Minimums are targets only and never refuse anyone (`registration.targets`).
+
+The count is grouped in the database (one row per profile and country, one per session), so
+it costs the same for the first registration of a series and for the two-thousandth.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, func, text
+from sqlalchemy.orm import selectinload
+
+from webinars.extensions import db
+from webinars.registration import approvals, notifications
+from webinars.registration.models import (
+    HOLDING_STATUSES,
+    Registration,
+    RegistrationStatus,
+    registration_sessions,
+)
+from webinars.series.models import ApprovalMode, EventSession, ParticipantProfile, Series
+
+
+class NotInTransaction(RuntimeError):
+    """The series lock was asked for where it would be released at once."""
+
+
+def lock_series(series_id: int) -> None:
+    """Serialize every seat-changing transaction of one series, until the caller commits.
+
+    PostgreSQL: `SELECT ... FOR UPDATE` on the series row. SQLite has no row locks; a no-op
+    write takes its database write lock at once, which serializes writers the same way.
+    Refuses a connection in autocommit mode: there the lock would end with the statement and
+    two registrations could take the last seat.
+    """
+    connection = db.session.connection()
+    if _autocommits(connection):
+        raise NotInTransaction("the series lock needs a transaction")
+    if connection.dialect.name == "postgresql":
+        db.session.execute(db.select(Series.id).where(Series.id == series_id).with_for_update())
+    else:
+        db.session.execute(text("UPDATE series SET id = id WHERE id = :id"), {"id": series_id})
+
+
+def _autocommits(connection: Connection) -> bool:
+    """Whether each statement commits on its own: asked of SQLAlchemy (an `isolation_level`
+    execution option) and of the driver (psycopg's `autocommit`)."""
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return True
+    return getattr(connection.connection.dbapi_connection, "autocommit", False) is True
+
+
+@dataclass
+class Occupancy:
+    """Seats held in a series, counted from the rows (never from a stored counter)."""
+
+    total: int = 0
+    by_profile_country: Counter[tuple[int | None, str | None]] = field(default_factory=Counter)
+    by_session: Counter[int] = field(default_factory=Counter)
+
+    def take(
+        self, profile_id: int | None, country_code: str | None, session_ids: Iterable[int]
+    ) -> None:
+        self.total += 1
+        self.by_profile_country[(profile_id, country_code)] += 1
+        self.by_session.update(session_ids)
+
+
+def occupancy(
+    series_id: int, *, excluding: int | None = None, per_session: bool = True
+) -> Occupancy:
+    """At most two grouped queries, whatever the number of registrations; the seats per
+    session only when asked (`per_session`), i.e. when some session has a capacity."""
+    holders = db.select(Registration.id).where(
+        Registration.series_id == series_id, Registration.status.in_(HOLDING_STATUSES)
+    )
+    if excluding is not None:
+        holders = holders.where(Registration.id != excluding)
+    groups = holders.with_only_columns(
+        Registration.profile_id, Registration.country_code, func.count()
+    ).group_by(Registration.profile_id, Registration.country_code)
+    result = Occupancy()
+    for profile_id, country_code, count in db.session.execute(groups):
+        result.total += count
+        result.by_profile_country[(profile_id, country_code)] = count
+    if per_session and result.total:
+        chosen = (
+            db.select(registration_sessions.c.session_id, func.count())
+            .where(registration_sessions.c.registration_id.in_(holders))
+            .group_by(registration_sessions.c.session_id)
+        )
+        result.by_session.update({session_id: count for session_id, count in db.session.execute(chosen)})
+    return result
+
+
+def fits(
+    occ: Occupancy,
+    series: Series,
+    profile: ParticipantProfile | None,
+    country_code: str | None,
+    sessions: Iterable[EventSession],
+) -> bool:
+    """Whether one more seat fits under every hard limit."""
+    if series.capacity is not None and occ.total >= series.capacity:
+        return False
+    if (
+        profile is not None
+        and profile.max_per_country is not None
+        and country_code is not None
+        and occ.by_profile_country[(profile.id, country_code)] >= profile.max_per_country
+    ):
+        return False
+    return all(s.capacity is None or occ.by_session[s.id] < s.capacity for s in sessions)
+
+
+def count_seats(series: Series, *, excluding: int | None = None) -> Occupancy:
+    """The seats held now; per session only when some session of the series has a capacity."""
+    per_session = any(s.capacity is not None for s in series.sessions)
+    return occupancy(series.id, excluding=excluding, per_session=per_session)
+
+
+def seated_status(series: Series) -> RegistrationStatus:
+    """The status of a registration that got a seat: confirmed, or pending approval."""
+    if series.approval_mode == ApprovalMode.AUTOMATIC:
+        return RegistrationStatus.CONFIRMED
+    return RegistrationStatus.PENDING
+
+
+def promote_waitlist(series: Series) -> list[Registration]:
+    """Give freed seats to the waiting list, first come first served; returns the promoted.
+
+    Each waiting registration in turn gets a seat if one fits it now; one whose profile or
+    session is still full keeps its place while a later one with another profile moves up.
+    Each one promoted is told, invited to its sessions, and announced to its approver.
+    """
+    lock_series(series.id)
+    waiting = db.session.scalars(
+        db.select(Registration)
+        .where(
+            Registration.series_id == series.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.waitlisted_at, Registration.id)
+        .options(selectinload(Registration.sessions), selectinload(Registration.profile))
+    ).all()
+    if not waiting:
+        return []
+    occ = count_seats(series)
+    promoted = []
+    for registration in waiting:
+        if fits(
+            occ, series, registration.profile, registration.country_code, registration.sessions
+        ):
+            occ.take(
+                registration.profile_id,
+                registration.country_code,
+                (s.id for s in registration.sessions),
+            )
+            registration.status = seated_status(series)
+            registration.waitlisted_at = None
+            notifications.notify(registration, "promoted")
+            notifications.sync_invitations(registration)
+            approvals.notify_waiting(registration)
+            promoted.append(registration)
+    db.session.flush()
+    return promoted
