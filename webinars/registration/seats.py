@@ -98,7 +98,9 @@ def occupancy(
             .where(registration_sessions.c.registration_id.in_(holders))
             .group_by(registration_sessions.c.session_id)
         )
-        result.by_session.update({session_id: count for session_id, count in db.session.execute(chosen)})
+        result.by_session.update(
+            {session_id: count for session_id, count in db.session.execute(chosen)}
+        )
     return result
 
 
