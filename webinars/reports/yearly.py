@@ -159,7 +159,7 @@ def load_year_data(year: int) -> YearData:
     for s in sessions:
         series_by_id.setdefault(s.series_id, s.series)
         per_series[s.series_id] += 1
-    first_days = {}
+    first_days: dict[int, date] = {}
     for s in sessions:
         first_days.setdefault(s.series_id, s.start_at.astimezone(s.series.zone).date())
     groups: dict[str, tuple[str, str]] = {}
