@@ -28,6 +28,7 @@ test: translations
 	./scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy | $(BIN)/mypy-baseline filter
 	@if [ -z "$$TEST_DATABASE_URL" ]; then \
 	  $(BIN)/pytest; \
 	else \
@@ -42,6 +43,7 @@ test: translations
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy | $(BIN)/mypy-baseline filter
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
@@ -28,6 +30,31 @@ from . import factories
 #: Where the tests' uploads go (a test may give its own `STORAGE_LOCAL_ROOT`).
 TEST_UPLOADS = Path(tempfile.gettempdir()) / f"webinars-test-uploads-{os.getpid()}"
 REFERENCE_TABLES = {"countries", "organizations", "working_groups", "alembic_version"}
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "webinars" / "translations"
+
+
+def compile_catalogs() -> None:
+    """Compile each `messages.po` whose `messages.mo` is missing or older, as `make translations`
+    does, so that plain `pytest` works from a fresh clone. The catalog is written to a temporary
+    file and renamed into place, so that two test processes never read a half-written one."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po:
+            catalog = read_po(po, locale=po_path.parent.parent.name)
+        handle, temporary = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
+        try:
+            with os.fdopen(handle, "wb") as mo:
+                write_mo(mo, catalog)
+            os.replace(temporary, mo_path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    compile_catalogs()
 
 
 def _database_url(tmp_dir: Path) -> str:

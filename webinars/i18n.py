@@ -16,7 +16,7 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang")
-    if wanted in languages:
+    if wanted is not None and wanted in languages:
         session["lang"] = wanted
         return wanted
     if session.get("lang") in languages:

@@ -23,7 +23,7 @@ from webinars.registration import models as registration_models
 from webinars.web import external_url
 
 # The outbox refers to the registration model by name (see accounts.reset).
-assert registration_models.Registration
+assert registration_models.Registration is not None
 
 DEVICE_COOKIE = "staff_device"
 _DEVICE_SALT = "staff-device"

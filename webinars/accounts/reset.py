@@ -25,7 +25,7 @@ from webinars.web import external_url
 
 # The outbox's model refers to the registration's by name: both must be known before any
 # query is built, and this module may be the first to import the outbox.
-assert registration_models.Registration
+assert registration_models.Registration is not None
 
 _SALT = "staff-password-reset"
 KIND = "account.password_reset"

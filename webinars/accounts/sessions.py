@@ -106,6 +106,7 @@ def current_user_for(user_id: str) -> User | None:
     return user
 
 
-def _expired() -> None:
+def _expired() -> User | None:
+    """The loader's answer for a session that is no longer valid: no user, and none kept."""
     _clear()
     return None

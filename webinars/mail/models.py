@@ -127,16 +127,16 @@ class OutboxMessage(db.Model):
             return self.stored_sequence
         return self.sequence_at(self.event_session.ical_sequence)
 
+    @ical_sequence.setter
+    def ical_sequence(self, value: int | None) -> None:
+        self.stored_sequence = value
+
     def sequence_at(self, session_sequence: int) -> int | None:
         """The SEQUENCE of this message rendered from its session at `session_sequence`: the
         address's when written, plus the session's rises since."""
         if self.session_sequence is None or self.stored_sequence is None:
             return self.stored_sequence
         return self.stored_sequence + max(session_sequence - self.session_sequence, 0)
-
-    @ical_sequence.setter
-    def ical_sequence(self, value: int | None) -> None:
-        self.stored_sequence = value
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.to_address} {self.status.value}>"

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 
 from webinars.attendance.models import Attendance, AttendanceState
 from webinars.catalog.models import Country
@@ -266,9 +266,43 @@ def load_report_data(
     that country alone in the list of countries, so that every count, list and export of the
     report holds nothing of another country.
     """
+    sessions = _session_infos(series, session)
+    session_ids = [s.id for s in sessions]
+    profiles = [
+        ProfileInfo(p.id, p.code, p.label_en, p.label_es, p.min_per_country)
+        for p in series.profiles
+    ]
+    codes = {p.id: p.code for p in profiles}
+    confirmed, present = _scope(series, session_ids, country_code)
+    registered = _registered_per_session(confirmed, session_ids, codes)
+    if session is None:
+        series_registered = _registered_in_series(confirmed, codes)
+    else:
+        series_registered = [(c, o, p, n) for _, c, o, p, n in registered]
+    group = series.working_group
+    return ReportData(
+        slug=series.slug,
+        title_en=series.title_en,
+        title_es=series.title_es,
+        group_en=group.name_en if group else "",
+        group_es=group.name_es if group else "",
+        modality=series.modality.value,
+        threshold=series.attendance_threshold,
+        sessions=sessions,
+        profiles=profiles,
+        countries=_countries(country_code),
+        registered=registered,
+        series_registered=series_registered,
+        presences=_presences(present, codes),
+        registered_by_sex=_registered_by_sex(confirmed, session),
+    )
+
+
+def _session_infos(series: Series, session: EventSession | None) -> list[SessionInfo]:
+    """The chosen session, or every session of the series, numbered in the series."""
     chosen = [session] if session is not None else list(series.sessions)
     numbers = {s.id: n for n, s in enumerate(series.sessions, start=1)}
-    sessions = [
+    return [
         SessionInfo(
             id=s.id,
             number=numbers[s.id],
@@ -282,21 +316,26 @@ def load_report_data(
         )
         for s in chosen
     ]
-    session_ids = [s.id for s in sessions]
-    profiles = [
-        ProfileInfo(p.id, p.code, p.label_en, p.label_es, p.min_per_country)
-        for p in series.profiles
-    ]
-    codes = {p.id: p.code for p in profiles}
-    countries_query = db.select(Country).order_by(Country.code)
+
+
+def _countries(country_code: str | None) -> dict[str, tuple[str, str]]:
+    """Country code -> (English name, Spanish name): every country, or the focal point's."""
+    query = db.select(Country).order_by(Country.code)
     if country_code is not None:
-        countries_query = countries_query.where(Country.code == country_code)
-    countries = {c.code: (c.name_en, c.name_es) for c in db.session.scalars(countries_query)}
-    confirmed = [
+        query = query.where(Country.code == country_code)
+    return {c.code: (c.name_en, c.name_es) for c in db.session.scalars(query)}
+
+
+def _scope(
+    series: Series, session_ids: list[int], country_code: str | None
+) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """The conditions of the registrations counted (confirmed ones of the series) and of the
+    presences counted (registrants and guests in the sessions), narrowed to one country."""
+    confirmed: list[ColumnElement[bool]] = [
         Registration.series_id == series.id,
         Registration.status == RegistrationStatus.CONFIRMED,
     ]
-    present = [
+    present: list[ColumnElement[bool]] = [
         Attendance.session_id.in_(session_ids),
         Attendance.state.in_((AttendanceState.REGISTERED, AttendanceState.GUEST)),
     ]
@@ -314,7 +353,14 @@ def load_report_data(
                 ),
             )
         )
-    per_session = db.session.execute(
+    return confirmed, present
+
+
+def _registered_per_session(
+    confirmed: list[ColumnElement[bool]], session_ids: list[int], codes: dict[int, str]
+) -> list[tuple[int, str | None, str, str, int]]:
+    """(session, country, observer organization, profile, count) of the confirmed registrants."""
+    rows = db.session.execute(
         db.select(
             registration_sessions.c.session_id,
             Registration.country_code,
@@ -331,42 +377,50 @@ def load_report_data(
             Registration.profile_id,
         )
     )
-    registered = [
-        (sid, country, org, _profile_key(pid, codes), n)
-        for sid, country, org, pid, n in per_session
-    ]
-    if session is None:
-        whole = db.session.execute(
-            db.select(
-                Registration.country_code,
-                Registration.observer_organization,
-                Registration.profile_id,
-                func.count(),
-            )
-            .where(*confirmed)
-            .group_by(
-                Registration.country_code,
-                Registration.observer_organization,
-                Registration.profile_id,
-            )
+    return [(sid, country, org, _profile_key(pid, codes), n) for sid, country, org, pid, n in rows]
+
+
+def _registered_in_series(
+    confirmed: list[ColumnElement[bool]], codes: dict[int, str]
+) -> list[tuple[str | None, str, str, int]]:
+    """(country, observer organization, profile, count) of the series' confirmed registrants,
+    each counted once whatever the number of sessions they chose."""
+    rows = db.session.execute(
+        db.select(
+            Registration.country_code,
+            Registration.observer_organization,
+            Registration.profile_id,
+            func.count(),
         )
-        series_registered = [
-            (country, org, _profile_key(pid, codes), n) for country, org, pid, n in whole
-        ]
-    else:
-        series_registered = [(c, o, p, n) for _, c, o, p, n in registered]
-    by_sex_query = db.select(Registration.sex, func.count()).where(*confirmed)
+        .where(*confirmed)
+        .group_by(
+            Registration.country_code,
+            Registration.observer_organization,
+            Registration.profile_id,
+        )
+    )
+    return [(country, org, _profile_key(pid, codes), n) for country, org, pid, n in rows]
+
+
+def _registered_by_sex(
+    confirmed: list[ColumnElement[bool]], session: EventSession | None
+) -> list[tuple[str, int]]:
+    """(sex, count) of the confirmed registrants of the series, or of one session."""
+    query = db.select(Registration.sex, func.count()).where(*confirmed)
     if session is not None:
-        by_sex_query = by_sex_query.where(
+        query = query.where(
             Registration.id.in_(
                 db.select(registration_sessions.c.registration_id).where(
                     registration_sessions.c.session_id == session.id
                 )
             )
         )
-    registered_by_sex = [
-        (_sex_key(sex), n) for sex, n in db.session.execute(by_sex_query.group_by(Registration.sex))
-    ]
+    return [(_sex_key(sex), n) for sex, n in db.session.execute(query.group_by(Registration.sex))]
+
+
+def _presences(present: list[ColumnElement[bool]], codes: dict[int, str]) -> list[Presence]:
+    """Every presence counted: a registrant's under their registration's country, organization
+    and profile; an unregistered attendee's under the country the import gave."""
     rows = db.session.execute(
         db.select(
             Attendance.id,
@@ -404,37 +458,61 @@ def load_report_data(
             presences.append(
                 Presence(f"g:{key or aid}", sid, guest_country, "", UNREGISTERED, minutes)
             )
-    group = series.working_group
-    return ReportData(
-        slug=series.slug,
-        title_en=series.title_en,
-        title_es=series.title_es,
-        group_en=group.name_en if group else "",
-        group_es=group.name_es if group else "",
-        modality=series.modality.value,
-        threshold=series.attendance_threshold,
-        sessions=sessions,
-        profiles=profiles,
-        countries=countries,
-        registered=registered,
-        series_registered=series_registered,
-        presences=presences,
-        registered_by_sex=registered_by_sex,
-    )
+    return presences
 
 
 def build_report(data: ReportData) -> Report:
     """The figures of `data`. Pure."""
-    minimum = {s.id: s.minutes_to_attend for s in data.sessions}
-    cancelled = {s.id for s in data.sessions if s.cancelled}
+    per_session, whole = _count_registered(data)
+    person_origin, attended_by_person = _count_attended(data, per_session, whole)
+    sessions_per_person = Counter(attended_by_person.values())
+    held = len([s for s in data.sessions if not s.cancelled])
+    countries_represented = sorted(c for c, t in whole.by_country.items() if t.attended)
+    organizations = sorted(o for o, t in whole.by_organization.items() if t.attended)
+    facts = NarrativeFacts(
+        title_en=data.title_en,
+        title_es=data.title_es,
+        group_en=data.group_en,
+        group_es=data.group_es,
+        modality=data.modality,
+        days=_days_held(data, per_session),
+        countries=[data.countries[code] for code in countries_represented],
+        organizations=organizations,
+        women_share=women_share(whole.by_sex),
+    )
+    return Report(
+        data=data,
+        sessions=[SessionReport(s, per_session[s.id]) for s in data.sessions],
+        figures=whole,
+        sessions_per_person={n: sessions_per_person.get(n, 0) for n in range(1, held + 1)},
+        minimums=_minimums(data, whole),
+        countries_represented=countries_represented,
+        organizations_represented=organizations,
+        narrative=narrative(facts),
+        registrants_attended=sum(1 for p in person_origin.values() if p.confirmed),
+    )
+
+
+def _count_registered(data: ReportData) -> tuple[dict[int, Figures], Figures]:
+    """The figures of each session and of the series, with the registrations counted."""
     per_session = {s.id: Figures() for s in data.sessions}
     for sid, country, org, profile, n in data.registered:
         per_session[sid].count_registered(country, org, profile, n)
     whole = Figures()
     for country, org, profile, n in data.series_registered:
         whole.count_registered(country, org, profile, n)
+    return per_session, whole
 
-    attended_by_person: dict[str, int] = Counter()
+
+def _count_attended(
+    data: ReportData, per_session: dict[int, Figures], whole: Figures
+) -> tuple[dict[str, Presence], Counter[str]]:
+    """Count the presences that reach the session's minimum in a session held: in each
+    session, and once per person in the series (under their first presence). Returns each
+    person's first presence and the number of sessions they attended."""
+    minimum = {s.id: s.minutes_to_attend for s in data.sessions}
+    cancelled = {s.id for s in data.sessions if s.cancelled}
+    attended_by_person: Counter[str] = Counter()
     person_origin: dict[str, Presence] = {}
     for presence in data.presences:
         if presence.minutes < minimum[presence.session_id] or presence.session_id in cancelled:
@@ -449,11 +527,11 @@ def build_report(data: ReportData) -> Report:
         whole.by_sex[presence.sex].count(presence.profile != UNREGISTERED)
     for sex, n in data.registered_by_sex:
         whole.by_sex[sex].registered += n
+    return person_origin, attended_by_person
 
-    sessions_per_person = Counter(attended_by_person.values())
-    held = len(data.sessions) - len(cancelled)
-    countries_represented = sorted(c for c, t in whole.by_country.items() if t.attended)
-    organizations = sorted(o for o, t in whole.by_organization.items() if t.attended)
+
+def _minimums(data: ReportData, whole: Figures) -> list[MinimumMet]:
+    """For each profile with a minimum per country, the countries that met it and the others."""
     minimums = []
     for profile in data.profiles:
         if profile.min_per_country <= 0:
@@ -466,33 +544,14 @@ def build_report(data: ReportData) -> Report:
         minimums.append(
             MinimumMet(profile, met, [code for code in data.countries if code not in met])
         )
-    facts = NarrativeFacts(
-        title_en=data.title_en,
-        title_es=data.title_es,
-        group_en=data.group_en,
-        group_es=data.group_es,
-        modality=data.modality,
-        days=[
-            s.local_day
-            for s in data.sessions
-            if not s.cancelled and per_session[s.id].total.attended
-        ]
-        or [s.local_day for s in data.sessions if not s.cancelled],
-        countries=[data.countries[code] for code in countries_represented],
-        organizations=organizations,
-        women_share=women_share(whole.by_sex),
-    )
-    return Report(
-        data=data,
-        sessions=[SessionReport(s, per_session[s.id]) for s in data.sessions],
-        figures=whole,
-        sessions_per_person={n: sessions_per_person.get(n, 0) for n in range(1, held + 1)},
-        minimums=minimums,
-        countries_represented=countries_represented,
-        organizations_represented=organizations,
-        narrative=narrative(facts),
-        registrants_attended=sum(1 for p in person_origin.values() if p.confirmed),
-    )
+    return minimums
+
+
+def _days_held(data: ReportData, per_session: dict[int, Figures]) -> list[date]:
+    """The local days of the sessions held that someone attended; of all those held if none."""
+    return [
+        s.local_day for s in data.sessions if not s.cancelled and per_session[s.id].total.attended
+    ] or [s.local_day for s in data.sessions if not s.cancelled]
 
 
 def _tallies(tallies: dict[str, Tally]) -> dict[str, dict[str, Any]]:

@@ -151,15 +151,40 @@ def _sessions_of_year(year: int) -> list[EventSession]:
     ]
 
 
+#: Registration id -> (person, country, profile's labels, sex key).
+_People = dict[int, tuple[str, str | None, tuple[str, str] | None, str]]
+
+
 def load_year_data(year: int) -> YearData:
     """Everything the yearly report needs, in six queries."""
     sessions = _sessions_of_year(year)
+    year_series, groups = _year_series(sessions)
+    countries = {
+        c.code: (c.name_en, c.name_es)
+        for c in db.session.scalars(db.select(Country).order_by(Country.code))
+    }
+    people, latest_sex, registrations = _registrants([s.id for s in year_series])
+    return YearData(
+        year=year,
+        series=sorted(year_series, key=lambda s: (s.first_day, s.id)),
+        countries=countries,
+        groups=groups,
+        registrations=registrations,
+        presences=_year_presences(sessions, people, latest_sex),
+    )
+
+
+def _year_series(
+    sessions: list[EventSession],
+) -> tuple[list[YearSeries], dict[str, tuple[str, str]]]:
+    """The series of the year's sessions (in the sessions' order), and the names of their
+    working groups by code."""
     series_by_id: dict[int, Series] = {}
     per_series: Counter[int] = Counter()
     for s in sessions:
         series_by_id.setdefault(s.series_id, s.series)
         per_series[s.series_id] += 1
-    first_days = {}
+    first_days: dict[int, date] = {}
     for s in sessions:
         first_days.setdefault(s.series_id, s.start_at.astimezone(s.series.zone).date())
     groups: dict[str, tuple[str, str]] = {}
@@ -180,11 +205,14 @@ def load_year_data(year: int) -> YearData:
                 first_days[series.id],
             )
         )
-    countries = {
-        c.code: (c.name_en, c.name_es)
-        for c in db.session.scalars(db.select(Country).order_by(Country.code))
-    }
-    series_ids = list(series_by_id)
+    return year_series, groups
+
+
+def _registrants(
+    series_ids: list[int],
+) -> tuple[_People, dict[str, tuple[int, str]], list[tuple[int, str | None]]]:
+    """Every registration of the series: who it is, the sex each person stated last (person ->
+    (registration id, sex key)), and (series, country) of the confirmed ones."""
     labels = {
         pid: (en, es)
         for pid, en, es in db.session.execute(
@@ -193,7 +221,7 @@ def load_year_data(year: int) -> YearData:
             ).where(ParticipantProfile.series_id.in_(series_ids))
         )
     }
-    people: dict[int, tuple[str, str | None, tuple[str, str] | None, str]] = {}
+    people: _People = {}
     latest_sex: dict[str, tuple[int, str]] = {}
     registrations: list[tuple[int, str | None]] = []
     for rid, sid, participant_id, country, profile_id, sex, status in db.session.execute(
@@ -214,6 +242,14 @@ def load_year_data(year: int) -> YearData:
             latest_sex[person] = (rid, sex_key)
         if status == RegistrationStatus.CONFIRMED:
             registrations.append((sid, country))
+    return people, latest_sex, registrations
+
+
+def _year_presences(
+    sessions: list[EventSession], people: _People, latest_sex: dict[str, tuple[int, str]]
+) -> list[YearPresence]:
+    """The presences that reach their session's minimum, a person's minutes in a session
+    summed over their rows; an unregistered attendee is one person per series."""
     minimum = {s.id: s.minutes_to_attend for s in sessions}
     series_of = {s.id: s.series_id for s in sessions}
     minutes: Counter[tuple[int, str]] = Counter()
@@ -260,14 +296,7 @@ def load_year_data(year: int) -> YearData:
                     series_of[session_id], session_id, who, guest_country[who], None, NOT_STATED
                 )
             )
-    return YearData(
-        year=year,
-        series=sorted(year_series, key=lambda s: (s.first_day, s.id)),
-        countries=countries,
-        groups=groups,
-        registrations=registrations,
-        presences=presences,
-    )
+    return presences
 
 
 def _figures(

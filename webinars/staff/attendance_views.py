@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -308,18 +309,10 @@ def attendance_import(slug: str, session_id: int) -> str | Response:
     if not form.validate_on_submit():
         return _page(event_session, error=expired)
     data = _payload(form.payload.data)
-    try:
-        report_format = ReportFormat(form.format.data)
-        mapping = (
-            ColumnMapping.from_dict(json.loads(form.mapping.data)) if form.mapping.data else None
-        )
-        zone = form.zone.data or ""
-        if zone:
-            ZoneInfo(zone)
-    except (ValueError, TypeError, AttributeError, ZoneInfoNotFoundError):
-        data = None
-    if data is None:
+    options = _import_options(form)
+    if data is None or options is None:
         return _page(event_session, error=expired)
+    report_format, mapping, zone = options
     try:
         report, used = services.read_report(
             event_session, data, report_format=report_format, mapping=mapping, zone=zone
@@ -336,6 +329,30 @@ def attendance_import(slug: str, session_id: int) -> str | Response:
     if used is not None:
         services.remember_mapping(event_session.series, used, _user())
     db.session.commit()
+    _flash_outcome(record)
+    return _back(event_session)
+
+
+def _import_options(
+    form: ConfirmImportForm,
+) -> tuple[ReportFormat, ColumnMapping | None, str] | None:
+    """The format, column mapping and time zone the preview carried over; None when one of
+    them was altered on the way (then the preview is treated as expired)."""
+    try:
+        report_format = ReportFormat(form.format.data)
+        mapping = (
+            ColumnMapping.from_dict(json.loads(form.mapping.data)) if form.mapping.data else None
+        )
+        zone = form.zone.data or ""
+        if zone:
+            ZoneInfo(zone)
+    except (ValueError, TypeError, AttributeError, ZoneInfoNotFoundError):
+        return None
+    return report_format, mapping, zone
+
+
+def _flash_outcome(record: AttendanceImport | None) -> None:
+    """Tell what the import did: nothing (the same report again), or its counts."""
     if record is None:
         flash(_("Nothing changed: this report was imported already."), "info")
     elif record.skipped:
@@ -361,7 +378,6 @@ def attendance_import(slug: str, session_id: int) -> str | Response:
             ),
             "success",
         )
-    return _back(event_session)
 
 
 def _registration_choices(event_session: EventSession) -> list[tuple[int, str]]:
@@ -395,7 +411,7 @@ def _countries() -> list[tuple[str, str]]:
     return [("", _("Choose…"))] + sorted(((c.code, c.name) for c in countries), key=lambda c: c[1])
 
 
-def _select(pairs: list[tuple[object, str]]) -> list[SelectChoice]:
+def _select(pairs: Sequence[tuple[object, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 

@@ -154,12 +154,12 @@ def stated_microseconds(value: str) -> int | None:
     value = value.strip()
     if _NUMBER.fullmatch(value):
         try:
-            minutes = Decimal(value.replace(",", "."))
+            stated = Decimal(value.replace(",", "."))
         except InvalidOperation:
             return None
-        if minutes > _MAX_STATED_MINUTES:
+        if stated > _MAX_STATED_MINUTES:
             return None
-        return int(minutes * US_PER_MINUTE)
+        return int(stated * US_PER_MINUTE)
     if match := _HMS.fullmatch(value):
         # "1:02:10" is hours, minutes and seconds; "1:02" is hours and minutes.
         hours, minutes, seconds = (int(match[part] or 0) for part in ("h", "m", "s"))

@@ -247,14 +247,8 @@ def parse(records: list[Record]) -> SourceResult:
             continue
         if summary is not None:
             title = title or h.text(summary.find(TOPIC), cells)
-            host = h.text(summary.find(h.EMAIL), cells).lower()
-            named = h.text(summary.find(HOST), cells)
-            if found := _EMAIL.search(named):
-                host = host or found[0].lower()
-            if host:
+            if host := _summary_host(summary, cells):
                 hosts.add(host)
-            elif named:
-                hosts.add("name:" + fold_name(named))
             summary = None
             continue
         if pending is not None:
@@ -280,14 +274,36 @@ def parse(records: list[Record]) -> SourceResult:
             visits.append(visit)
     if pending is not None:
         problems.append(RowProblem(pending[0], _no_header(pending[1])))
+    _mark_hosts(visits, hosts)
+    if _unique_users(visits):
+        layout = _("Zoom meeting participants, unique users")
+    return SourceResult(layout=layout, visits=visits, problems=problems, title=title)
+
+
+def _summary_host(summary: h.Header, cells: list[str]) -> str:
+    """The host named by a summary block's values: their address (from the e-mail column, or
+    found in the host's name), else `name:` and their folded name; "" when none is given."""
+    host = h.text(summary.find(h.EMAIL), cells).lower()
+    named = h.text(summary.find(HOST), cells)
+    if found := _EMAIL.search(named):
+        host = host or found[0].lower()
+    if host:
+        return host
+    return "name:" + fold_name(named) if named else ""
+
+
+def _mark_hosts(visits: list[Visit], hosts: set[str]) -> None:
+    """The visits of the hosts named in a summary block are the host's."""
     for visit in visits:
         if (visit.email and visit.email in hosts) or "name:" + fold_name(visit.name) in hosts:
             visit.role = ReportRole.HOST
-    if any(v.join is None and v.leave is None for v in visits) and all(
+
+
+def _unique_users(visits: list[Visit]) -> bool:
+    """The "unique users" export: no times of joining, and someone with no times at all."""
+    return any(v.join is None and v.leave is None for v in visits) and all(
         v.join is None for v in visits
-    ):
-        layout = _("Zoom meeting participants, unique users")
-    return SourceResult(layout=layout, visits=visits, problems=problems, title=title)
+    )
 
 
 def _no_header(section: str) -> str:
