@@ -267,37 +267,65 @@ def register(
     if not series.registration_is_open(now):
         raise RegistrationClosed()
     checked = _check(series, data)
-    # One query for what is known of the address: a registration in this series (refused),
-    # and the person its registrations in other series belong to (this one joins them).
-    known = db.session.execute(
-        db.select(Registration.series_id, Registration.participant_id).where(
-            Registration.email == checked.email
-        )
-    ).all()
-    if any(series_id == series.id for series_id, _person in known):
-        raise DuplicateRegistration()
-    country_code = checked.country_code
+    people = _people_of_address(series, checked.email)
     participant_id = None
     if needs_verification(series, registered_by):
         # It holds no seat: nothing to count, nothing to lock; linked once verified.
         status = RegistrationStatus.UNVERIFIED
     else:
-        participant_id = participation.person_for(checked.email, (p for _s, p in known))
+        participant_id = participation.person_for(checked.email, people)
         # From here to the commit the series is locked: only the count and the inserts (the
         # registration, its sessions, its invitation rows and the small deferred outbox rows:
         # nothing is rendered). A duplicate sent at the same moment is caught by the unique
         # key.
         seats.lock_series(series.id)
         occ = seats.count_seats(series)
-        seated = seats.fits(occ, series, checked.profile, country_code, checked.sessions)
+        seated = seats.fits(occ, series, checked.profile, checked.country_code, checked.sessions)
         status = seats.seated_status(series) if seated else RegistrationStatus.WAITLISTED
-    unverified = status == RegistrationStatus.UNVERIFIED
-    registration = Registration(
+    registration = _new_registration(series, data, checked, status, now)
+    registration.registered_by_id = registered_by.id if registered_by else None
+    registration.participant_id = participant_id
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        # Two registrations of one address at the same moment: the unique key refuses the
+        # second. The transaction is spoiled: the caller rolls back, as after any
+        # RegistrationError.
+        raise DuplicateRegistration() from error
+    if status == RegistrationStatus.UNVERIFIED:
+        notifications.send_verification(registration)
+    else:
+        _announce_placement(registration)
+    return registration
+
+
+def _people_of_address(series: Series, email: str) -> list[int | None]:
+    """The people the address's registrations in other series belong to; refused when it is
+    registered in this series already. One query for both."""
+    known = db.session.execute(
+        db.select(Registration.series_id, Registration.participant_id).where(
+            Registration.email == email
+        )
+    ).all()
+    if any(series_id == series.id for series_id, _person in known):
+        raise DuplicateRegistration()
+    return [person for _series_id, person in known]
+
+
+def _new_registration(
+    series: Series,
+    data: RegistrationData,
+    checked: _Checked,
+    status: RegistrationStatus,
+    now: datetime,
+) -> Registration:
+    return Registration(
         series=series,
         email=checked.email,
         first_name=checked.fields["first_name"],
         last_name=checked.fields["last_name"],
-        country_code=country_code,
+        country_code=checked.country_code,
         observer_organization=checked.fields["observer_organization"],
         institution=checked.fields["institution"],
         position=checked.fields["position"],
@@ -309,22 +337,8 @@ def register(
         status=status,
         waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
         manage_token=new_secret(),
-        registered_by_id=registered_by.id if registered_by else None,
-        participant_id=participant_id,
         sessions=checked.sessions,
     )
-    db.session.add(registration)
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        # Two registrations of one address at the same moment: the unique key refuses the
-        # second. The transaction is spoiled: the caller rolls back, as after any RegistrationError.
-        raise DuplicateRegistration() from error
-    if unverified:
-        notifications.send_verification(registration)
-    else:
-        _announce_placement(registration)
-    return registration
 
 
 def _announce_placement(registration: Registration) -> None:
