@@ -19,7 +19,8 @@ from webinars.attendance.models import AttendanceState as A
 from webinars.attendance.parsers import parse_report
 from webinars.extensions import db
 from webinars.registration.models import Registration
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 from . import factories
 from .conftest import AuthActions

@@ -16,18 +16,9 @@ from webinars.accounts.models import StaffRole, User
 from webinars.catalog.models import Person
 from webinars.demo.loader import DEMO_PASSWORD, load_demo
 from webinars.extensions import db
-from webinars.series.models import (
-    AgendaItem,
-    AgendaKind,
-    ApprovalMode,
-    EventSession,
-    Modality,
-    Role,
-    RoleKind,
-    Series,
-    SeriesStatus,
-)
+from webinars.series.models import ApprovalMode, Modality, Series, SeriesStatus
 from webinars.series.services import delete_series
+from webinars.sessions.models import AgendaItem, AgendaKind, EventSession, Role, RoleKind
 
 from . import factories
 

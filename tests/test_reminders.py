@@ -24,7 +24,8 @@ from webinars.invitations.reminders import due_offset, send_due_reminders
 from webinars.mail.models import OutboxMessage
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.tokens import new_secret, public_token
-from webinars.series.models import EventSession, Modality, Series, SessionStatus
+from webinars.series.models import Modality, Series
+from webinars.sessions.models import EventSession, SessionStatus
 from webinars.types import utcnow
 
 from . import factories

@@ -12,7 +12,8 @@ from flask.cli import AppGroup
 from webinars.attendance import services
 from webinars.attendance.parsers import ColumnMapping, ReportError, ReportFormat, UnknownLayout
 from webinars.extensions import db
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 attendance_cli = AppGroup("attendance", help="Attendance of the sessions.")
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webinars.catalog.models import Country, Person
 from webinars.extensions import db
-from webinars.series.models import PUBLIC_STATUSES, AgendaItem, EventSession, Role, Series
+from webinars.series.models import PUBLIC_STATUSES, Series
+from webinars.sessions.models import AgendaItem, EventSession, Role
 
 #: A role shows its person with their organization, or an organization alone.
 _ROLE_PEOPLE = (

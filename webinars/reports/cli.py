@@ -25,7 +25,8 @@ from webinars.reports.participants import (
 from webinars.reports.report import build_report, load_report_data, report_json
 from webinars.reports.report_tables import report_blocks, report_tables
 from webinars.reports.titles import document_subtitle, report_title
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 _LANGUAGE = click.option(
     "--language", type=click.Choice(["en", "es"]), default="en", show_default=True

@@ -12,7 +12,8 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.quotas import quota_matrix
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 
 

@@ -13,8 +13,9 @@ from webinars.evaluations import services
 from webinars.evaluations.models import EvaluationQuestion
 from webinars.evaluations.results import load_results
 from webinars.extensions import db
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
 from webinars.series.services import SchedulingError
+from webinars.sessions.models import EventSession
 from webinars.staff import bp
 from webinars.staff.evaluation_forms import KIND_LABELS, QuestionForm, SendForm
 

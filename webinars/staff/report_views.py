@@ -51,7 +51,8 @@ from webinars.reports.report_tables import (
     summary_figures,
 )
 from webinars.reports.titles import document_subtitle, report_title
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 from webinars.staff import bp
 from webinars.staff.registration_views import _viewable_series
 from webinars.web import parse_id
