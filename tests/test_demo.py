@@ -471,7 +471,7 @@ def test_fraudulent_documents_webinar_is_open_for_registration(loaded: dict[str,
 
 def test_the_open_webinar_has_fictitious_registrations(loaded: dict[str, Series]) -> None:
     from webinars.registration.models import Registration, RegistrationStatus
-    from webinars.registration.quotas import quota_matrix
+    from webinars.registration.targets import target_matrix
 
     series = loaded["fraudulent-documents-webinar"]
     registrations = list(db.session.scalars(db.select(Registration).filter_by(series=series)))
@@ -479,7 +479,7 @@ def test_the_open_webinar_has_fictitious_registrations(loaded: dict[str, Series]
     assert all(r.email.endswith("@demo.example") for r in registrations)
     statuses = {r.status for r in registrations}
     assert statuses == {RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING}
-    cr = next(row for row in quota_matrix(series).rows if row.country.code == "CR")
+    cr = next(row for row in target_matrix(series).rows if row.country.code == "CR")
     immigration, border, examiner = cr.cells
     assert (immigration.confirmed, immigration.met) == (2, True)
     assert (border.confirmed, border.pending, border.met) == (0, 1, False)

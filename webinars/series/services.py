@@ -59,15 +59,15 @@ class SchedulingError(ValueError):
 
 
 @dataclass(frozen=True)
-class SeriesOverview:
-    """A row of the dashboard."""
+class DashboardRow:
+    """A row of the staff dashboard (`/staff/`): a series the user may see."""
 
     series: Series
     session_count: int
     first_start: datetime | None
 
 
-def series_overview(user: User) -> list[SeriesOverview]:
+def staff_dashboard_rows(user: User) -> list[DashboardRow]:
     """The series `user` may see with their number of sessions and first date, in one query.
 
     Undated series come first (they need work), then the most recent first.
@@ -79,7 +79,7 @@ def series_overview(user: User) -> list[SeriesOverview]:
         .outerjoin(EventSession, EventSession.series_id == Series.id)
         .group_by(Series.id)
     ).all()
-    overview = [SeriesOverview(series, count, first) for series, count, first in rows]
+    overview = [DashboardRow(series, count, first) for series, count, first in rows]
     dated = sorted(
         (row for row in overview if row.first_start is not None),
         key=lambda row: row.first_start,  # type: ignore[arg-type,return-value]
