@@ -12,17 +12,8 @@ from typing import Any
 from webinars.accounts.models import StaffRole, User
 from webinars.catalog.models import Organization, Person
 from webinars.extensions import db
-from webinars.series.models import (
-    AgendaItem,
-    AgendaKind,
-    EventSession,
-    Modality,
-    ParticipantProfile,
-    Role,
-    RoleKind,
-    Series,
-    SeriesStatus,
-)
+from webinars.series.models import Modality, ParticipantProfile, Series, SeriesStatus
+from webinars.sessions.models import AgendaItem, AgendaKind, EventSession, Role, RoleKind
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery"

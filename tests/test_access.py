@@ -22,7 +22,8 @@ from webinars.mail.models import OutboxMessage
 from webinars.registration import services
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.tokens import public_token
-from webinars.series.models import RoleKind, Series, SeriesStatus
+from webinars.series.models import Series, SeriesStatus
+from webinars.sessions.models import RoleKind
 
 from . import factories
 

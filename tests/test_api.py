@@ -20,7 +20,8 @@ from werkzeug.test import TestResponse
 
 from webinars.catalog.reference import working_group
 from webinars.extensions import db
-from webinars.series.models import AgendaKind, Modality, RoleKind, Series, SeriesStatus
+from webinars.series.models import Modality, Series, SeriesStatus
+from webinars.sessions.models import AgendaKind, RoleKind
 
 from . import factories
 from .factories import organization

@@ -35,7 +35,8 @@ from webinars.accounts.tokens import issue_token
 from webinars.extensions import db
 from webinars.registration import services
 from webinars.registration.tokens import public_token
-from webinars.series.models import ApprovalMode, EventSession, SessionStatus
+from webinars.series.models import ApprovalMode
+from webinars.sessions.models import EventSession, SessionStatus
 
 from . import factories
 from .conftest import make_test_app

@@ -22,7 +22,7 @@ from webinars.extensions import db
 from webinars.invitations import flow
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services as registration_services
-from webinars.series.models import AgendaItem, EventSession, RoleKind, SessionStatus
+from webinars.sessions.models import AgendaItem, EventSession, RoleKind, SessionStatus
 
 from . import factories
 from .factories import registration_data

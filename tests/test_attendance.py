@@ -19,7 +19,8 @@ from webinars.attendance.models import AttendanceState as A
 from webinars.attendance.parsers import parse_report
 from webinars.extensions import db
 from webinars.registration.models import Registration
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 from . import factories
 from .conftest import AuthActions
@@ -481,3 +482,19 @@ def test_cli_broken_file_exits_non_zero(
     assert count_rows(app, Attendance) == 0
     result = runner.invoke(args=["attendance", "import", world.slug, "--session", "9", str(path)])
     assert result.exit_code != 0 and "--session 1 to 2" in result.output
+
+
+def test_cli_imports_into_a_session_named_by_its_id(
+    app: Flask, runner: FlaskCliRunner, world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "zoom.csv"
+    path.write_bytes(ZOOM_REPORT)
+    command = ["attendance", "import", world.slug, str(path)]
+    result = runner.invoke(args=[*command, "--session-id", str(world.session_id)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(db.session.scalars(db.select(Attendance.session_id))) == {world.session_id}
+    result = runner.invoke(args=command)
+    assert result.exit_code != 0 and "--session N or --session-id ID" in result.output
+    help_text = runner.invoke(args=["attendance", "import", "--help"]).output
+    assert "1 = the first" in help_text and "database id" in help_text

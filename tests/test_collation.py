@@ -22,7 +22,7 @@ from webinars.accounts.models import StaffRole
 from webinars.catalog.collation import collated, sort_key
 from webinars.extensions import db
 from webinars.registration.models import Registration, in_reading_order
-from webinars.registration.quotas import quota_matrix
+from webinars.registration.targets import target_matrix
 from webinars.reports.narrative import NarrativeFacts, narrative
 from webinars.series.models import Series
 
@@ -250,7 +250,7 @@ def test_quota_matrix_follows_the_readers_names(
         series = db.session.scalar(db.select(Series).filter_by(slug=world.slug))
         for language, names in (("en", ENGLISH), ("es", SPANISH)):
             with force_locale(language):
-                rows = [row.country.name for row in quota_matrix(series).rows]
+                rows = [row.country.name for row in target_matrix(series).rows]
             assert [name for name in rows if name in names] == names
             assert rows == collated(rows, str, language)
     auth.login(world.organizer)

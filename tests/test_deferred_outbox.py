@@ -27,8 +27,8 @@ from webinars.mail.rendering import renderer_names
 from webinars.privacy.services import delete_registration
 from webinars.registration import services
 from webinars.registration.models import Registration
-from webinars.series import services as scheduling
-from webinars.series.models import EventSession
+from webinars.sessions import services as scheduling
+from webinars.sessions.models import EventSession
 
 from . import factories
 from .conftest import AuthActions, SmtpServer, make_test_app

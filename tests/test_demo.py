@@ -16,18 +16,9 @@ from webinars.accounts.models import StaffRole, User
 from webinars.catalog.models import Person
 from webinars.demo.loader import DEMO_PASSWORD, load_demo
 from webinars.extensions import db
-from webinars.series.models import (
-    AgendaItem,
-    AgendaKind,
-    ApprovalMode,
-    EventSession,
-    Modality,
-    Role,
-    RoleKind,
-    Series,
-    SeriesStatus,
-)
+from webinars.series.models import ApprovalMode, Modality, Series, SeriesStatus
 from webinars.series.services import delete_series
+from webinars.sessions.models import AgendaItem, AgendaKind, EventSession, Role, RoleKind
 
 from . import factories
 
@@ -480,7 +471,7 @@ def test_fraudulent_documents_webinar_is_open_for_registration(loaded: dict[str,
 
 def test_the_open_webinar_has_fictitious_registrations(loaded: dict[str, Series]) -> None:
     from webinars.registration.models import Registration, RegistrationStatus
-    from webinars.registration.quotas import quota_matrix
+    from webinars.registration.targets import target_matrix
 
     series = loaded["fraudulent-documents-webinar"]
     registrations = list(db.session.scalars(db.select(Registration).filter_by(series=series)))
@@ -488,7 +479,7 @@ def test_the_open_webinar_has_fictitious_registrations(loaded: dict[str, Series]
     assert all(r.email.endswith("@demo.example") for r in registrations)
     statuses = {r.status for r in registrations}
     assert statuses == {RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING}
-    cr = next(row for row in quota_matrix(series).rows if row.country.code == "CR")
+    cr = next(row for row in target_matrix(series).rows if row.country.code == "CR")
     immigration, border, examiner = cr.cells
     assert (immigration.confirmed, immigration.met) == (2, True)
     assert (border.confirmed, border.pending, border.met) == (0, 1, False)

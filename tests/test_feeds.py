@@ -22,15 +22,9 @@ from webinars.mail.models import OutboxMessage
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.notifications import notify
 from webinars.registration.tokens import new_secret, public_token
-from webinars.series.models import (
-    AgendaKind,
-    EventSession,
-    RoleKind,
-    Series,
-    SeriesStatus,
-    SessionStatus,
-)
-from webinars.series.services import cancel_session, reschedule_session
+from webinars.series.models import Series, SeriesStatus
+from webinars.sessions.models import AgendaKind, EventSession, RoleKind, SessionStatus
+from webinars.sessions.services import cancel_session, reschedule_session
 
 from .factories import make_agenda_item, make_person, make_role, make_series, make_session
 from .ical_checks import check_itip

@@ -19,7 +19,8 @@ from webinars.mail.models import OutboxMessage
 from webinars.registration import services
 from webinars.registration.approvals import send_due_digests
 from webinars.registration.models import ApprovalNotice, Registration, RegistrationStatus
-from webinars.series.models import AgendaKind, ApprovalMode, Series
+from webinars.series.models import ApprovalMode, Series
+from webinars.sessions.models import AgendaKind
 
 from . import factories
 from .conftest import AuthActions

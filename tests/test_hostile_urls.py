@@ -20,7 +20,8 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services
 from webinars.registration.tokens import public_token
-from webinars.series.models import RoleKind, SeriesStatus
+from webinars.series.models import SeriesStatus
+from webinars.sessions.models import RoleKind
 from webinars.web import DB_INT_MAX, parse_id
 
 from . import factories

@@ -21,19 +21,14 @@ from webinars.mail.delivery import build_message
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.series import agenda_services
 from webinars.series import services as scheduling
-from webinars.series.agenda_services import PersonData, RoleData
-from webinars.series.models import (
-    ApprovalMode,
-    EventSession,
-    Modality,
-    RoleKind,
-    Series,
-    SeriesStatus,
-    SessionStatus,
-)
-from webinars.series.services import SchedulingError, SeriesData, SessionData
+from webinars.series.models import ApprovalMode, Modality, Series, SeriesStatus
+from webinars.series.services import SchedulingError, SeriesData
+from webinars.sessions import agenda
+from webinars.sessions import services as session_services
+from webinars.sessions.agenda import PersonData, RoleData
+from webinars.sessions.models import EventSession, RoleKind, SessionStatus
+from webinars.sessions.services import SessionData
 
 from . import factories
 from .helpers import recorded_statements as counted
@@ -232,7 +227,7 @@ def test_moving_a_session_raises_its_sequence_and_updates_every_invitee(ctx: Fla
     pending = register(series)
     before = len(invites())
     new_start = moved.start_at + timedelta(days=1, hours=1)
-    scheduling.reschedule_session(moved, start=new_start, end=new_start + timedelta(hours=2))
+    session_services.reschedule_session(moved, start=new_start, end=new_start + timedelta(hours=2))
     assert moved.ical_sequence == 1
     assert item.start_at == new_start  # the agenda moved with the session
     updates = invites()[before:]
@@ -266,7 +261,7 @@ def test_a_text_only_change_resends_with_a_note_and_the_same_sequence(ctx: Flask
         track_en="",
         track_es="",
     )
-    scheduling.update_session(event_session, data)
+    session_services.update_session(event_session, data)
     [_, update] = invites(session_id=event_session.id)
     assert update.to_address == reg.email and update.ical_method == "REQUEST"
     assert update.ical_sequence == 0
@@ -293,7 +288,7 @@ def test_a_new_link_from_the_staff_form_is_a_significant_change(ctx: Flask) -> N
         track_es="",
         conference_url="https://meet.example.org/other",
     )
-    scheduling.update_session(event_session, data)
+    session_services.update_session(event_session, data)
     update = invites(session_id=event_session.id)[-1]
     assert update.ical_sequence == 1 and event_session.ical_sequence == 1
     vevent = event_of(update)
@@ -305,7 +300,7 @@ def test_cancelling_a_session_sends_cancel_then_nothing_more(ctx: Flask) -> None
     series = series_with_sessions()
     cancelled, kept = series.sessions
     regs = [register(series), register(series)]
-    scheduling.cancel_session(cancelled)
+    session_services.cancel_session(cancelled)
     assert cancelled.status == SessionStatus.CANCELLED and cancelled.ical_sequence == 1
     cancels = invites(ical_method="CANCEL")
     assert sorted(m.to_address for m in cancels) == sorted(r.email for r in regs)
@@ -321,7 +316,7 @@ def test_cancelling_a_session_sends_cancel_then_nothing_more(ctx: Flask) -> None
     assert {m.session_id for m in invites(to_address=newcomer.email)} == {kept.id}
     services.change_choice(regs[0], profile_code=None, session_ids=[kept.id])
     services.change_choice(regs[0], profile_code=None, session_ids=[cancelled.id, kept.id])
-    scheduling.cancel_session(cancelled)  # no change: nothing sent
+    session_services.cancel_session(cancelled)  # no change: nothing sent
     assert [m for m in invites()[count:] if m.session_id == cancelled.id] == []
     assert cancelled.ical_sequence == 1
 
@@ -330,8 +325,8 @@ def test_a_session_back_from_cancellation_invites_again(ctx: Flask) -> None:
     series = series_with_sessions()
     event_session = series.sessions[0]
     reg = register(series)
-    scheduling.cancel_session(event_session)
-    scheduling.reschedule_session(event_session, status=SessionStatus.SCHEDULED)
+    session_services.cancel_session(event_session)
+    session_services.reschedule_session(event_session, status=SessionStatus.SCHEDULED)
     last = invites(session_id=event_session.id)[-1]
     assert (last.to_address, last.ical_method, last.ical_sequence) == (reg.email, "REQUEST", 2)
     assert str(event_of(last)["STATUS"]) == "CONFIRMED"
@@ -345,19 +340,19 @@ def test_reschedule_refuses_bad_times_and_sends_nothing(ctx: Flask) -> None:
     count = len(invites())
     start = event_session.start_at
     with pytest.raises(SchedulingError) as refused:
-        scheduling.reschedule_session(event_session, end=start)
+        session_services.reschedule_session(event_session, end=start)
     assert refused.value.fields == ("end",)
     with pytest.raises(SchedulingError) as naive:
-        scheduling.reschedule_session(event_session, start=datetime(2030, 3, 4, 16))
+        session_services.reschedule_session(event_session, start=datetime(2030, 3, 4, 16))
     assert naive.value.fields == ("start",)
     with pytest.raises(SchedulingError) as outside:
         # A later start with the same end: shorter, so the first agenda item falls outside.
-        scheduling.reschedule_session(event_session, start=start + timedelta(minutes=30))
+        session_services.reschedule_session(event_session, start=start + timedelta(minutes=30))
     assert outside.value.fields == ("end",)
     with pytest.raises(SchedulingError) as link:
-        scheduling.reschedule_session(event_session, conference_url="zoom")
+        session_services.reschedule_session(event_session, conference_url="zoom")
     assert link.value.fields == ("conference_url",)
-    scheduling.reschedule_session(event_session, start=start, conference_url="")
+    session_services.reschedule_session(event_session, start=start, conference_url="")
     assert len(invites()) == count and event_session.ical_sequence == 0
 
 
@@ -366,7 +361,7 @@ def test_deleting_a_session_cancels_its_invitations_first(ctx: Flask) -> None:
     event_session, kept = series.sessions
     uid = event_session.ical_uid
     reg = register(series)
-    scheduling.delete_session(event_session)
+    session_services.delete_session(event_session)
     db.session.expire_all()
     [cancel] = invites(ical_method="CANCEL")
     assert cancel.to_address == reg.email and cancel.session_id is None  # the row stays
@@ -391,9 +386,9 @@ def test_panelists_and_moderators_with_an_email_are_invited(ctx: Flask) -> None:
     )
     moderator = factories.make_person(name="John Smith", email="john@example.ca", country_code="CA")
     silent = factories.make_person(name="No Address")
-    agenda_services.add_agenda_item_role(item, role_data(RoleKind.PANELIST, panelist))
-    agenda_services.add_session_role(event_session, role_data(RoleKind.MODERATOR, moderator))
-    agenda_services.add_session_role(event_session, role_data(RoleKind.SPEAKER, silent))
+    agenda.add_agenda_item_role(item, role_data(RoleKind.PANELIST, panelist))
+    agenda.add_session_role(event_session, role_data(RoleKind.MODERATOR, moderator))
+    agenda.add_session_role(event_session, role_data(RoleKind.SPEAKER, silent))
     messages = invites()
     assert [(m.to_address, m.ical_method) for m in messages] == [
         ("laura@example.org", "REQUEST"),
@@ -409,7 +404,7 @@ def test_panelists_and_moderators_with_an_email_are_invited(ctx: Flask) -> None:
     assert "chair" in messages[1].body_text
     assert all(m.registration_id is None for m in messages)
     # A second role for the same person sends nothing more.
-    agenda_services.add_session_role(event_session, role_data(RoleKind.SPEAKER, panelist))
+    agenda.add_session_role(event_session, role_data(RoleKind.SPEAKER, panelist))
     assert len(invites()) == 2
 
 
@@ -417,8 +412,8 @@ def test_removing_a_role_cancels_the_invitation(ctx: Flask) -> None:
     series = series_with_sessions()
     event_session = series.sessions[0]
     person = factories.make_person(email="panel@example.org")
-    role = agenda_services.add_session_role(event_session, role_data(RoleKind.PANELIST, person))
-    agenda_services.delete_role(role)
+    role = agenda.add_session_role(event_session, role_data(RoleKind.PANELIST, person))
+    agenda.delete_role(role)
     [request, cancel] = invites()
     assert (request.ical_method, cancel.ical_method) == ("REQUEST", "CANCEL")
     vevent = event_of(cancel)
@@ -431,10 +426,10 @@ def test_deleting_an_agenda_item_cancels_its_speakers_invitations(ctx: Flask) ->
     series = series_with_sessions()
     item = factories.make_agenda_item(series.sessions[0])
     facilitator = factories.make_person(email="facilitator@example.org")
-    agenda_services.add_agenda_item_role(item, role_data(RoleKind.FACILITATOR, facilitator))
+    agenda.add_agenda_item_role(item, role_data(RoleKind.FACILITATOR, facilitator))
     [request] = invites()
     assert attendee(event_of(request)).params["ROLE"] == "CHAIR"
-    agenda_services.delete_agenda_item(item)
+    agenda.delete_agenda_item(item)
     [_, cancel] = invites()
     assert cancel.ical_method == "CANCEL" and cancel.to_address == "facilitator@example.org"
     event_of(cancel)
@@ -445,13 +440,13 @@ def test_a_speaker_who_also_registered_keeps_one_invitation(ctx: Flask) -> None:
     event_session = series.sessions[0]
     reg = register(series, email="both@example.gov")
     person = factories.make_person(email="both@example.gov")
-    role = agenda_services.add_session_role(event_session, role_data(RoleKind.MODERATOR, person))
+    role = agenda.add_session_role(event_session, role_data(RoleKind.MODERATOR, person))
     # Already invited as a registrant: the chair role is an update of the same invitation.
     [update] = invites(session_id=event_session.id)[1:]
     assert attendee(event_of(update)).params["ROLE"] == "CHAIR"
     services.cancel(reg)
     assert invites(session_id=event_session.id, ical_method="CANCEL") == []
-    agenda_services.delete_role(role)
+    agenda.delete_role(role)
     [cancel] = invites(session_id=event_session.id, ical_method="CANCEL")
     assert cancel.to_address == "both@example.gov"
 
@@ -460,24 +455,24 @@ def test_a_new_address_of_a_speaker_moves_the_invitation(ctx: Flask) -> None:
     series = series_with_sessions()
     event_session = series.sessions[0]
     person = factories.make_person(name="Ana", email="old@example.org")
-    agenda_services.add_session_role(event_session, role_data(RoleKind.PANELIST, person))
+    agenda.add_session_role(event_session, role_data(RoleKind.PANELIST, person))
     data = PersonData(
         name="Ana", title_en="", title_es="", organization=None, country=None, email="new@ex.org"
     )
-    agenda_services.update_person(person, data)
+    agenda.update_person(person, data)
     assert [(m.to_address, m.ical_method) for m in invites()] == [
         ("old@example.org", "REQUEST"),
         ("new@ex.org", "REQUEST"),
         ("old@example.org", "CANCEL"),
     ]
-    agenda_services.delete_person(person)
+    agenda.delete_person(person)
     assert [(m.to_address, m.ical_method) for m in invites()][-1] == ("new@ex.org", "CANCEL")
 
 
 def test_the_organizers_address_is_never_an_attendee(ctx: Flask) -> None:
     series = series_with_sessions()
     person = factories.make_person(email=ctx.config["ORGANIZER_EMAIL"].upper())
-    agenda_services.add_session_role(series.sessions[0], role_data(RoleKind.MODERATOR, person))
+    agenda.add_session_role(series.sessions[0], role_data(RoleKind.MODERATOR, person))
     assert invites() == []
 
 
@@ -515,7 +510,7 @@ def test_an_invitation_is_built_as_mixed_alternative_with_the_calendar_part(ctx:
 
 
 def _cancel_one(series: Series) -> list[OutboxMessage]:
-    scheduling.cancel_session(series.sessions[1])
+    session_services.cancel_session(series.sessions[1])
     return invites(ical_method="CANCEL")
 
 
@@ -585,7 +580,9 @@ def _moved_with_invitees(registrants: int) -> list[str]:
     event_session = db.session.get(EventSession, event_session.id)
     start = event_session.start_at + timedelta(days=1)
     with counted() as statements:
-        scheduling.reschedule_session(event_session, start=start, end=start + timedelta(hours=2))
+        session_services.reschedule_session(
+            event_session, start=start, end=start + timedelta(hours=2)
+        )
     assert len(invites(session_id=event_session.id, kind="invitation.update")) == registrants + 2
     return statements
 

@@ -18,8 +18,8 @@ from flask import Flask
 
 from webinars.extensions import db
 from webinars.registration import services
-from webinars.series import services as scheduling
-from webinars.series.models import EventSession
+from webinars.sessions import services as scheduling
+from webinars.sessions.models import EventSession
 
 from . import factories
 from .conftest import SmtpServer, make_test_app

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from webinars.catalog.models import Country
 from webinars.extensions import db
-from webinars.series.models import EventSession, Role, RoleKind, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession, Role, RoleKind
 
 from . import factories
 

@@ -14,7 +14,8 @@ from webinars.mail.models import OutboxStatus
 from webinars.mail.outbox import enqueue
 from webinars.registration.models import RegistrationStatus
 from webinars.series.dashboard import series_dashboard
-from webinars.series.models import Series, SeriesStatus, SessionStatus
+from webinars.series.models import Series, SeriesStatus
+from webinars.sessions.models import SessionStatus
 
 from . import factories
 from .conftest import AuthActions
@@ -157,7 +158,7 @@ def _edition_2020() -> Series:
     """Two sessions a week apart, on either side of New York's change of clocks (1 November
     2020), a cancelled third one, a moderator, an agenda with a panelist, a registration."""
     from webinars.catalog.models import Person
-    from webinars.series.models import AgendaKind, RoleKind
+    from webinars.sessions.models import AgendaKind, RoleKind
 
     series = factories.make_series(
         slug="smuggling-2020",
@@ -470,7 +471,7 @@ def test_deleting_a_series_takes_its_name_typed_out(
 def test_session_page_flags_people_without_an_email(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
-    from webinars.series.models import RoleKind
+    from webinars.sessions.models import RoleKind
 
     with app.app_context():
         series = factories.make_series(slug="flagged")

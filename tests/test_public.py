@@ -17,7 +17,8 @@ from sqlalchemy import event
 from webinars.catalog.reference import working_group
 from webinars.extensions import db
 from webinars.public.display import date_span
-from webinars.series.models import AgendaKind, Modality, RoleKind, Series, SeriesStatus
+from webinars.series.models import Modality, Series, SeriesStatus
+from webinars.sessions.models import AgendaKind, RoleKind
 from webinars.types import utcnow
 
 from .factories import (

@@ -18,7 +18,7 @@ from webinars.accounts.models import StaffRole
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services
-from webinars.registration.reminders import KIND, remind_focal_points
+from webinars.registration.delegation_reminders import KIND, remind_focal_points
 from webinars.registration.services import RegistrationClosed
 from webinars.series.models import ApprovalMode, Series, SeriesStatus
 

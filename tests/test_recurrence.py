@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from webinars.series.recurrence import MAX_OCCURRENCES, Frequency, RecurrenceError, occurrences
+from webinars.sessions.recurrence import MAX_OCCURRENCES, Frequency, RecurrenceError, occurrences
 
 
 def test_four_daily_sessions_of_two_hours_in_costa_rica() -> None:

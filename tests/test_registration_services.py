@@ -196,7 +196,7 @@ def test_a_forged_manage_token_finds_nothing(ctx) -> None:
 
 
 def test_quota_matrix_counts_per_country_and_profile(ctx) -> None:
-    from webinars.registration.quotas import quota_matrix
+    from webinars.registration.targets import target_matrix
 
     series = factories.open_series(approval_mode=ApprovalMode.ORGANIZER)
     factories.make_profile(series, code="prosecutor", min_per_country=2)
@@ -208,7 +208,7 @@ def test_quota_matrix_counts_per_country_and_profile(ctx) -> None:
     services.register(series, registration_data(country_code=None, observer_organization="IOM"))
     services.approve(a)
     services.approve(i)
-    matrix = quota_matrix(series)
+    matrix = target_matrix(series)
     assert len(matrix.rows) == 11
     cr = next(r for r in matrix.rows if r.country.code == "CR")
     prosecutor, investigator = cr.cells
@@ -220,7 +220,7 @@ def test_quota_matrix_counts_per_country_and_profile(ctx) -> None:
     assert matrix.observers[RegistrationStatus.PENDING] == 1
     mx = next(r for r in matrix.rows if r.country.code == "MX")
     assert [c.profile.code for c in mx.lacking] == ["prosecutor", "investigator"]
-    only_mx = quota_matrix(series, country_code="MX")
+    only_mx = target_matrix(series, country_code="MX")
     assert [r.country.code for r in only_mx.rows] == ["MX"] and not only_mx.observers
 
 

@@ -18,13 +18,14 @@ from sqlalchemy import event
 
 from webinars.accounts.models import StaffRole
 from webinars.extensions import db
-from webinars.invitations import reminders
+from webinars.invitations import session_reminders
 from webinars.invitations.models import ReminderSent
-from webinars.invitations.reminders import due_offset, send_due_reminders
+from webinars.invitations.session_reminders import due_offset, send_due_reminders
 from webinars.mail.models import OutboxMessage
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.tokens import new_secret, public_token
-from webinars.series.models import EventSession, Modality, Series, SessionStatus
+from webinars.series.models import Modality, Series
+from webinars.sessions.models import EventSession, SessionStatus
 from webinars.types import utcnow
 
 from . import factories
@@ -376,13 +377,13 @@ def test_two_concurrent_runners_send_each_reminder_once(
 
     # Both runners have read the same due reminders before either claims any.
     barrier = threading.Barrier(2)
-    claim = reminders._claim
+    claim = session_reminders._claim
 
     def claim_together(rows: Any) -> Any:
         barrier.wait(timeout=30)
         return claim(rows)
 
-    monkeypatch.setattr(reminders, "_claim", claim_together)
+    monkeypatch.setattr(session_reminders, "_claim", claim_together)
     counts: list[int] = []
     errors: list[BaseException] = []
 

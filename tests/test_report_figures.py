@@ -25,7 +25,8 @@ from webinars.extensions import db
 from webinars.reports.exports import Percent, _Wrapper, csv_bytes, pdf_table, xlsx_bytes
 from webinars.reports.exports import Table as ExportTable
 from webinars.reports.report import build_report, load_report_data, report_json
-from webinars.series.models import Series, SessionStatus
+from webinars.series.models import Series
+from webinars.sessions.models import SessionStatus
 
 from . import factories
 from .conftest import AuthActions

@@ -379,6 +379,71 @@ def test_report_api_with_a_staff_token(app: Flask, client: FlaskClient, world: W
         assert db.session.scalars(db.select(AuditEvent.channel)).all() == ["api", "api"]
 
 
+def _session_ids(app: Flask, world: World) -> tuple[int, int]:
+    """The database ids of the world's two sessions, and of a session of another series."""
+    with app.app_context():
+        second = _series(world).sessions[1].id
+        other = factories.make_session(factories.make_series())
+        db.session.commit()
+        return second, other.id
+
+
+def test_a_session_by_number_or_by_id_in_the_address(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    second, elsewhere = _session_ids(app, world)
+    auth.login(world.facilitator)
+    report = f"/staff/series/{world.slug}/report"
+    for query in ("session=2", f"session_id={second}"):
+        page = client.get(f"{report}?{query}").get_data(as_text=True)
+        assert "Attendance report of session 2" in page
+        response = client.get(f"/staff/series/{world.slug}/report.json?{query}")
+        assert [s["number"] for s in json.loads(response.get_data())["sessions"]] == [2]
+    by_number = client.get(f"/staff/series/{world.slug}/participants.csv?session=2").get_data()
+    by_id = client.get(f"/staff/series/{world.slug}/participants.csv?session_id={second}")
+    assert by_id.get_data() == by_number
+    for query in (
+        f"session_id={elsewhere}",  # a session of another series
+        "session_id=999999",
+        "session_id=x",
+        f"session=2&session_id={second}",  # one way at a time
+        "session=3",
+    ):
+        assert client.get(f"{report}?{query}").status_code == 404, query
+
+
+def test_report_api_takes_a_session_by_id(app: Flask, client: FlaskClient, world: World) -> None:
+    second, elsewhere = _session_ids(app, world)
+    url = f"/api/v1/series/{world.slug}/report"
+    headers = {"Authorization": f"Bearer {world.token}"}
+    response = client.get(url, query_string={"session_id": second}, headers=headers)
+    assert [s["number"] for s in response.get_json()["sessions"]] == [2]
+    response = client.get(url, query_string={"session_id": elsewhere}, headers=headers)
+    assert response.status_code == 404
+    response = client.get(url, query_string={"session": 2, "session_id": second}, headers=headers)
+    assert response.status_code == 422
+    with app.app_context():
+        details = db.session.scalars(db.select(AuditEvent.detail)).all()
+    assert details == ["report.json (API) session 2"]
+
+
+def test_cli_names_a_session_by_number_or_by_id(
+    app: Flask, runner: FlaskCliRunner, world: World, tmp_path: Path
+) -> None:
+    second, elsewhere = _session_ids(app, world)
+    path = tmp_path / "report.json"
+    base = ["report", world.slug, "--format", "json", "-o", str(path)]
+    result = runner.invoke(args=[*base, "--session-id", str(second)])
+    assert result.exit_code == 0, result.output
+    assert [s["number"] for s in json.loads(path.read_text())["sessions"]] == [2]
+    result = runner.invoke(args=[*base, "--session-id", str(elsewhere)])
+    assert result.exit_code != 0 and f"no session with the id {elsewhere}" in result.output
+    result = runner.invoke(args=[*base, "--session", "2", "--session-id", str(second)])
+    assert result.exit_code != 0 and "not both" in result.output
+    help_text = runner.invoke(args=["report", "--help"]).output
+    assert "number in the series" in help_text and "database id" in help_text
+
+
 # --- certificates ----------------------------------------------------------------------------
 
 

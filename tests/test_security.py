@@ -28,7 +28,8 @@ from webinars.mail.models import OutboxMessage
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.tokens import public_token
 from webinars.security import CONTENT_SECURITY_POLICY
-from webinars.series.models import EventSession, Modality, RoleKind, Series
+from webinars.series.models import Modality, Series
+from webinars.sessions.models import EventSession, RoleKind
 
 from . import factories
 from .conftest import AuthActions, make_test_app

@@ -19,8 +19,8 @@ from webinars.invitations.models import ICalMethod, Invitation
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.rendering import freeze
 from webinars.registration import services as registration_services
-from webinars.series import services
-from webinars.series.models import EventSession, RoleKind, SessionStatus
+from webinars.sessions import services
+from webinars.sessions.models import EventSession, RoleKind, SessionStatus
 
 from . import factories
 from .conftest import AuthActions

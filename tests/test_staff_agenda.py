@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from webinars.accounts.models import StaffRole
 from webinars.catalog.models import Person
 from webinars.extensions import db
-from webinars.series.agenda_services import local_time_on_session_day
-from webinars.series.models import AgendaItem, AgendaKind, Role, RoleKind
+from webinars.sessions.agenda import local_time_on_session_day
+from webinars.sessions.models import AgendaItem, AgendaKind, Role, RoleKind
 
 from . import factories
 from .conftest import AuthActions, make_test_app
@@ -88,7 +88,7 @@ def _item_form(**overrides: str) -> dict[str, str]:
 
 def _add_item(app: Flask, world: World, **fields) -> int:
     with app.app_context():
-        from webinars.series.models import EventSession
+        from webinars.sessions.models import EventSession
 
         event_session = db.session.get(EventSession, world.session_id)
         item = factories.make_agenda_item(event_session, **fields)
@@ -305,7 +305,7 @@ def test_an_item_of_another_session_is_not_found(
     app: Flask, client: FlaskClient, auth: AuthActions, world: World
 ) -> None:
     with app.app_context():
-        from webinars.series.models import EventSession
+        from webinars.sessions.models import EventSession
 
         other = db.session.get(EventSession, world.other_session_id)
         item_id = factories.make_agenda_item(other).id

@@ -15,14 +15,8 @@ from webinars.accounts.models import StaffRole
 from webinars.catalog.reference import working_group
 from webinars.extensions import db
 from webinars.series import services
-from webinars.series.models import (
-    AgendaItem,
-    EventSession,
-    ParticipantProfile,
-    Role,
-    Series,
-    SeriesStatus,
-)
+from webinars.series.models import ParticipantProfile, Series, SeriesStatus
+from webinars.sessions.models import AgendaItem, EventSession, Role
 
 from . import factories
 from .conftest import AuthActions, make_test_app

@@ -29,18 +29,20 @@ from webinars.registration.models import (
     registration_sessions,
 )
 from webinars.series.models import (
-    AgendaItem,
-    AgendaKind,
     ApprovalMode,
-    EventSession,
     Modality,
     ParticipantProfile,
-    Role,
-    RoleKind,
     Series,
     SeriesStatus,
-    SessionStatus,
     series_partners,
+)
+from webinars.sessions.models import (
+    AgendaItem,
+    AgendaKind,
+    EventSession,
+    Role,
+    RoleKind,
+    SessionStatus,
 )
 from webinars.submissions.models import (
     AnswerKind,

@@ -18,7 +18,8 @@ from flask_babel import force_locale, gettext, ngettext
 from webinars.extensions import db
 from webinars.registration import services
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 from .. import factories
 from .test_accessibility import AXE_OPTIONS, _axe, _findings

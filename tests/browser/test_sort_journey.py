@@ -26,7 +26,7 @@ from pypdf import PdfReader
 
 from webinars.accounts.models import StaffRole
 from webinars.extensions import db
-from webinars.series.models import SessionStatus
+from webinars.sessions.models import SessionStatus
 
 from .. import factories
 from .test_accessibility import AXE_OPTIONS, _findings

@@ -12,7 +12,8 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
 from webinars.extensions import db
-from webinars.series.models import PUBLIC_STATUSES, EventSession, Series
+from webinars.series.models import PUBLIC_STATUSES, Series
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 
 

@@ -17,8 +17,8 @@ from webinars.api.errors import json_error
 from webinars.api.registration_schemas import QuotasSchema
 from webinars.extensions import db
 from webinars.registration.models import RegistrationStatus
-from webinars.registration.quotas import Cell, QuotaMatrix, quota_matrix
 from webinars.registration.services import OTHER_PROFILE
+from webinars.registration.targets import Cell, TargetMatrix, target_matrix
 from webinars.series.models import Series
 
 blp = Blueprint(
@@ -41,7 +41,7 @@ def _cell(cell: Cell) -> dict[str, Any]:
     }
 
 
-def quotas_body(matrix: QuotaMatrix, *, scoped: bool) -> dict[str, Any]:
+def quotas_body(matrix: TargetMatrix, *, scoped: bool) -> dict[str, Any]:
     """The matrix as `QuotasSchema` reads it; `scoped`: one country only, no observers."""
     countries = []
     for row in matrix.rows:
@@ -96,4 +96,4 @@ def get_quotas(slug: str, user: User) -> dict[str, Any]:
     if not permissions.may_see_registrations(user, series):
         abort(HTTPStatus.FORBIDDEN, message=_("You may not see the registrations of this series."))
     scope = permissions.country_scope(user)
-    return quotas_body(quota_matrix(series, country_code=scope), scoped=scope is not None)
+    return quotas_body(target_matrix(series, country_code=scope), scoped=scope is not None)

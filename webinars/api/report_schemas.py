@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from webinars.api.schemas import OutputSchema
+from webinars.web import DB_INT_MAX
 
 
 class ReportQuerySchema(Schema):
     session = fields.Integer(
         validate=validate.Range(min=1),
-        metadata={"description": "Only this session (1 = the first in time order)."},
+        metadata={
+            "description": "Only this session, by its number in the series (1 = the first in"
+            " time order)."
+        },
     )
+    session_id = fields.Integer(
+        validate=validate.Range(min=1, max=DB_INT_MAX),
+        metadata={
+            "description": "Only this session, by its database id (as in the sessions' PATCH"
+            " address); not with `session`."
+        },
+    )
+
+    @validates_schema
+    def _one_way(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "session" in data and "session_id" in data:
+            raise ValidationError("Give session or session_id, not both.", "session_id")
 
 
 class TallySchema(OutputSchema):

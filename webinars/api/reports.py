@@ -21,6 +21,7 @@ from webinars.evaluations.results import load_results, results_json
 from webinars.extensions import db
 from webinars.reports.report import build_report, load_report_data, report_json
 from webinars.series.models import Series
+from webinars.sessions.queries import session_by_id, session_by_ordinal
 
 blp = Blueprint(
     "api_reports",
@@ -43,13 +44,16 @@ blp.register_error_handler(HTTPException, json_error)
 @blp.alt_response(
     HTTPStatus.NOT_FOUND, schema=ErrorSchema, description="No such series or session."
 )
-def get_report(slug: str, user: User, session: int | None = None) -> dict[str, Any]:
+def get_report(
+    slug: str, user: User, session: int | None = None, session_id: int | None = None
+) -> dict[str, Any]:
     """The attendance report of a series
 
     Per session: confirmed registrations that chose it and people present past the series'
     threshold, by country (ISO code) and by profile; for the series, each person once; the
     countries that met each profile minimum by attendance, and the paragraph for the meeting
-    report in English and Spanish. `?session=N` restricts it to the N-th session. Each call is
+    report in English and Spanish. `?session=N` restricts it to the N-th session (1 = the first
+    in time order), `?session_id=ID` to the session with this database id. Each call is
     written to the audit log. A focal point's report holds their own country only (no other
     country, no observer organization), as their quota matrix does.
     """
@@ -58,15 +62,18 @@ def get_report(slug: str, user: User, session: int | None = None) -> dict[str, A
         abort(HTTPStatus.NOT_FOUND, message=_("There is no series at this address."))
     if not permissions.may_see_registrations(user, series):
         abort(HTTPStatus.FORBIDDEN, message=_("You may not see the registrations of this series."))
-    event_session = None
     if session is not None:
-        if session > len(series.sessions):
-            abort(HTTPStatus.NOT_FOUND, message=_("This series has no such session."))
-        event_session = series.sessions[session - 1]
+        event_session = session_by_ordinal(series, session)
+    elif session_id is not None:
+        event_session = session_by_id(slug, session_id)
+    else:
+        event_session = None
+    if (session is not None or session_id is not None) and event_session is None:
+        abort(HTTPStatus.NOT_FOUND, message=_("This series has no such session."))
     data = load_report_data(series, event_session, country_code=permissions.country_scope(user))
     body = report_json(build_report(data))
     body["evaluation"] = results_json(load_results(series, event_session))
-    detail = f"report.json (API){f' session {session}' if session else ''}"
+    detail = f"report.json (API){f' session {event_session.number}' if event_session else ''}"
     audit.record(
         user, audit.REPORT, series, detail, channel="api", address=request.remote_addr or ""
     )

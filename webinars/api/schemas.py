@@ -16,14 +16,8 @@ from marshmallow import Schema, fields, validate
 from marshmallow.utils import missing
 
 from webinars.formatting import iso_utc
-from webinars.series.models import (
-    PUBLIC_STATUSES,
-    AgendaKind,
-    EventSession,
-    Modality,
-    RoleKind,
-    Series,
-)
+from webinars.series.models import PUBLIC_STATUSES, Modality, Series
+from webinars.sessions.models import AgendaKind, EventSession, RoleKind
 from webinars.web import external_url
 
 #: Upcoming: at least one session still to end, or no date yet. Past: every session has ended.

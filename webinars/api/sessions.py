@@ -24,9 +24,10 @@ from webinars.api.errors import BODY_KEY, FlatErrorsBlueprint, InvalidInput, Ref
 from webinars.api.registration_schemas import BodySchema, InvalidInputSchema
 from webinars.api.schemas import OutputSchema, UTCTime
 from webinars.extensions import db
-from webinars.series import services
-from webinars.series.models import EventSession, SessionStatus
 from webinars.series.services import SchedulingError
+from webinars.sessions import services
+from webinars.sessions.models import EventSession, SessionStatus
+from webinars.sessions.queries import session_by_id
 
 #: The length of `EventSession.conference_url`.
 URL_MAX_LENGTH = 500
@@ -152,7 +153,7 @@ class SessionConflictSchema(OutputSchema):
 def _locked_session(slug: str, session_id: int) -> EventSession:
     """The session of series `slug`, locked until the commit (PostgreSQL) so that concurrent
     changes each raise the SEQUENCE in turn."""
-    event_session = services.series_session(slug, session_id, lock=True)
+    event_session = session_by_id(slug, session_id, lock=True)
     if event_session is None:
         abort(HTTPStatus.NOT_FOUND, message=_("This series has no session with this id."))
     return event_session

@@ -1,4 +1,5 @@
-"""`flask attendance import SLUG --session N FILE [--format ...] [--zone ...] [column options] [--dry-run]`."""
+"""`flask attendance import SLUG (--session N | --session-id ID) FILE [--format ...] [--zone ...]
+[column options] [--dry-run]`."""
 
 from __future__ import annotations
 
@@ -12,22 +13,9 @@ from flask.cli import AppGroup
 from webinars.attendance import services
 from webinars.attendance.parsers import ColumnMapping, ReportError, ReportFormat, UnknownLayout
 from webinars.extensions import db
-from webinars.series.models import EventSession, Series
+from webinars.sessions.cli_options import required_session, session_options
 
 attendance_cli = AppGroup("attendance", help="Attendance of the sessions.")
-
-
-def series_session(slug: str, number: int) -> tuple[Series, EventSession]:
-    """Series SLUG and its NUMBER-th session in time order, or a clear error."""
-    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
-    if series is None:
-        raise click.ClickException(f"No series with the address (slug) {slug!r}.")
-    if not 1 <= number <= len(series.sessions):
-        raise click.ClickException(
-            f"{slug} has {len(series.sessions)} session(s): choose --session 1 to"
-            f" {len(series.sessions)}."
-        )
-    return series, series.sessions[number - 1]
 
 
 _MAPPING_OPTIONS = {
@@ -64,7 +52,7 @@ def _mapping_options(command: Callable[..., None]) -> Callable[..., None]:
 
 @attendance_cli.command("import")
 @click.argument("slug")
-@click.option("--session", "number", type=int, required=True, help="1 = the first session.")
+@session_options
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--format",
@@ -85,7 +73,8 @@ def _mapping_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def import_command(
     slug: str,
-    number: int,
+    number: int | None,
+    session_id: int | None,
     path: Path,
     report_format: str,
     zone: str,
@@ -94,8 +83,9 @@ def import_command(
     **columns: str | None,
 ) -> None:
     """Import the attendance report PATH (Zoom, Teams, Meet, CSV, or any table with the
-    column options) into session N of series SLUG."""
-    series, event_session = series_session(slug, number)
+    column options) into one session of series SLUG: --session N (its number, 1 = the first)
+    or --session-id ID (its database id)."""
+    series, event_session = required_session(slug, number, session_id)
     if zone:
         try:
             ZoneInfo(zone)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.catalog.models import Country
 from webinars.extensions import db
-from webinars.series.models import EventSession
+from webinars.sessions.models import EventSession
 from webinars.types import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:

@@ -42,7 +42,8 @@ from webinars.attendance.parsers import (
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 
 class AttendanceError(Exception):

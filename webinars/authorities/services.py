@@ -26,7 +26,7 @@ from webinars.i18n import current_language
 from webinars.mail.models import OutboxMessage
 from webinars.mail.outbox import enqueue_template
 from webinars.registration.delegation import RowError, fold
-from webinars.registration.reminders import language_of
+from webinars.registration.delegation_reminders import language_of
 from webinars.registration.services import RegistrationError, normalize_email
 from webinars.types import utcnow
 from webinars.web import external_url

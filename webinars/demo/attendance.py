@@ -19,7 +19,8 @@ from webinars.demo import border_management, mass_flows, smuggling_exchange
 from webinars.extensions import db
 from webinars.registration.models import Registration, RegistrationStatus, Sex
 from webinars.registration.tokens import new_secret
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 FIRST_NAMES = (
     "Ana",

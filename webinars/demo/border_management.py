@@ -25,8 +25,9 @@ from webinars.demo.spec import (
     paragraphs,
     wall_clock,
 )
-from webinars.series.models import AgendaKind, ApprovalMode, Modality, RoleKind, SeriesStatus
-from webinars.series.recurrence import Frequency, occurrences
+from webinars.series.models import ApprovalMode, Modality, SeriesStatus
+from webinars.sessions.models import AgendaKind, RoleKind
+from webinars.sessions.recurrence import Frequency, occurrences
 
 ZONE = "America/Costa_Rica"
 MEETINGS_SLUG = "border-management-wg-2020"

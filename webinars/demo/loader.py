@@ -29,7 +29,8 @@ from webinars.demo.spec import (
     wall_clock,
 )
 from webinars.extensions import db
-from webinars.series.models import AgendaItem, EventSession, ParticipantProfile, Role, Series
+from webinars.series.models import ParticipantProfile, Series
+from webinars.sessions.models import AgendaItem, EventSession, Role
 from webinars.types import utcnow
 
 #: The password of every demo staff account; printed by `flask demo load`.

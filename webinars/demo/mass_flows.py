@@ -16,8 +16,9 @@ from webinars.demo.spec import (
     T,
     paragraphs,
 )
-from webinars.series.models import AgendaKind, Modality, RoleKind, SeriesStatus
-from webinars.series.recurrence import Frequency, occurrences
+from webinars.series.models import Modality, SeriesStatus
+from webinars.sessions.models import AgendaKind, RoleKind
+from webinars.sessions.recurrence import Frequency, occurrences
 
 SLUG = "mass-flows-webinars-2020"
 ZONE = "America/Costa_Rica"

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from webinars.series.models import AgendaKind, ApprovalMode, Modality, RoleKind, SeriesStatus
+from webinars.series.models import ApprovalMode, Modality, SeriesStatus
+from webinars.sessions.models import AgendaKind, RoleKind
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from webinars.demo.spec import (
     paragraphs,
     span,
 )
-from webinars.series.models import AgendaKind, ApprovalMode, Modality, RoleKind, SeriesStatus
+from webinars.series.models import ApprovalMode, Modality, SeriesStatus
+from webinars.sessions.models import AgendaKind, RoleKind
 
 SLUG = "work-plan-workshop-2018"
 ZONE = "America/Costa_Rica"

@@ -1,4 +1,4 @@
-"""`flask evaluations send SLUG [--session N]`."""
+"""`flask evaluations send SLUG [--session N | --session-id ID]`."""
 
 from __future__ import annotations
 
@@ -7,25 +7,19 @@ from flask.cli import AppGroup
 
 from webinars.evaluations.services import send
 from webinars.extensions import db
-from webinars.series.models import Series
+from webinars.sessions.cli_options import chosen_session, session_options
 
 evaluations_cli = AppGroup("evaluations", help="The questionnaire after sessions.")
 
 
 @evaluations_cli.command("send")
 @click.argument("slug")
-@click.option("--session", "number", type=click.IntRange(min=1), help="The N-th session only.")
-def send_command(slug: str, number: int | None) -> None:
-    """E-mail the evaluation of series SLUG to the registrants who attended (of its N-th
-    session with --session), except those who were sent it already."""
-    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
-    if series is None:
-        raise click.ClickException(f"No series with the address (slug) {slug!r}.")
-    event_session = None
-    if number is not None:
-        if number > len(series.sessions):
-            raise click.ClickException(f"{slug} has {len(series.sessions)} session(s).")
-        event_session = series.sessions[number - 1]
+@session_options
+def send_command(slug: str, number: int | None, session_id: int | None) -> None:
+    """E-mail the evaluation of series SLUG to the registrants who attended (of one session
+    with --session N, its number, or --session-id ID, its database id), except those who were
+    sent it already."""
+    series, event_session = chosen_session(slug, number, session_id)
     written = send(series, event_session)
     db.session.commit()
     click.echo(f"{slug}: evaluation sent to {written} attendee(s).")

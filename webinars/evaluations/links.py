@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from webinars.extensions import db
 from webinars.registration.models import Registration
-from webinars.series.models import EventSession
+from webinars.sessions.models import EventSession
 from webinars.web import external_url
 
 _SALT = "evaluation-link"

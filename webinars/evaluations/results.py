@@ -16,7 +16,8 @@ from webinars.evaluations.models import (
     QuestionKind,
 )
 from webinars.extensions import db
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 
 @dataclass

@@ -25,8 +25,9 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.mail.outbox import enqueue_template
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
 from webinars.series.services import SchedulingError
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 
 #: The questions the conference asks after each webinar (kind, English, Spanish).

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from webinars.extensions import db
-from webinars.invitations.reminders import send_due_reminders
+from webinars.invitations.session_reminders import send_due_reminders
 
 reminders_cli = AppGroup("reminders", help="Reminders before each session.")
 

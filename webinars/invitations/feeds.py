@@ -32,7 +32,8 @@ from webinars.invitations.flow import organizer
 from webinars.invitations.models import Invitation
 from webinars.invitations.texts import event_text
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
-from webinars.series.models import PUBLIC_STATUSES, AgendaItem, EventSession, Role, Series
+from webinars.series.models import PUBLIC_STATUSES, Series
+from webinars.sessions.models import AgendaItem, EventSession, Role
 from webinars.types import utcnow
 
 #: Everything `event_text` reads about a session's people and agenda, loaded up front.

@@ -55,7 +55,8 @@ from webinars.mail.outbox import enqueue_deferred, render_email
 from webinars.mail.rendering import CannotRender, Rendered, freeze_all, renderer, shared
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.notifications import manage_url, view_url
-from webinars.series.models import AgendaItem, EventSession, Modality, Role, RoleKind
+from webinars.series.models import Modality
+from webinars.sessions.models import AgendaItem, EventSession, Role, RoleKind
 from webinars.types import utcnow
 
 #: Roles invited as ROLE=CHAIR; every other role with an e-mail is REQ-PARTICIPANT.

@@ -19,7 +19,7 @@ from datetime import datetime
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from webinars.invitations.models import ICalMethod
-from webinars.series.models import EventSession
+from webinars.sessions.models import EventSession
 
 PRODID = "-//Regional Conference on Migration//Webinars//EN"
 

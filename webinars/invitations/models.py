@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webinars.catalog.models import Person
 from webinars.extensions import db
 from webinars.registration.models import Registration
-from webinars.series.models import EventSession
+from webinars.sessions.models import EventSession
 from webinars.types import UTCDateTime, enum_column, utcnow
 
 

@@ -18,7 +18,8 @@ from webinars.invitations.texts import summary
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.notifications import view_url
 from webinars.registration.tokens import find_by_public_token, public_token
-from webinars.series.models import EventSession, Modality
+from webinars.series.models import Modality
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 from webinars.web import external_url
 

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from webinars.extensions import db
-from webinars.invitations.reminders import send_due_reminders
+from webinars.invitations.session_reminders import send_due_reminders
 from webinars.mail.delivery import (
     DeliveryReport,
     Holdup,

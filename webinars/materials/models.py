@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
 from webinars.i18n import Bilingual
-from webinars.series.models import AgendaItem, EventSession
+from webinars.sessions.models import AgendaItem, EventSession
 from webinars.types import UTCDateTime, enum_column, utcnow
 
 

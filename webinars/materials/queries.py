@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from webinars.extensions import db
 from webinars.materials.models import Material, Visibility
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 
 def public_materials(series: Series) -> dict[int, list[Material]]:

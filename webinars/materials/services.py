@@ -19,8 +19,8 @@ from webinars.materials.models import Material, Visibility
 from webinars.materials.queries import materials_of
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.tokens import public_token
-from webinars.series.models import AgendaItem, EventSession
 from webinars.series.services import SchedulingError
+from webinars.sessions.models import AgendaItem, EventSession
 from webinars.storage import get_storage, new_key
 from webinars.storage.filetypes import UploadRefused, check_document, content_type, stored_name
 from webinars.web import external_url

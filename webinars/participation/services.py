@@ -20,7 +20,8 @@ from webinars.extensions import db
 from webinars.participation.models import DistinctParticipants, Participant
 from webinars.privacy import is_anonymised_email
 from webinars.registration.models import Registration
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 
 class ParticipationError(Exception):

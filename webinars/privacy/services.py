@@ -37,7 +37,8 @@ from webinars.privacy import (
 from webinars.registration import services as registration_services
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.tokens import new_secret
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 
 #: The audit log's action for a purge.

@@ -12,8 +12,8 @@ from webinars.extensions import db, limiter
 from webinars.i18n import speak_language_of_page
 from webinars.public import bp
 from webinars.registration.models import Registration
-from webinars.series.models import EventSession
 from webinars.series.services import SchedulingError
+from webinars.sessions.models import EventSession
 
 
 def _link(slug: str, token: str) -> tuple[Registration, EventSession | None, int]:

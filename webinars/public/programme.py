@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from webinars.catalog.models import Organization
 from webinars.series.labels import ROLE_KIND
-from webinars.series.models import EventSession, Role, RoleKind
+from webinars.sessions.models import EventSession, Role, RoleKind
 
 #: The order roles are read in: who opens, who leads, who speaks, who writes it down.
 ROLE_ORDER: tuple[RoleKind, ...] = (

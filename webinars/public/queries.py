@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webinars.catalog.models import Country, Person
 from webinars.extensions import db
-from webinars.series.models import PUBLIC_STATUSES, AgendaItem, EventSession, Role, Series
+from webinars.series.models import PUBLIC_STATUSES, Series
+from webinars.sessions.models import AgendaItem, EventSession, Role
 
 #: A role shows its person with their organization, or an organization alone.
 _ROLE_PEOPLE = (
@@ -19,12 +20,14 @@ _ROLE_PEOPLE = (
 
 
 @dataclass(frozen=True)
-class SeriesOverview:
+class HomePageSeries:
+    """The series of the public home page."""
+
     upcoming: list[Series]
     past: list[Series]
 
 
-def series_overview(now: datetime) -> SeriesOverview:
+def home_page_series(now: datetime) -> HomePageSeries:
     """Every public series, split into upcoming and past.
 
     Upcoming: a session still to end, or no session yet (dates to be defined), soonest first
@@ -44,7 +47,7 @@ def series_overview(now: datetime) -> SeriesOverview:
     past = [s for s in rows if s.ends_at is not None and s.ends_at <= now]
     upcoming.sort(key=lambda s: (s.starts_at is None, s.starts_at or now))
     past.sort(key=lambda s: s.ends_at or now, reverse=True)
-    return SeriesOverview(upcoming=upcoming, past=past)
+    return HomePageSeries(upcoming=upcoming, past=past)
 
 
 def public_series(slug: str) -> Series | None:

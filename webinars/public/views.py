@@ -24,7 +24,7 @@ def _public_helpers() -> dict[str, Any]:
 
 @bp.get("/")
 def index() -> str:
-    overview = queries.series_overview(utcnow())
+    overview = queries.home_page_series(utcnow())
     return render_template("public/index.html", upcoming=overview.upcoming, past=overview.past)
 
 

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from webinars.extensions import db
 from webinars.registration.approvals import send_due_digests
-from webinars.registration.reminders import remind_by_country
+from webinars.registration.delegation_reminders import remind_by_country
 from webinars.registration.services import RegistrationError, expire_unverified
 from webinars.series.models import Series
 

@@ -22,7 +22,8 @@ from webinars.catalog.collation import sort_key
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.i18n import current_language
-from webinars.series.models import EventSession, ParticipantProfile, Series
+from webinars.series.models import ParticipantProfile, Series
+from webinars.sessions.models import EventSession
 from webinars.types import UTCDateTime, enum_column, utcnow
 
 

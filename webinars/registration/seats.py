@@ -27,7 +27,8 @@ from webinars.registration.models import (
     RegistrationStatus,
     registration_sessions,
 )
-from webinars.series.models import ApprovalMode, EventSession, ParticipantProfile, Series
+from webinars.series.models import ApprovalMode, ParticipantProfile, Series
+from webinars.sessions.models import EventSession
 
 
 class NotInTransaction(RuntimeError):

@@ -41,12 +41,8 @@ from webinars.registration.tokens import (
     new_secret,
     verification_hours,
 )
-from webinars.series.models import (
-    PUBLIC_STATUSES,
-    EventSession,
-    ParticipantProfile,
-    Series,
-)
+from webinars.series.models import PUBLIC_STATUSES, ParticipantProfile, Series
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 from webinars.zones import is_known_zone
 

@@ -17,7 +17,8 @@ from webinars.attendance.models import Attendance, AttendanceState
 from webinars.extensions import db
 from webinars.registration.models import Registration
 from webinars.reports.certificate_pdf import CertificateText, certificate_pdf
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 
 

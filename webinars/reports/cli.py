@@ -10,7 +10,6 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from webinars.attendance.cli import series_session
 from webinars.audit import services as audit
 from webinars.extensions import db
 from webinars.reports.exports import csv_chunks, pdf_document, pdf_table, xlsx_bytes
@@ -25,20 +24,12 @@ from webinars.reports.participants import (
 from webinars.reports.report import build_report, load_report_data, report_json
 from webinars.reports.report_tables import report_blocks, report_tables
 from webinars.reports.titles import document_subtitle, report_title
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.cli_options import chosen_session, session_options
 
 _LANGUAGE = click.option(
     "--language", type=click.Choice(["en", "es"]), default="en", show_default=True
 )
-
-
-def _target(slug: str, number: int | None) -> tuple[Series, EventSession | None]:
-    if number is None:
-        series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
-        if series is None:
-            raise click.ClickException(f"No series with the address (slug) {slug!r}.")
-        return series, None
-    return series_session(slug, number)
 
 
 def _audit(action: str, series: Series, path: Path) -> None:
@@ -49,15 +40,16 @@ def _audit(action: str, series: Series, path: Path) -> None:
 @click.command("participants")
 @with_appcontext
 @click.argument("slug")
-@click.option("--session", "number", type=int, help="Only this session (1 = the first).")
+@session_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @_LANGUAGE
 def participants_command(
-    slug: str, number: int | None, fmt: str, output: Path, language: str
+    slug: str, number: int | None, session_id: int | None, fmt: str, output: Path, language: str
 ) -> None:
-    """Write the participant list of series SLUG (or of one session) to OUTPUT."""
-    series, event_session = _target(slug, number)
+    """Write the participant list of series SLUG (or of one session: --session N, its number,
+    or --session-id ID, its database id) to OUTPUT."""
+    series, event_session = chosen_session(slug, number, session_id)
     scope = ListScope(series, event_session)
     with force_locale(language):
         if fmt == "csv":
@@ -77,13 +69,16 @@ def participants_command(
 @click.command("report")
 @with_appcontext
 @click.argument("slug")
-@click.option("--session", "number", type=int, help="Only this session (1 = the first).")
+@session_options
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "json"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @_LANGUAGE
-def report_command(slug: str, number: int | None, fmt: str, output: Path, language: str) -> None:
-    """Write the attendance report of series SLUG (or of one session) to OUTPUT."""
-    series, event_session = _target(slug, number)
+def report_command(
+    slug: str, number: int | None, session_id: int | None, fmt: str, output: Path, language: str
+) -> None:
+    """Write the attendance report of series SLUG (or of one session: --session N, its number,
+    or --session-id ID, its database id) to OUTPUT."""
+    series, event_session = chosen_session(slug, number, session_id)
     report = build_report(load_report_data(series, event_session))
     with force_locale(language):
         if fmt == "json":

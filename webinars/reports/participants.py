@@ -29,7 +29,8 @@ from webinars.registration.models import (
     registration_sessions,
 )
 from webinars.reports.exports import Table
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 #: Registrations listed whatever their attendance; cancelled and rejected ones only if they came.
 LISTED_STATUSES = (

@@ -44,7 +44,8 @@ from webinars.registration.models import (
     registration_sessions,
 )
 from webinars.reports.narrative import NarrativeFacts, narrative
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 
 #: Profile key of registrations outside the series' profiles.
 OTHER = "other"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from webinars.formatting import date_in
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 
 

@@ -35,7 +35,8 @@ from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.registration.models import Registration, RegistrationStatus, Sex
 from webinars.reports.report import NOT_STATED, SEX_KEYS
-from webinars.series.models import PUBLIC_STATUSES, EventSession, ParticipantProfile, Series
+from webinars.series.models import PUBLIC_STATUSES, ParticipantProfile, Series
+from webinars.sessions.models import EventSession
 
 #: The working-group key of series that belong to none.
 NO_GROUP = ""

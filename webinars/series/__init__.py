@@ -1,1 +1,1 @@
-"""Series, their sessions, agendas, speakers and participant profiles."""
+"""Series (events), their participant profiles and partners; their sessions are in `sessions`."""

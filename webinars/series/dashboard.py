@@ -11,8 +11,9 @@ from sqlalchemy import func
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.registration.quotas import quota_matrix
-from webinars.series.models import EventSession, Series
+from webinars.registration.targets import target_matrix
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 
 
@@ -53,7 +54,7 @@ def series_dashboard(series: Series, *, now: datetime | None = None) -> SeriesDa
             .group_by(Registration.status)
         ).all()
     )
-    matrix = quota_matrix(series)
+    matrix = target_matrix(series)
     lacking = [row for row in matrix.rows if row.lacking]
     mail = dict(
         db.session.execute(

@@ -6,14 +6,8 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from webinars.attendance.names import fold_name
-from webinars.series.models import (
-    AgendaItem,
-    AgendaKind,
-    ApprovalMode,
-    Modality,
-    RoleKind,
-    SeriesStatus,
-)
+from webinars.series.models import ApprovalMode, Modality, SeriesStatus
+from webinars.sessions.models import AgendaItem, AgendaKind, RoleKind
 
 MODALITY: dict[Modality, LazyString] = {
     Modality.ONLINE: _l("Online"),

@@ -14,7 +14,7 @@ from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, Person
 from webinars.i18n import current_language
 from webinars.series import labels
-from webinars.series.models import AgendaItem, AgendaKind, RoleKind
+from webinars.sessions.models import AgendaItem, AgendaKind, RoleKind
 
 NONE_CHOSEN = ("", "—")
 

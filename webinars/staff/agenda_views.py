@@ -21,10 +21,10 @@ from webinars.accounts.permissions import may_work_on_sessions
 from webinars.catalog.models import Country, Organization, Person
 from webinars.extensions import db
 from webinars.invitations.flow import speakers_without_email
-from webinars.series import agenda_services as services
 from webinars.series import labels
-from webinars.series.agenda_services import AgendaError
-from webinars.series.models import AgendaItem, EventSession, Role
+from webinars.sessions import agenda as services
+from webinars.sessions.agenda import AgendaError
+from webinars.sessions.models import AgendaItem, EventSession, Role
 from webinars.staff import bp
 from webinars.staff.agenda_forms import (
     AgendaItemForm,
@@ -33,15 +33,9 @@ from webinars.staff.agenda_forms import (
     RoleForm,
     lines,
 )
+from webinars.staff.lookups import session_or_404
 
 SESSION_URL = "/series/<slug>/sessions/<int:session_id>"
-
-
-def _session_or_404(slug: str, session_id: int) -> EventSession:
-    event_session = services.session_in_series(slug, session_id)
-    if event_session is None:
-        abort(404)
-    return event_session
 
 
 def _item_or_404(event_session: EventSession, item_id: int) -> AgendaItem:
@@ -82,7 +76,7 @@ def _organizations() -> list[Organization]:
 @bp.route(SESSION_URL)
 @staff_required
 def session_detail(slug: str, session_id: int) -> str:
-    event_session = _session_or_404(slug, session_id)
+    event_session = session_or_404(slug, session_id, with_agenda=True)
     if not may_work_on_sessions(current_user, event_session.series):
         abort(403)
     return render_template(
@@ -113,7 +107,7 @@ def _agenda_data(form: AgendaItemForm) -> services.AgendaItemData:
 @bp.route(SESSION_URL + "/agenda/new", methods=["GET", "POST"])
 @organizer_required
 def agenda_item_new(slug: str, session_id: int) -> str | Response:
-    event_session = _session_or_404(slug, session_id)
+    event_session = session_or_404(slug, session_id, with_agenda=True)
     form = AgendaItemForm(data=_initial({"position": services.next_agenda_position(event_session)}))
     if form.validate_on_submit():
         try:
@@ -132,7 +126,7 @@ def agenda_item_new(slug: str, session_id: int) -> str | Response:
 @bp.route(SESSION_URL + "/agenda/<int:item_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def agenda_item_edit(slug: str, session_id: int, item_id: int) -> str | Response:
-    event_session = _session_or_404(slug, session_id)
+    event_session = session_or_404(slug, session_id, with_agenda=True)
     item = _item_or_404(event_session, item_id)
     form = AgendaItemForm(data=_initial(AgendaItemForm.data_of(item)))
     if form.validate_on_submit():
@@ -152,7 +146,7 @@ def agenda_item_edit(slug: str, session_id: int, item_id: int) -> str | Response
 @bp.route(SESSION_URL + "/agenda/<int:item_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def agenda_item_delete(slug: str, session_id: int, item_id: int) -> str | Response:
-    event_session = _session_or_404(slug, session_id)
+    event_session = session_or_404(slug, session_id, with_agenda=True)
     item = _item_or_404(event_session, item_id)
     form = DeleteForm()
     if form.validate_on_submit():
@@ -178,7 +172,7 @@ def agenda_item_delete(slug: str, session_id: int, item_id: int) -> str | Respon
 @organizer_required
 def role_new(slug: str, session_id: int, item_id: int | None) -> str | Response:
     """A role in the whole session, or in one of its agenda items when `item_id` is given."""
-    event_session = _session_or_404(slug, session_id)
+    event_session = session_or_404(slug, session_id, with_agenda=True)
     item = _item_or_404(event_session, item_id) if item_id is not None else None
     people = list(
         db.session.scalars(
@@ -223,7 +217,7 @@ def role_new(slug: str, session_id: int, item_id: int | None) -> str | Response:
 @bp.route(SESSION_URL + "/roles/<int:role_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def role_delete(slug: str, session_id: int, role_id: int) -> str | Response:
-    event_session = _session_or_404(slug, session_id)
+    event_session = session_or_404(slug, session_id, with_agenda=True)
     role = db.get_or_404(Role, role_id)
     if role.owning_session.id != event_session.id:
         abort(404)

@@ -49,18 +49,16 @@ from webinars.extensions import db
 from webinars.i18n import current_language
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import HOLDING_STATUSES, Registration
-from webinars.series import services as series_services
-from webinars.series.models import EventSession
+from webinars.sessions.models import EventSession
 from webinars.staff import bp
+from webinars.staff.lookups import session_or_404
 from webinars.textfiles import Record
 
 SESSION_URL = "/series/<slug>/sessions/<int:session_id>"
 
 
 def _work_session(slug: str, session_id: int, *, lock: bool = False) -> EventSession:
-    event_session = series_services.series_session(slug, session_id, lock=lock)
-    if event_session is None:
-        abort(404)
+    event_session = session_or_404(slug, session_id, lock=lock)
     if not may_work_on_sessions(current_user, event_session.series):
         abort(403)
     return event_session

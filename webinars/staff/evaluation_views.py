@@ -13,8 +13,10 @@ from webinars.evaluations import services
 from webinars.evaluations.models import EvaluationQuestion
 from webinars.evaluations.results import load_results
 from webinars.extensions import db
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
 from webinars.series.services import SchedulingError
+from webinars.sessions.models import EventSession
+from webinars.sessions.queries import session_by_ordinal
 from webinars.staff import bp
 from webinars.staff.evaluation_forms import KIND_LABELS, QuestionForm, SendForm
 
@@ -24,11 +26,13 @@ def _series(slug: str) -> Series:
 
 
 def _session_choice(series: Series, raw: str) -> EventSession | None:
+    """The session chosen on the form by its number in the series; None for the whole series."""
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= len(series.sessions):
+    event_session = session_by_ordinal(series, int(raw)) if raw.isdigit() else None
+    if event_session is None:
         abort(404)
-    return series.sessions[int(raw) - 1]
+    return event_session
 
 
 def _send_form(series: Series) -> SendForm:

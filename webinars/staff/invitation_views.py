@@ -26,9 +26,10 @@ from webinars.invitations import flow
 from webinars.invitations.models import ICalMethod, Invitation
 from webinars.mail.labels import STATUS as STATUS_LABELS
 from webinars.mail.models import OutboxMessage, OutboxStatus
-from webinars.series import services
-from webinars.series.models import EventSession, SessionStatus
+from webinars.sessions import services as session_services
+from webinars.sessions.models import EventSession, SessionStatus
 from webinars.staff import bp
+from webinars.staff.lookups import session_or_404
 
 SESSION_URL = "/series/<slug>/sessions/<int:session_id>"
 #: The longest note an organizer may add to a re-sent agenda.
@@ -59,13 +60,6 @@ class SendUpdateForm(FlaskForm):
         default="",
         description=_l("Shown at the top of the description in their calendars."),
     )
-
-
-def _session_or_404(slug: str, session_id: int, *, lock: bool = False) -> EventSession:
-    event_session = services.series_session(slug, session_id, lock=lock)
-    if event_session is None:
-        abort(404)
-    return event_session
 
 
 def _active_invitations(event_session: EventSession) -> int:
@@ -131,7 +125,7 @@ def _page(
 @bp.route(f"{SESSION_URL}/invitations")
 @staff_required
 def session_invitations(slug: str, session_id: int) -> str:
-    event_session = _session_or_404(slug, session_id)
+    event_session = session_or_404(slug, session_id)
     if not may_work_on_sessions(current_user, event_session.series):
         abort(403)
     return _page(event_session)
@@ -140,7 +134,7 @@ def session_invitations(slug: str, session_id: int) -> str:
 @bp.route(f"{SESSION_URL}/cancel", methods=["POST"])
 @organizer_required
 def session_cancel(slug: str, session_id: int) -> str | Response:
-    event_session = _session_or_404(slug, session_id, lock=True)
+    event_session = session_or_404(slug, session_id, lock=True)
     if event_session.is_cancelled:
         flash(_("This session is cancelled already."), "error")
         return _back_to(event_session)
@@ -148,7 +142,7 @@ def session_cancel(slug: str, session_id: int) -> str | Response:
     if not form.validate_on_submit():
         return _page(event_session, cancel_form=form)
     invited = _active_invitations(event_session)
-    services.cancel_session(event_session)
+    session_services.cancel_session(event_session)
     db.session.commit()
     flash(
         ngettext(
@@ -164,7 +158,7 @@ def session_cancel(slug: str, session_id: int) -> str | Response:
 @bp.route(f"{SESSION_URL}/send-update", methods=["POST"])
 @organizer_required
 def session_send_update(slug: str, session_id: int) -> str | Response:
-    event_session = _session_or_404(slug, session_id, lock=True)
+    event_session = session_or_404(slug, session_id, lock=True)
     if event_session.is_cancelled:
         flash(_("This session is cancelled: there is no agenda to send."), "error")
         return _back_to(event_session)

@@ -16,11 +16,11 @@ from webinars.extensions import db
 from webinars.materials import services
 from webinars.materials.models import Material
 from webinars.materials.queries import materials_of
-from webinars.series.agenda_services import session_in_series
 from webinars.series.labels import AGENDA_KIND
-from webinars.series.models import EventSession
 from webinars.series.services import SchedulingError
+from webinars.sessions.models import EventSession
 from webinars.staff import bp
+from webinars.staff.lookups import session_or_404
 from webinars.staff.material_forms import VISIBILITY_LABELS, MaterialForm
 from webinars.storage import get_storage
 from webinars.types import utcnow
@@ -29,9 +29,7 @@ URL = "/series/<slug>/sessions/<int:session_id>/materials"
 
 
 def _session(slug: str, session_id: int) -> EventSession:
-    event_session = session_in_series(slug, session_id)
-    if event_session is None:
-        abort(404)
+    event_session = session_or_404(slug, session_id, with_agenda=True)
     if not may_work_on_sessions(current_user, event_session.series):
         abort(403)
     return event_session

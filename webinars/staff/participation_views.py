@@ -28,7 +28,7 @@ from webinars.reports.yearly_tables import (
     summary_rows,
     yearly_tables,
 )
-from webinars.series.models import EventSession
+from webinars.sessions.models import EventSession
 from webinars.staff import bp
 from webinars.staff.report_views import MIMETYPES
 from webinars.types import utcnow

@@ -29,6 +29,7 @@ from webinars.accounts.models import User
 from webinars.extensions import db
 from webinars.privacy import is_anonymised_email
 from webinars.registration import services
+from webinars.registration.delegation_reminders import remind_by_country
 from webinars.registration.labels import SEX, SEX_NOT_STATED
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import (
@@ -37,9 +38,8 @@ from webinars.registration.models import (
     in_reading_order,
     registration_sessions,
 )
-from webinars.registration.quotas import Cell, QuotaMatrix, quota_matrix
-from webinars.registration.reminders import remind_by_country
 from webinars.registration.services import OTHER_PROFILE, RegistrationError
+from webinars.registration.targets import Cell, TargetMatrix, target_matrix
 from webinars.series.models import Series
 from webinars.staff import bp
 from webinars.staff.registration_forms import (
@@ -392,7 +392,7 @@ def registration_revoke_link(slug: str, registration_id: int) -> Response:
 # --- quotas ----------------------------------------------------------------------------------
 
 
-def _met_counts(matrix: QuotaMatrix) -> list[int]:
+def _met_counts(matrix: TargetMatrix) -> list[int]:
     """Per profile, how many countries have reached its target."""
     return [sum(1 for row in matrix.rows if row.cells[i].met) for i in range(len(matrix.profiles))]
 
@@ -402,7 +402,7 @@ def _met_counts(matrix: QuotaMatrix) -> list[int]:
 def quotas(slug: str) -> str:
     series = _viewable_series(slug)
     scope = permissions.country_scope(current_user)
-    matrix = quota_matrix(series, country_code=scope)
+    matrix = target_matrix(series, country_code=scope)
     return render_template(
         "staff/quotas.html",
         series=series,
@@ -427,7 +427,7 @@ def _cell_values(cell: Cell, *, target: bool) -> list[object]:
     return values
 
 
-def matrix_csv(matrix: QuotaMatrix) -> bytes:
+def matrix_csv(matrix: TargetMatrix) -> bytes:
     """The matrix as CSV for spreadsheets: UTF-8 with a BOM, formulas neutralised.
 
     Columns: the country; per profile its confirmed, pending, waitlisted, minimum and met;
@@ -474,7 +474,7 @@ def matrix_csv(matrix: QuotaMatrix) -> bytes:
 @staff_required
 def quotas_csv(slug: str) -> Response:
     series = _viewable_series(slug)
-    matrix = quota_matrix(series, country_code=permissions.country_scope(current_user))
+    matrix = target_matrix(series, country_code=permissions.country_scope(current_user))
     return Response(
         matrix_csv(matrix),
         content_type="text/csv; charset=utf-8",

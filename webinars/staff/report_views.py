@@ -51,7 +51,9 @@ from webinars.reports.report_tables import (
     summary_figures,
 )
 from webinars.reports.titles import document_subtitle, report_title
-from webinars.series.models import EventSession, Series
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
+from webinars.sessions.queries import session_by_id, session_by_ordinal
 from webinars.staff import bp
 from webinars.staff.registration_views import _viewable_series
 from webinars.web import parse_id
@@ -68,15 +70,24 @@ MIMETYPES = {
 PAGE_ROWS = 1000
 
 
-def _session_by_number(series: Series) -> EventSession | None:
-    """The `?session=N` of the address (N counts the sessions from 1 in time order)."""
-    raw = request.args.get("session", "")
-    if not raw:
+def _session_of_address(series: Series) -> EventSession | None:
+    """The session the address names: `?session=N`, its number in the series (1 = the first in
+    time order), or `?session_id=ID`, its database id; None for the whole series. A session
+    the series does not have, or both arguments at once, is not found."""
+    number, session_id = request.args.get("session", ""), request.args.get("session_id", "")
+    if not number and not session_id:
         return None
-    number = parse_id(raw)
-    if number is None or not 1 <= number <= len(series.sessions):
+    if number and session_id:
         abort(404)
-    return series.sessions[number - 1]
+    if session_id:
+        parsed_id = parse_id(session_id)
+        found = session_by_id(series.slug, parsed_id) if parsed_id is not None else None
+    else:
+        parsed_number = parse_id(number)
+        found = session_by_ordinal(series, parsed_number) if parsed_number is not None else None
+    if found is None:
+        abort(404)
+    return found
 
 
 def _user() -> User:
@@ -100,7 +111,7 @@ def _attachment(body: object, fmt: str, filename: str) -> Response:
 
 
 def _scope(series: Series) -> ListScope:
-    return ListScope(series, _session_by_number(series), country_scope(current_user))
+    return ListScope(series, _session_of_address(series), country_scope(current_user))
 
 
 @bp.route("/series/<slug>/participants")
@@ -160,7 +171,7 @@ def _csv_stream(
 @staff_required
 def report(slug: str) -> str:
     series = _viewable_series(slug)
-    event_session = _session_by_number(series)
+    event_session = _session_of_address(series)
     scope = country_scope(current_user)
     built = build_report(load_report_data(series, event_session, country_code=scope))
     countries = countries_by_name(built)
@@ -197,7 +208,7 @@ def report(slug: str) -> str:
 @staff_required
 def report_download(slug: str, fmt: str) -> Response:
     series = _viewable_series(slug)
-    event_session = _session_by_number(series)
+    event_session = _session_of_address(series)
     built = build_report(
         load_report_data(series, event_session, country_code=country_scope(current_user))
     )

@@ -49,18 +49,18 @@ from webinars.catalog.models import Country, Organization, WorkingGroup
 from webinars.extensions import db
 from webinars.i18n import current_language
 from webinars.series import labels
-from webinars.series.models import ApprovalMode, EventSession, Modality, Series, SeriesStatus
-from webinars.series.recurrence import MAX_OCCURRENCES, Frequency
+from webinars.series.models import ApprovalMode, Modality, Series, SeriesStatus
 from webinars.series.services import (
     MAX_REMINDER_MINUTES,
     MAX_REMINDERS,
     DuplicateData,
     ProfileData,
-    RecurrenceData,
     SeriesData,
-    SessionData,
     to_wall_clock,
 )
+from webinars.sessions.models import EventSession
+from webinars.sessions.recurrence import MAX_OCCURRENCES, Frequency
+from webinars.sessions.services import RecurrenceData, SessionData
 from webinars.types import utcnow
 from webinars.zones import zone_choices, zone_groups
 

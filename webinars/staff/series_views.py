@@ -21,9 +21,11 @@ from webinars.mail.models import OutboxStatus
 from webinars.registration.labels import STATUS as REGISTRATION_STATUS_LABELS
 from webinars.series import services
 from webinars.series.dashboard import series_dashboard
-from webinars.series.models import EventSession, ParticipantProfile, Series, SeriesStatus
+from webinars.series.models import ParticipantProfile, Series, SeriesStatus
 from webinars.series.services import SchedulingError
+from webinars.sessions import services as session_services
 from webinars.staff import bp
+from webinars.staff.lookups import session_or_404
 from webinars.staff.series_forms import (
     ConfirmForm,
     DeleteSeriesForm,
@@ -37,13 +39,6 @@ from webinars.staff.series_forms import (
 
 def _series_or_404(slug: str) -> Series:
     return db.first_or_404(db.select(Series).filter_by(slug=slug))
-
-
-def _session_or_404(series: Series, session_id: int) -> EventSession:
-    event_session = db.get_or_404(EventSession, session_id)
-    if event_session.series_id != series.id:
-        abort(404)
-    return event_session
 
 
 def _profile_or_404(series: Series, profile_id: int) -> ParticipantProfile:
@@ -197,7 +192,7 @@ def session_new(slug: str) -> str | Response:
     form = SessionForm()
     if form.validate_on_submit():
         try:
-            services.create_session(series, form.to_data())
+            session_services.create_session(series, form.to_data())
         except SchedulingError as error:
             _reject(form, error)
         else:
@@ -211,11 +206,11 @@ def session_new(slug: str) -> str | Response:
 @organizer_required
 def session_edit(slug: str, session_id: int) -> str | Response:
     series = _series_or_404(slug)
-    event_session = _session_or_404(series, session_id)
+    event_session = session_or_404(series.slug, session_id)
     form = SessionForm.for_session(event_session)
     if form.validate_on_submit():
         try:
-            services.update_session(event_session, form.to_data())
+            session_services.update_session(event_session, form.to_data())
         except SchedulingError as error:
             _reject(form, error)
         else:
@@ -231,10 +226,10 @@ def session_edit(slug: str, session_id: int) -> str | Response:
 @organizer_required
 def session_delete(slug: str, session_id: int) -> str | Response:
     series = _series_or_404(slug)
-    event_session = _session_or_404(series, session_id)
+    event_session = session_or_404(series.slug, session_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.delete_session(event_session)
+        session_services.delete_session(event_session)
         db.session.commit()
         flash(_("The session was deleted."), "success")
         return redirect(url_for("staff.series_detail", slug=series.slug))
@@ -258,13 +253,13 @@ def session_delete(slug: str, session_id: int) -> str | Response:
 def sessions_recurring(slug: str) -> str | Response:
     series = _series_or_404(slug)
     form = RecurrenceForm()
-    preview: list[services.PlannedSitting] = []
+    preview: list[session_services.PlannedSitting] = []
     if form.validate_on_submit():
         try:
             if not form.create.data:
-                preview = services.plan_recurring(series, form.to_data())
+                preview = session_services.plan_recurring(series, form.to_data())
             else:
-                created = services.create_recurring(series, form.to_data())
+                created = session_services.create_recurring(series, form.to_data())
                 db.session.commit()
                 flash(
                     ngettext(

@@ -17,7 +17,7 @@ from webinars.staff import bp
 def dashboard() -> str:
     return render_template(
         "staff/dashboard.html",
-        overview=services.series_overview(current_user),
+        overview=services.staff_dashboard_rows(current_user),
         waiting=waiting_for(current_user),
         is_focal_point=current_user.role == StaffRole.FOCAL_POINT,
         directory_member=directory.is_member(current_user.email),

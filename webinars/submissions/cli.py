@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from webinars.extensions import db
-from webinars.submissions.reminders import DEFAULT_DAYS_BEFORE, remind
+from webinars.submissions.deadline_reminders import DEFAULT_DAYS_BEFORE, remind
 
 submissions_cli = AppGroup("submissions", help="What countries are asked to send.")
 

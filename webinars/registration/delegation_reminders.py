@@ -19,8 +19,8 @@ from webinars.accounts.models import ENGLISH_SPEAKING, StaffRole, User
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.mail.outbox import enqueue_template
-from webinars.registration.quotas import CountryRow, quota_matrix
 from webinars.registration.services import RegistrationClosed
+from webinars.registration.targets import CountryRow, target_matrix
 from webinars.series.models import ApprovalMode, Series
 from webinars.web import external_url
 
@@ -43,7 +43,7 @@ def remind_by_country(series: Series) -> list[CountryReminder]:
     """Queue the reminders; one entry per lacking country, in the matrix's order."""
     if not series.registration_is_open():
         raise RegistrationClosed()
-    lacking = quota_matrix(series).lacking_rows
+    lacking = target_matrix(series).lacking_rows
     if not lacking:
         return []
     focal_points = db.session.scalars(

@@ -2,7 +2,9 @@
 
 Two grouped queries (the cells, and the confirmed registrations by sex), whatever the number
 of registrations. A cell is "met" when its confirmed
-registrations reach the profile's `min_per_country`.
+registrations reach the profile's `min_per_country`. A target refuses no one: the limits that
+do (`max_per_country`, capacities) are `registration.limits`. Staff and API still call this
+matrix the quotas (`/staff/series/<slug>/quotas`, `/api/v1/series/<slug>/quotas`).
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ class CountryRow:
 
 
 @dataclass(frozen=True)
-class QuotaMatrix:
+class TargetMatrix:
     series: Series
     profiles: list[ParticipantProfile]
     rows: list[CountryRow]
@@ -107,9 +109,9 @@ class QuotaMatrix:
         return [r for r in self.rows if not r.complete]
 
 
-def quota_matrix(
+def target_matrix(
     series: Series, *, country_code: str | None = None, language: str | None = None
-) -> QuotaMatrix:
+) -> TargetMatrix:
     """The matrix for every member country, or for one (a focal point's); countries in the
     alphabetical order of their names in `language` (default: the reader's)."""
     counts: Counter[tuple[str | None, int | None, RegistrationStatus]] = Counter()
@@ -167,6 +169,6 @@ def quota_matrix(
         sex_query = sex_query.where(Registration.country_code == country_code)
     for code, sex, n in db.session.execute(sex_query):
         by_sex.setdefault(code, Counter())[sex] = n
-    return QuotaMatrix(
+    return TargetMatrix(
         series=series, profiles=profiles, rows=rows, observers=observers, by_sex=by_sex
     )

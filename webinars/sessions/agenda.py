@@ -16,14 +16,14 @@ from datetime import UTC, datetime, time, timedelta
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, Person
 from webinars.extensions import db
 from webinars.invitations import flow
 from webinars.invitations.models import Invitation
-from webinars.series.models import AgendaItem, AgendaKind, EventSession, Role, RoleKind, Series
+from webinars.sessions.models import AgendaItem, AgendaKind, EventSession, Role, RoleKind
 
 
 class AgendaError(ValueError):
@@ -35,27 +35,7 @@ class AgendaError(ValueError):
         self.message = message
 
 
-# --- loading ---------------------------------------------------------------------------------
-
-
-def session_in_series(slug: str, session_id: int) -> EventSession | None:
-    """The session with this id if it belongs to the series `slug`, with its agenda and roles.
-
-    Everything the session page shows is loaded here, in a fixed number of queries.
-    """
-    person_loads = selectinload(Role.person).selectinload(Person.organization)
-    return db.session.execute(
-        db.select(EventSession)
-        .join(EventSession.series)
-        .where(Series.slug == slug, EventSession.id == session_id)
-        .options(
-            contains_eager(EventSession.series).selectinload(Series.sessions),
-            selectinload(EventSession.roles).options(person_loads, selectinload(Role.organization)),
-            selectinload(EventSession.agenda_items)
-            .selectinload(AgendaItem.roles)
-            .options(person_loads, selectinload(Role.organization)),
-        )
-    ).scalar_one_or_none()
+# --- people and their roles ---------------------------------------------------------------
 
 
 def people_with_role_counts() -> list[tuple[Person, int]]:

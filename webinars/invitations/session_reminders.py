@@ -31,8 +31,9 @@ from webinars.invitations.models import ReminderSent
 from webinars.mail.outbox import enqueue_template
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.notifications import manage_url
-from webinars.series.models import EventSession, Modality, Series, SessionStatus
+from webinars.series.models import Modality, Series
 from webinars.series.services import MAX_REMINDER_MINUTES
+from webinars.sessions.models import EventSession, SessionStatus
 from webinars.types import utcnow
 
 KIND = "reminder"

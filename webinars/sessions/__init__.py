@@ -1,0 +1,1 @@
+"""Sessions of a series: their time, agenda, the roles of their speakers, recurrence."""
