@@ -28,6 +28,7 @@ test: translations
 	./scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture webinars vulture_whitelist.py
 	@if [ -z "$$TEST_DATABASE_URL" ]; then \
 	  $(BIN)/pytest; \
 	else \
@@ -42,6 +43,7 @@ test: translations
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture webinars vulture_whitelist.py
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -75,8 +75,6 @@ SESSION_ID = h.aliases("Session Id", "SessionId")
 REGISTRATION_EMAIL = h.aliases(
     "Registration Email", "Registration email", "Correo electrónico de registro"
 )
-REGISTRATION_FIRST = h.aliases("Registration First Name", "Nombre de registro")
-REGISTRATION_LAST = h.aliases("Registration Last Name", "Apellido de registro")
 TITLE = h.aliases(
     "Meeting title",
     "Título de la reunión",
