@@ -29,6 +29,7 @@ test: translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy | $(BIN)/mypy-baseline filter
+	$(BIN)/vulture webinars vulture_whitelist.py
 	@if [ -z "$$TEST_DATABASE_URL" ]; then \
 	  $(BIN)/pytest; \
 	else \
@@ -44,6 +45,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy | $(BIN)/mypy-baseline filter
+	$(BIN)/vulture webinars vulture_whitelist.py
 
 format: install
 	$(BIN)/ruff check --fix .

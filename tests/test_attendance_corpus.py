@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from webinars.attendance import services
-from webinars.attendance.names import fold_name
 from webinars.attendance.parsers import ColumnMapping, ParsedReport, ReportRow, parse_report
 from webinars.attendance.services import Change, Match
+from webinars.folding import fold_name
 
 from . import factories
 

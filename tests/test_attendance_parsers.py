@@ -23,7 +23,7 @@ import pytest
 from flask import Flask
 
 from webinars import create_app
-from webinars.attendance.names import fold_name, name_keys, report_names, short_name_keys
+from webinars.attendance.names import name_keys, report_names, short_name_keys
 from webinars.attendance.parsers import (
     ColumnMapping,
     ParsedReport,
@@ -37,6 +37,7 @@ from webinars.attendance.parsers import (
     parse_report,
     read_table,
 )
+from webinars.folding import fold_name
 from webinars.textfiles import TextFileError, decode
 
 DATA = Path(__file__).parent / "data" / "attendance"

@@ -18,7 +18,7 @@ from webinars.accounts.models import StaffRole
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.registration import services
-from webinars.registration.delegation_reminders import KIND, remind_focal_points
+from webinars.registration.delegation_reminders import KIND, remind_by_country
 from webinars.registration.services import RegistrationClosed
 from webinars.series.models import ApprovalMode, Series, SeriesStatus
 
@@ -331,7 +331,7 @@ def test_reminders_go_to_the_focal_points_of_lacking_countries_in_their_language
 ) -> None:
     with app.app_context():
         series = db.session.execute(db.select(Series).filter_by(slug=world.slug)).scalar_one()
-        messages = remind_focal_points(series)
+        messages = [m for reminder in remind_by_country(series) for m in reminder.messages]
         db.session.commit()
         assert {m.to_address for m in messages} == {
             focal_points["mx"],
@@ -366,7 +366,7 @@ def test_no_reminder_when_every_country_has_met_its_targets(app: Flask) -> None:
         factories.make_profile(series, code="any", min_per_country=0)
         factories.make_user(StaffRole.FOCAL_POINT, country_code="GT")
         db.session.refresh(series)
-        assert remind_focal_points(series) == []
+        assert remind_by_country(series) == []
 
 
 def test_no_reminder_while_registration_is_closed(app: Flask, world: World) -> None:
@@ -374,7 +374,7 @@ def test_no_reminder_while_registration_is_closed(app: Flask, world: World) -> N
         series = db.session.execute(db.select(Series).filter_by(slug=world.slug)).scalar_one()
         series.registration_closes_at = datetime(2021, 1, 1, tzinfo=UTC)
         with pytest.raises(RegistrationClosed):
-            remind_focal_points(series)
+            remind_by_country(series)
 
 
 def test_organizer_sends_reminders_from_the_page(

@@ -16,7 +16,7 @@ from webinars.api.auth import staff_token_required
 from webinars.api.errors import json_error
 from webinars.api.registration_schemas import QuotasSchema
 from webinars.extensions import db
-from webinars.registration.models import RegistrationStatus
+from webinars.registration.models import ACTIVE_STATUSES
 from webinars.registration.services import OTHER_PROFILE
 from webinars.registration.targets import Cell, TargetMatrix, target_matrix
 from webinars.series.models import Series
@@ -57,14 +57,7 @@ def quotas_body(matrix: TargetMatrix, *, scoped: bool) -> dict[str, Any]:
         )
     observers = None
     if not scoped:
-        observers = {
-            status.value: matrix.observers[status]
-            for status in (
-                RegistrationStatus.CONFIRMED,
-                RegistrationStatus.PENDING,
-                RegistrationStatus.WAITLISTED,
-            )
-        }
+        observers = {status.value: matrix.observers[status] for status in ACTIVE_STATUSES}
     return {
         "series": matrix.series.slug,
         "profiles": matrix.profiles,

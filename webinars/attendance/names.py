@@ -10,19 +10,8 @@ spacing); the word order is handled by `name_keys`, what platforms append in bra
 from __future__ import annotations
 
 import re
-import unicodedata
 
-
-def fold_name(name: str) -> str:
-    """Accents stripped (NFKD, combining marks dropped), casefolded, punctuation other than
-    letters/digits turned into spaces, whitespace collapsed: "  José  PÉREZ-Gómez " -> "jose perez gomez".
-    """
-    # Casefold first: some letters only decompose after it ("İ" -> "i" + combining dot).
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = (
-        char if char.isalnum() else " " for char in decomposed if not unicodedata.combining(char)
-    )
-    return " ".join("".join(letters).split())
+from webinars.folding import fold_name
 
 
 def name_keys(first: str, last: str) -> set[str]:

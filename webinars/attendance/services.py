@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from webinars.accounts.models import User
 from webinars.attendance.models import (
+    PARTICIPANT_STATES,
     Attendance,
     AttendanceColumnMapping,
     AttendanceImport,
@@ -467,6 +468,6 @@ def undo_check_in(event_session: EventSession, registration: Registration) -> No
 def attended(attendance: Attendance, event_session: EventSession) -> bool:
     """Present at least the series' threshold share of the session, as a participant."""
     return (
-        attendance.state in (AttendanceState.REGISTERED, AttendanceState.GUEST)
+        attendance.state in PARTICIPANT_STATES
         and attendance.minutes >= event_session.minutes_to_attend
     )

@@ -22,10 +22,11 @@ from webinars.authorities.models import DirectoryEntry, Topic
 from webinars.catalog.collation import sort_key
 from webinars.catalog.models import WorkingGroup
 from webinars.extensions import db
+from webinars.folding import fold_name
 from webinars.i18n import current_language
 from webinars.mail.models import OutboxMessage
 from webinars.mail.outbox import enqueue_template
-from webinars.registration.delegation import RowError, fold
+from webinars.registration.delegation import RowError
 from webinars.registration.delegation_reminders import language_of
 from webinars.registration.services import RegistrationError, normalize_email
 from webinars.types import utcnow
@@ -70,9 +71,9 @@ _HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "working_group": ("working group", "grupo de trabajo"),
     "focal_point": ("focal point", "punto focal"),
 }
-HEADERS = {fold(word): column for column, words in _HEADER_WORDS.items() for word in words}
-_YES = {fold(w) for w in ("yes", "sí", "si", "x", "true", "1")}
-_NO = {fold(w) for w in ("no", "false", "0", "")}
+HEADERS = {fold_name(word): column for column, words in _HEADER_WORDS.items() for word in words}
+_YES = {fold_name(w) for w in ("yes", "sí", "si", "x", "true", "1")}
+_NO = {fold_name(w) for w in ("no", "false", "0", "")}
 
 
 class DirectoryError(RegistrationError):
@@ -290,7 +291,7 @@ class ImportRejected(Exception):
 def _header(records: list[list[str]]) -> tuple[int, dict[int, str]]:
     """The first line that names at least three known columns, and its columns."""
     for index, cells in enumerate(records[:20]):
-        columns = {i: HEADERS[fold(c)] for i, c in enumerate(cells) if fold(c) in HEADERS}
+        columns = {i: HEADERS[fold_name(c)] for i, c in enumerate(cells) if fold_name(c) in HEADERS}
         if len(columns) >= 3:
             return index, columns
     raise ImportRejected(
@@ -302,10 +303,10 @@ def _topic_words() -> dict[str, str]:
     """A topic's code and its label in either language, folded -> its code."""
     words: dict[str, str] = {}
     for topic, label in TOPIC.items():
-        words[fold(topic.value)] = topic.value
+        words[fold_name(topic.value)] = topic.value
         for language in LANGUAGES:
             with force_locale(language):
-                words[fold(str(label))] = topic.value
+                words[fold_name(str(label))] = topic.value
     return words
 
 
@@ -319,19 +320,21 @@ def _row_data(
     def refuse(field: str, message: str | LazyString) -> None:
         errors.append(RowError(line, field, message, values.get(field, "")))
 
-    topic = topics.get(fold(values.get("topic", "")), "")
+    topic = topics.get(fold_name(values.get("topic", "")), "")
     if not topic:
         refuse("topic", _l("Choose a topic from the list."))
     languages = [
-        {"espanol": "es", "spanish": "es", "ingles": "en", "english": "en"}.get(fold(w), fold(w))
+        {"espanol": "es", "spanish": "es", "ingles": "en", "english": "en"}.get(
+            fold_name(w), fold_name(w)
+        )
         for w in values.get("languages", "es").replace(";", ",").split(",")
         if w.strip()
     ]
-    group_text = fold(values.get("working_group", ""))
+    group_text = fold_name(values.get("working_group", ""))
     group = group_words.get(group_text, "") if group_text else ""
     if group_text and not group:
         refuse("working_group", _l("Choose a working group from the list."))
-    focal = fold(values.get("focal_point", ""))
+    focal = fold_name(values.get("focal_point", ""))
     if focal not in _YES and focal not in _NO:
         refuse("focal_point", _l("Write yes or no."))
     return EntryData(
@@ -359,7 +362,7 @@ def import_records(
     group_words = {}
     for code, group in groups.items():
         for word in (code, group.name_en, group.name_es):
-            group_words[fold(word)] = code
+            group_words[fold_name(word)] = code
     topics = _topic_words()
     existing = {e.email: e for e in entries(country_code)}
     errors: list[RowError] = []

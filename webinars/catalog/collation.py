@@ -5,11 +5,14 @@ before "Panamá", whatever the byte order of the text or the ISO code of the cou
 compares, in turn:
 
 1. the letters with accents, case and punctuation folded (the project's one folding,
-   `fold_name`), where Spanish keeps "ñ" a letter of its own, after "n" and before "o"
-   (as the Real Academia's alphabet and ICU's Spanish collation do);
+   `webinars.folding.fold_name`), where Spanish keeps "ñ" a letter of its own, after "n" and
+   before "o" (as the Real Academia's alphabet and ICU's Spanish collation do);
 2. the accents: the plain letter first ("Nunez", "Nuñez", "Núñez" in English; in Spanish
    "Nuñez" before "Núñez");
 3. the case, then the text as written.
+
+Only the first level is the shared folding: matching wants "Nuñez" and "Núñez" equal, a sort
+wants them equal first and then in a fixed order, so the key adds the levels a sort needs.
 
 Text equal on every level keeps the order it came in (Python's sort is stable), so callers
 add a last field (an id) where the order of twins matters.
@@ -25,7 +28,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TypeVar
 
-from webinars.attendance.names import fold_name
+from webinars.folding import fold_name
 from webinars.i18n import current_language
 
 T = TypeVar("T")

@@ -23,7 +23,7 @@ from webinars.evaluations.models import (
 )
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
-from webinars.mail.outbox import enqueue_template
+from webinars.mail.outbox import enqueue_to_registrant
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.series.models import Series
 from webinars.series.services import SchedulingError
@@ -182,17 +182,11 @@ def send(series: Series, event_session: EventSession | None) -> int:
     for registration in attendees(series, event_session):
         if registration.id in already:
             continue
-        enqueue_template(
+        enqueue_to_registrant(
+            registration,
             "evaluation",
             kind=EMAIL_KIND,
-            to_address=registration.email,
-            to_name=registration.full_name,
-            language=registration.language,
-            series_id=series.id,
-            registration_id=registration.id,
             session_id=event_session.id if event_session is not None else None,
-            registration=registration,
-            series=series,
             event_session=event_session,
             url=links.url_for_registrant(registration, event_session),
         )

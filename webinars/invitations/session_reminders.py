@@ -28,7 +28,7 @@ from sqlalchemy.orm import contains_eager
 
 from webinars.extensions import db
 from webinars.invitations.models import ReminderSent
-from webinars.mail.outbox import enqueue_template
+from webinars.mail.outbox import enqueue_to_registrant
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.notifications import manage_url
 from webinars.series.models import Modality, Series
@@ -146,17 +146,11 @@ def send_due_reminders(now: datetime | None = None) -> int:
 
 def _enqueue(registration: Registration, event_session: EventSession) -> None:
     series = event_session.series
-    enqueue_template(
+    enqueue_to_registrant(
+        registration,
         "reminder",
         kind=KIND,
-        to_address=registration.email,
-        to_name=registration.full_name,
-        language=registration.language,
-        series_id=series.id,
-        registration_id=registration.id,
         session_id=event_session.id,
-        registration=registration,
-        series=series,
         event_session=event_session,
         join_url=event_session.join_url if series.modality != Modality.IN_PERSON else "",
         manage_url=manage_url(registration),

@@ -21,6 +21,10 @@ class OutboxStatus(enum.StrEnum):
     SUPPRESSED = "suppressed"
 
 
+#: Messages that still need someone's attention: waiting to be sent, or failed.
+UNDELIVERED_STATUSES = (OutboxStatus.PENDING, OutboxStatus.FAILED)
+
+
 class OutboxMessage(db.Model):
     """One e-mail to one recipient, with its delivery state."""
 

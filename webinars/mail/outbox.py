@@ -6,13 +6,16 @@ session: the delivery adds the `text/calendar` part and the `invite.ics` attachm
 
 Two ways in: `enqueue` / `enqueue_template` store a message rendered now; `enqueue_deferred`
 stores a small row that a registered renderer writes at delivery (`rendering`), which is what
-the registration path uses so that a request holding the series lock renders nothing.
+the registration path uses so that a request holding the series lock renders nothing. A message
+to a registrant goes through `enqueue_to_registrant` (or `enqueue_deferred_to_registrant`),
+which address it the one way: to their address and name, in their language, filed under their
+series and registration.
 """
 
 from __future__ import annotations
 
 from email.utils import make_msgid
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
@@ -21,6 +24,9 @@ from flask_babel import force_locale
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.mail.rendering import Rendered
+
+if TYPE_CHECKING:
+    from webinars.registration.models import Registration
 
 
 class UnsendableAddress(ValueError):
@@ -193,3 +199,50 @@ def enqueue_template(
         ical_sequence=ical_sequence,
         session_id=session_id,
     )
+
+
+class _Addressee(TypedDict):
+    to_address: str
+    to_name: str
+    language: str
+    series_id: int
+    registration_id: int
+
+
+def _registrant(registration: Registration) -> _Addressee:
+    return {
+        "to_address": registration.email,
+        "to_name": registration.full_name,
+        "language": registration.language,
+        "series_id": registration.series_id,
+        "registration_id": registration.id,
+    }
+
+
+def enqueue_to_registrant(
+    registration: Registration,
+    template: str,
+    *,
+    kind: str,
+    session_id: int | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """`enqueue_template` to the registrant, in their language, filed under their series and
+    registration (and `session_id`, for a message about one session). The template reads
+    `registration` and `series` besides `context`."""
+    return enqueue_template(
+        template,
+        kind=kind,
+        session_id=session_id,
+        **_registrant(registration),
+        registration=registration,
+        series=registration.series,
+        **context,
+    )
+
+
+def enqueue_deferred_to_registrant(
+    renderer: str, registration: Registration, *, kind: str
+) -> OutboxMessage:
+    """`enqueue_deferred` to the registrant, filed as `enqueue_to_registrant` files it."""
+    return enqueue_deferred(renderer, kind=kind, **_registrant(registration))

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from webinars.accounts.models import User
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
-from webinars.mail.outbox import enqueue_template
+from webinars.mail.outbox import enqueue_to_registrant
 from webinars.materials.models import Material, Visibility
 from webinars.materials.queries import materials_of
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
@@ -114,17 +114,11 @@ def send_links(event_session: EventSession) -> int:
     for registration in registrants:
         if registration.id in already:
             continue
-        enqueue_template(
+        enqueue_to_registrant(
+            registration,
             "materials",
             kind=EMAIL_KIND,
-            to_address=registration.email,
-            to_name=registration.full_name,
-            language=registration.language,
-            series_id=event_session.series_id,
-            registration_id=registration.id,
             session_id=event_session.id,
-            registration=registration,
-            series=event_session.series,
             event_session=event_session,
             links=[(m, download_url(m, registration)) for m in materials],
         )

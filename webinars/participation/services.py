@@ -15,8 +15,8 @@ from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from webinars.attendance.models import Attendance, AttendanceState
-from webinars.attendance.names import fold_name
 from webinars.extensions import db
+from webinars.folding import fold_name
 from webinars.participation.models import DistinctParticipants, Participant
 from webinars.privacy import is_anonymised_email
 from webinars.registration.models import Registration

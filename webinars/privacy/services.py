@@ -35,7 +35,7 @@ from webinars.privacy import (
     is_anonymised_email,
 )
 from webinars.registration import services as registration_services
-from webinars.registration.models import Registration, RegistrationStatus
+from webinars.registration.models import Registration
 from webinars.registration.tokens import new_secret
 from webinars.series.models import Series
 from webinars.sessions.models import EventSession
@@ -211,7 +211,7 @@ def delete_registration(registration: Registration) -> None:
             db.select(OutboxMessage.id).where(OutboxMessage.registration_id == registration.id)
         )
     )
-    if registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+    if not registration.is_closed:
         registration_services.cancel(registration)
     if earlier:
         db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id.in_(earlier)))

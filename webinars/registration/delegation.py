@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from webinars.accounts.models import User
 from webinars.accounts.permissions import country_scope
 from webinars.catalog.models import Country
 from webinars.extensions import db
+from webinars.folding import fold_name
 from webinars.registration import services
 from webinars.registration.models import Registration
 from webinars.registration.services import (
@@ -111,16 +111,8 @@ EXAMPLE_EMAIL = "ana.perez@example.org"
 _XLSX_MAGIC = b"PK\x03\x04"
 
 
-def fold(text: str) -> str:
-    """Lower case, accents removed, runs of other characters as one `_`: "Institución" ->
-    "institucion", "E-mail" -> "e_mail"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^0-9a-z]+", "_", bare.casefold()).strip("_")
-
-
 def _words(*words: str) -> frozenset[str]:
-    return frozenset(fold(word) for word in words)
+    return frozenset(fold_name(word) for word in words)
 
 
 _HEADER_WORDS: dict[str, frozenset[str]] = {
@@ -234,7 +226,7 @@ def _csv_records(data: bytes) -> list[list[str]]:
 
 
 def _known_columns(cells: list[str]) -> int:
-    return sum(fold(cell) in _HEADERS for cell in cells)
+    return sum(fold_name(cell) in _HEADERS for cell in cells)
 
 
 def read_xlsx_records(data: bytes) -> list[list[str]]:
@@ -400,7 +392,7 @@ def _rows(records: list[list[str]], *, require_origin: bool) -> list[DelegationR
     header_line = start + 1
     columns: dict[str, int] = {}
     for position, name in enumerate(records[start]):
-        column = _HEADERS.get(fold(name))
+        column = _HEADERS.get(fold_name(name))
         if column is None:
             continue
         if column in columns:
@@ -532,11 +524,11 @@ class _RowReader:
         self.profiles: dict[str, str] = {}
         for profile in series.profiles:
             for word in (profile.code, profile.label_en, profile.label_es):
-                self.profiles.setdefault(fold(word), profile.code)
+                self.profiles.setdefault(fold_name(word), profile.code)
         self.countries: dict[str, str] = {}
         for country in db.session.scalars(db.select(Country)):
             for word in (country.code, country.name_en, country.name_es):
-                self.countries[fold(word)] = country.code
+                self.countries[fold_name(word)] = country.code
 
     def read(
         self, row: DelegationRow, session_ids: Sequence[int] | None
@@ -553,13 +545,13 @@ class _RowReader:
             if not values.get(column, "").strip():
                 refuse(column, _l("This field is required."))
         country_code, observer = self._origin(values, refuse)
-        language = _LANGUAGE_WORDS.get(fold(values.get("language", "")))
+        language = _LANGUAGE_WORDS.get(fold_name(values.get("language", "")))
         if language is None:
             refuse("language", _l("Write es (Spanish) or en (English)."))
-        consent = fold(values.get("consent_to_list", ""))
+        consent = fold_name(values.get("consent_to_list", ""))
         if consent not in _YES_OR_NO:
             refuse("consent_to_list", _l("Write yes or no."))
-        sex = fold(values.get("sex", ""))
+        sex = fold_name(values.get("sex", ""))
         if sex and sex not in _SEX_WORDS:
             refuse("sex", _l("Write female, male, another or prefer not to say, or nothing."))
         data = RegistrationData(
@@ -584,8 +576,8 @@ class _RowReader:
         if self.own_country is None:
             if not country:
                 return None, observer
-            return self.countries.get(fold(country), country.upper()), ""
-        if observer or (country and self.countries.get(fold(country)) != self.own_country):
+            return self.countries.get(fold_name(country), country.upper()), ""
+        if observer or (country and self.countries.get(fold_name(country)) != self.own_country):
             refuse(
                 "country",
                 _l(
@@ -596,7 +588,7 @@ class _RowReader:
         return self.own_country, ""
 
     def _profile(self, value: str, refuse: _Refuse) -> str | None:
-        word = fold(value)
+        word = fold_name(value)
         if word in _OTHER_WORDS or (not word and not self.series.profiles):
             return OTHER_PROFILE
         if word in self.profiles:

@@ -87,8 +87,3 @@ def remind_by_country(series: Series) -> list[CountryReminder]:
         )
         for row in lacking
     ]
-
-
-def remind_focal_points(series: Series) -> list[OutboxMessage]:
-    """Queue the reminders and return them; flushes, never commits."""
-    return [message for reminder in remind_by_country(series) for message in reminder.messages]

@@ -50,6 +50,15 @@ class Sex(enum.StrEnum):
 
 #: Statuses that hold a seat: counted against every hard limit.
 HOLDING_STATUSES = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+#: Registrations closed for good: no approval, rejection, cancellation or change applies any more.
+CLOSED_STATUSES = (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED)
+#: Verified registrations that are not closed (the order in which they are shown): what the
+#: quota matrix counts and the participant list shows whatever the attendance.
+ACTIVE_STATUSES = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.PENDING,
+    RegistrationStatus.WAITLISTED,
+)
 
 registration_sessions = Table(
     "registration_sessions",
@@ -127,6 +136,11 @@ class Registration(db.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in HOLDING_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        """Rejected or cancelled: nothing changes it any more."""
+        return self.status in CLOSED_STATUSES
 
     @property
     def origin(self) -> str:

@@ -11,7 +11,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
-from webinars.mail.outbox import enqueue_deferred, enqueue_template, render_email
+from webinars.mail.outbox import (
+    enqueue_deferred_to_registrant,
+    enqueue_to_registrant,
+    render_email,
+)
 from webinars.mail.rendering import CannotRender, Rendered, renderer
 from webinars.registration.models import Registration
 from webinars.registration.tokens import (
@@ -60,15 +64,7 @@ def send_manage_link(registration: Registration) -> None:
 
 
 def _enqueue(registration: Registration, event: str) -> None:
-    enqueue_deferred(
-        RENDERER,
-        kind=f"registration.{event}",
-        to_address=registration.email,
-        to_name=registration.full_name,
-        language=registration.language,
-        series_id=registration.series_id,
-        registration_id=registration.id,
-    )
+    enqueue_deferred_to_registrant(RENDERER, registration, kind=f"registration.{event}")
 
 
 @renderer(RENDERER)
@@ -101,16 +97,10 @@ def render(message: OutboxMessage) -> Rendered:
 
 def send_verification(registration: Registration) -> None:
     """The first e-mail of an unverified registration: the link that verifies the address."""
-    enqueue_template(
+    enqueue_to_registrant(
+        registration,
         "verify",
         kind="registration.verify",
-        to_address=registration.email,
-        to_name=registration.full_name,
-        language=registration.language,
-        series_id=registration.series_id,
-        registration_id=registration.id,
-        registration=registration,
-        series=registration.series,
         verify_url=external_url(
             "registration.verify",
             token=verification_token(registration),
@@ -122,15 +112,9 @@ def send_verification(registration: Registration) -> None:
 
 def send_already_registered(registration: Registration) -> None:
     """Someone registered this address again: tell the address, with its link."""
-    enqueue_template(
+    enqueue_to_registrant(
+        registration,
         "already_registered",
         kind="registration.already_registered",
-        to_address=registration.email,
-        to_name=registration.full_name,
-        language=registration.language,
-        series_id=registration.series_id,
-        registration_id=registration.id,
-        registration=registration,
-        series=registration.series,
         manage_url=manage_url(registration),
     )

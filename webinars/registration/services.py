@@ -447,7 +447,7 @@ def approve(registration: Registration) -> None:
 
 def reject(registration: Registration, reason: str = "") -> list[Registration]:
     """Refuse a registration (with an optional reason); its seat goes to the waiting list."""
-    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+    if registration.is_closed:
         raise TransitionError(_l("This registration is already closed."))
     if len(reason) > 500:
         raise RegistrationError("reason", _l("At most %(limit)d characters.", limit=500))
@@ -503,7 +503,7 @@ def reject_many(
     outcome = BatchOutcome()
     for registration in registrations:
         assert registration.series_id == series.id
-        if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+        if registration.is_closed:
             outcome.skipped.append(registration)
             continue
         _close_as_rejected(registration, reason)
@@ -515,7 +515,7 @@ def reject_many(
 
 def cancel(registration: Registration) -> list[Registration]:
     """The registrant (or staff for them) cancels; the seat goes to the waiting list."""
-    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+    if registration.is_closed:
         raise TransitionError(_l("This registration is already closed."))
     seats.lock_series(registration.series_id)
     registration.status = RegistrationStatus.CANCELLED
@@ -538,7 +538,7 @@ def change_choice(
     is refused and nothing moves. A waitlisted one takes its new choice to the queue. Seats
     freed by the change go to the waiting list.
     """
-    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+    if registration.is_closed:
         raise TransitionError(_l("This registration is already closed."))
     series = registration.series
     profile = _check_profile(series, profile_code)
@@ -566,7 +566,7 @@ DETAIL_FIELDS = ("first_name", "last_name", "institution", "position")
 def details_editable(registration: Registration, now: datetime | None = None) -> bool:
     """Whether the registrant may still correct their details themselves: an open registration
     (not rejected or cancelled) of a series that has not ended yet."""
-    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+    if registration.is_closed:
         return False
     if is_anonymised_email(registration.email):
         return False

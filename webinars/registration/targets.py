@@ -17,7 +17,7 @@ from sqlalchemy import func
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.extensions import db
-from webinars.registration.models import Registration, RegistrationStatus, Sex
+from webinars.registration.models import ACTIVE_STATUSES, Registration, RegistrationStatus, Sex
 from webinars.series.models import ParticipantProfile, Series
 
 S = RegistrationStatus
@@ -124,7 +124,7 @@ def target_matrix(
         )
         .where(
             Registration.series_id == series.id,
-            Registration.status.in_((S.CONFIRMED, S.PENDING, S.WAITLISTED)),
+            Registration.status.in_(ACTIVE_STATUSES),
         )
         .group_by(Registration.country_code, Registration.profile_id, Registration.status)
     )

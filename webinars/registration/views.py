@@ -432,7 +432,7 @@ def cancel(token: str) -> str | Response:
                 _("Your registration is cancelled. We have sent you an e-mail about it."), "success"
             )
         return redirect(url_for(".manage", token=token))
-    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+    if registration.is_closed:
         return redirect(url_for(".manage", token=token))
     return render_template(
         "registration/cancel.html",

@@ -3,8 +3,6 @@ series' chosen number of sessions, each in the participant's own language."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from flask_babel import gettext as _
 
 from webinars.attendance.models import Attendance, AttendanceState
 from webinars.extensions import db
+from webinars.folding import hyphenated
 from webinars.registration.models import Registration
 from webinars.reports.certificate_pdf import CertificateText, certificate_pdf
 from webinars.series.models import Series
@@ -106,9 +105,7 @@ def certificate(item: Earned) -> bytes:
 def filename(item: Earned) -> str:
     """`certificate-perez-jose-12.pdf`: ASCII, unique by registration id."""
     registration = item.registration
-    name = unicodedata.normalize("NFKD", f"{registration.last_name} {registration.first_name}")
-    ascii_name = name.encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-") or "participant"
+    slug = hyphenated(f"{registration.last_name} {registration.first_name}") or "participant"
     return f"certificate-{slug}-{registration.id}.pdf"
 
 

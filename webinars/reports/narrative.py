@@ -15,8 +15,8 @@ from datetime import date
 
 from babel.dates import format_date
 
-from webinars.attendance.names import fold_name
 from webinars.catalog.collation import sort_key
+from webinars.folding import fold_name
 
 
 @dataclass(frozen=True)

@@ -24,20 +24,13 @@ from webinars.extensions import db
 from webinars.i18n import current_language
 from webinars.registration.labels import STATUS
 from webinars.registration.models import (
+    ACTIVE_STATUSES,
     Registration,
-    RegistrationStatus,
     registration_sessions,
 )
 from webinars.reports.exports import Table
 from webinars.series.models import Series
 from webinars.sessions.models import EventSession
-
-#: Registrations listed whatever their attendance; cancelled and rejected ones only if they came.
-LISTED_STATUSES = (
-    RegistrationStatus.CONFIRMED,
-    RegistrationStatus.PENDING,
-    RegistrationStatus.WAITLISTED,
-)
 
 
 @dataclass(frozen=True)
@@ -76,9 +69,10 @@ def _conditions(scope: ListScope) -> list[ColumnElement[bool]]:
         Attendance.state == AttendanceState.REGISTERED,
         Attendance.session_id.in_([s.id for s in scope.series.sessions]),
     )
+    # Active registrations are listed whatever their attendance; closed ones only if they came.
     conditions: list[ColumnElement[bool]] = [
         Registration.series_id == scope.series.id,
-        or_(Registration.status.in_(LISTED_STATUSES), Registration.id.in_(came)),
+        or_(Registration.status.in_(ACTIVE_STATUSES), Registration.id.in_(came)),
     ]
     if scope.session is not None:
         chose = db.select(registration_sessions.c.registration_id).where(

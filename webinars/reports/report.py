@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_
 
-from webinars.attendance.models import Attendance, AttendanceState
+from webinars.attendance.models import PARTICIPANT_STATES, Attendance, AttendanceState
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.registration.models import (
@@ -338,7 +338,7 @@ def _scope(
     ]
     present: list[ColumnElement[bool]] = [
         Attendance.session_id.in_(session_ids),
-        Attendance.state.in_((AttendanceState.REGISTERED, AttendanceState.GUEST)),
+        Attendance.state.in_(PARTICIPANT_STATES),
     ]
     if country_code is not None:
         confirmed.append(Registration.country_code == country_code)

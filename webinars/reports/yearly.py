@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
-from webinars.attendance.models import Attendance, AttendanceState
+from webinars.attendance.models import PARTICIPANT_STATES, Attendance, AttendanceState
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.registration.models import Registration, RegistrationStatus, Sex
@@ -266,7 +266,7 @@ def _year_presences(
             Attendance.minutes,
         ).where(
             Attendance.session_id.in_(list(minimum)),
-            Attendance.state.in_((AttendanceState.REGISTERED, AttendanceState.GUEST)),
+            Attendance.state.in_(PARTICIPANT_STATES),
         )
     ):
         if state == AttendanceState.REGISTERED and rid in people:

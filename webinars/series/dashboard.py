@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func
 
 from webinars.extensions import db
-from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.mail.models import UNDELIVERED_STATUSES, OutboxMessage, OutboxStatus
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.targets import target_matrix
 from webinars.series.models import Series
@@ -61,7 +61,7 @@ def series_dashboard(series: Series, *, now: datetime | None = None) -> SeriesDa
             db.select(OutboxMessage.status, func.count(OutboxMessage.id))
             .where(
                 OutboxMessage.series_id == series.id,
-                OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),
+                OutboxMessage.status.in_(UNDELIVERED_STATUSES),
             )
             .group_by(OutboxMessage.status)
         ).all()
@@ -72,7 +72,5 @@ def series_dashboard(series: Series, *, now: datetime | None = None) -> SeriesDa
         unmet_minimums=sum(len(row.lacking) for row in lacking),
         countries_lacking=len(lacking),
         next_session=upcoming[0] if upcoming else None,
-        undelivered={
-            status: mail.get(status, 0) for status in (OutboxStatus.PENDING, OutboxStatus.FAILED)
-        },
+        undelivered={status: mail.get(status, 0) for status in UNDELIVERED_STATUSES},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from webinars.attendance.names import fold_name
+from webinars.folding import fold_name
 from webinars.series.models import ApprovalMode, Modality, SeriesStatus
 from webinars.sessions.models import AgendaItem, AgendaKind, RoleKind
 

@@ -14,7 +14,6 @@ use it, in the same transaction (`invitations.flow.session_changed`).
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -28,9 +27,9 @@ from sqlalchemy.orm import selectinload
 
 from webinars.accounts.models import User
 from webinars.accounts.permissions import visible_series
-from webinars.attendance.names import fold_name
 from webinars.catalog.models import Organization
 from webinars.extensions import db
+from webinars.folding import hyphenated
 from webinars.invitations import flow
 from webinars.registration.models import Registration
 from webinars.registration.seats import promote_waitlist
@@ -222,7 +221,7 @@ def slugify(title: str) -> str:
     at most `MAX_SLUG_LENGTH` characters cut at a hyphen ("Gestión de Fronteras 2021" ->
     "gestion-de-fronteras-2021"). `static/js/staff-forms.js` proposes the same in the browser.
     """
-    slug = re.sub(r"[^a-z0-9]+", "-", fold_name(title)).strip("-")
+    slug = hyphenated(title)
     if len(slug) > MAX_SLUG_LENGTH:
         slug = slug[: MAX_SLUG_LENGTH + 1].rsplit("-", 1)[0]
     return slug

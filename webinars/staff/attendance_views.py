@@ -36,7 +36,6 @@ from webinars.attendance.forms import (
 )
 from webinars.attendance.labels import ROLE_LABELS, SOURCE_LABELS, STATE_LABELS
 from webinars.attendance.models import Attendance, AttendanceImport, AttendanceState
-from webinars.attendance.names import fold_name
 from webinars.attendance.parsers import (
     ColumnMapping,
     ParsedReport,
@@ -46,6 +45,7 @@ from webinars.attendance.parsers import (
 )
 from webinars.catalog.models import Country
 from webinars.extensions import db
+from webinars.folding import fold_name
 from webinars.i18n import current_language
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import HOLDING_STATUSES, Registration

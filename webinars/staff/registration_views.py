@@ -33,6 +33,7 @@ from webinars.registration.delegation_reminders import remind_by_country
 from webinars.registration.labels import SEX, SEX_NOT_STATED
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import (
+    ACTIVE_STATUSES,
     Registration,
     RegistrationStatus,
     in_reading_order,
@@ -54,14 +55,6 @@ from webinars.web import parse_id
 REGISTRATION_URL = "/series/<slug>/registrations/<int:registration_id>"
 #: A CSV cell starting with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: Registrations that no approval or rejection can change any more.
-CLOSED_STATUSES = (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED)
-#: The statuses the quota matrix counts.
-MATRIX_STATUSES = (
-    RegistrationStatus.CONFIRMED,
-    RegistrationStatus.PENDING,
-    RegistrationStatus.WAITLISTED,
-)
 
 
 def _series_or_404(slug: str) -> Series:
@@ -197,9 +190,7 @@ def registrations(slug: str) -> str:
         may_follow_participants=permissions.may_follow_participants,
         is_anonymised_email=is_anonymised_email,
         selectable_ids={
-            r.id
-            for r in rows
-            if r.status not in CLOSED_STATUSES and permissions.may_approve(current_user, r)
+            r.id for r in rows if not r.is_closed and permissions.may_approve(current_user, r)
         },
         select_all=request.args.get("select") == "all",
     )
@@ -240,7 +231,7 @@ def registration_reject(slug: str, registration_id: int) -> str | Response:
             )
             _flash_promoted(promoted)
         return _back_to_list(series)
-    if registration.status in (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED):
+    if registration.is_closed:
         flash(_("This registration is already closed."), "error")
         return _back_to_list(series)
     return render_template(
@@ -409,7 +400,7 @@ def quotas(slug: str) -> str:
         matrix=matrix,
         scope=scope,
         met_counts=_met_counts(matrix),
-        observers=[(STATUS_LABELS[status], matrix.observers[status]) for status in MATRIX_STATUSES],
+        observers=[(STATUS_LABELS[status], matrix.observers[status]) for status in ACTIVE_STATUSES],
         sexes=[*SEX.items(), (None, SEX_NOT_STATED)],
     )
 

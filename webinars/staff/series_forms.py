@@ -43,10 +43,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webinars.attendance.names import fold_name
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, WorkingGroup
 from webinars.extensions import db
+from webinars.folding import fold_name
 from webinars.i18n import current_language
 from webinars.series import labels
 from webinars.series.models import ApprovalMode, Modality, Series, SeriesStatus

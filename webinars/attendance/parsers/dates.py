@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from webinars.attendance.names import fold_name
+from webinars.folding import fold_name
 
 #: Month names of English, Spanish, French and Portuguese, folded; an abbreviation is any
 #: prefix of three letters or more that belongs to one month only.

@@ -12,7 +12,6 @@ from dataclasses import dataclass, fields
 
 from flask_babel import gettext as _
 
-from webinars.attendance.names import fold_name
 from webinars.attendance.parsers import headers as h
 from webinars.attendance.parsers.report import (
     ReportRole,
@@ -22,6 +21,7 @@ from webinars.attendance.parsers.report import (
     new_visit,
 )
 from webinars.attendance.parsers.teams import role
+from webinars.folding import fold_name
 from webinars.textfiles import Record
 
 #: The header is looked for among the first non-blank records only.

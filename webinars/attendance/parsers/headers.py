@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from webinars.attendance.names import fold_name
 from webinars.attendance.parsers.report import Cell, RowProblem
+from webinars.folding import fold_name
 
 #: Values a platform writes where a value is absent.
 ABSENT = frozenset({"", "--", "-", "n/a", "N/A"})

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from webinars.attendance.names import fold_name
+from webinars.folding import fold_name
 
 
 class ReportFormat(enum.StrEnum):

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from webinars.attendance.names import fold_name
 from webinars.attendance.parsers import headers as h
 from webinars.attendance.parsers.report import (
     ReportRole,
@@ -33,6 +32,7 @@ from webinars.attendance.parsers.report import (
     Visit,
     new_visit,
 )
+from webinars.folding import fold_name
 from webinars.textfiles import Record
 
 SECTION = re.compile(r"\d+\.\s*\S.*")
@@ -75,8 +75,6 @@ SESSION_ID = h.aliases("Session Id", "SessionId")
 REGISTRATION_EMAIL = h.aliases(
     "Registration Email", "Registration email", "Correo electrónico de registro"
 )
-REGISTRATION_FIRST = h.aliases("Registration First Name", "Nombre de registro")
-REGISTRATION_LAST = h.aliases("Registration Last Name", "Apellido de registro")
 TITLE = h.aliases(
     "Meeting title",
     "Título de la reunión",

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from webinars.attendance.names import fold_name
 from webinars.attendance.parsers import headers as h
 from webinars.attendance.parsers.report import (
     ReportRole,
@@ -28,6 +27,7 @@ from webinars.attendance.parsers.report import (
     Visit,
     new_visit,
 )
+from webinars.folding import fold_name
 from webinars.textfiles import Record
 
 SECTIONS = {
