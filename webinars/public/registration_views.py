@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from flask import (
+    Blueprint,
     abort,
     flash,
     make_response,
@@ -34,7 +35,7 @@ from webinars.catalog.models import Country
 from webinars.extensions import db, limiter
 from webinars.i18n import current_language, speak_language_of_page
 from webinars.materials.queries import materials_of
-from webinars.registration import bp, services
+from webinars.registration import services
 from webinars.registration.forms import (
     LANGUAGE_NAMES,
     ChoiceForm,
@@ -62,6 +63,9 @@ from webinars.reports import certificates
 from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
 from webinars.types import utcnow
 from webinars.zones import is_known_zone
+
+#: Endpoint names `registration.*` are in templates and e-mails already sent: they stay.
+bp = Blueprint("registration", __name__)
 
 #: The series this browser has just sent a registration for: the thank-you page shows only
 #: what the visitor typed; the private link goes to the address alone, never into the cookie.
