@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from webinars.evaluations.services import send
 from webinars.extensions import db
-from webinars.series.models import Series
+from webinars.series.queries import series_by_slug
 
 evaluations_cli = AppGroup("evaluations", help="The questionnaire after sessions.")
 
@@ -18,7 +18,7 @@ evaluations_cli = AppGroup("evaluations", help="The questionnaire after sessions
 def send_command(slug: str, number: int | None) -> None:
     """E-mail the evaluation of series SLUG to the registrants who attended (of its N-th
     session with --session), except those who were sent it already."""
-    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
+    series = series_by_slug(slug)
     if series is None:
         raise click.ClickException(f"No series with the address (slug) {slug!r}.")
     event_session = None

@@ -60,8 +60,9 @@ from webinars.registration.tokens import (
     verification_hours,
 )
 from webinars.reports import certificates
-from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
+from webinars.series.models import ApprovalMode, Series
 from webinars.types import utcnow
+from webinars.web_loaders import load_series
 from webinars.zones import is_known_zone
 
 #: Endpoint names `registration.*` are in templates and e-mails already sent: they stay.
@@ -107,22 +108,6 @@ def _approver(registration: Registration) -> str:
     if registration.series.approval_mode == ApprovalMode.FOCAL_POINT and registration.country_code:
         return _("the national focal point of your country")
     return _("the organizers")
-
-
-def _public_series(slug: str) -> Series:
-    """A published, closed or archived series with its profiles and sessions; 404 otherwise."""
-    series = (
-        db.session.scalars(
-            db.select(Series)
-            .where(Series.slug == slug, Series.status.in_(PUBLIC_STATUSES))
-            .options(*services.SERIES_FOR_REGISTRATION)
-        )
-        .unique()
-        .one_or_none()
-    )
-    if series is None:
-        abort(404)
-    return series
 
 
 @bp.errorhandler(ManageLinkExpired)
@@ -187,7 +172,7 @@ def _closed(series: Series) -> str:
 @bp.route("/series/<slug>/register", methods=["GET", "POST"])
 @registrations_limited
 def register(slug: str) -> str | Response:
-    series = _public_series(slug)
+    series = load_series(slug, public=True, options=services.SERIES_FOR_REGISTRATION)
     if not series.registration_is_open():
         return _closed(series)
     countries = list(db.session.scalars(db.select(Country)))
@@ -234,7 +219,7 @@ def _received(series: Series) -> Response:
 def registered(slug: str) -> str | Response:
     """The thank-you page, after this browser sent a registration: it says where the e-mail
     went, and nothing about the registration (the visitor may not own the address)."""
-    series = _public_series(slug)
+    series = load_series(slug, public=True, options=services.SERIES_FOR_REGISTRATION)
     if session.get(_JUST_REGISTERED) != series.id:
         return redirect(url_for("public.series_detail", slug=series.slug))
     return render_template(
@@ -300,7 +285,7 @@ def resend_link(slug: str) -> str:
     The answer is the same whether the address is registered or not, so that nobody learns
     who registered.
     """
-    series = _public_series(slug)
+    series = load_series(slug, public=True, options=services.SERIES_FOR_REGISTRATION)
     form = ResendLinkForm()
     if not form.validate_on_submit():
         return render_template("registration/resend_link.html", series=series, form=form)
@@ -320,7 +305,7 @@ def resend_any_link() -> str | Response:
     if not form.validate_on_submit():
         page = render_template("registration/unknown_link.html", form=form, resend_only=True)
         return make_response(page, 422)
-    series = _public_series(form.series.data)
+    series = load_series(form.series.data, public=True, options=services.SERIES_FOR_REGISTRATION)
     services.resend_manage_link(series, form.email.data)
     db.session.commit()
     return render_template("registration/link_sent.html", series=series)

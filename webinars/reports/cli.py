@@ -26,6 +26,7 @@ from webinars.reports.report import build_report, load_report_data, report_json
 from webinars.reports.report_tables import report_blocks, report_tables
 from webinars.reports.titles import document_subtitle, report_title
 from webinars.series.models import EventSession, Series
+from webinars.series.queries import series_by_slug
 
 _LANGUAGE = click.option(
     "--language", type=click.Choice(["en", "es"]), default="en", show_default=True
@@ -34,7 +35,7 @@ _LANGUAGE = click.option(
 
 def _target(slug: str, number: int | None) -> tuple[Series, EventSession | None]:
     if number is None:
-        series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
+        series = series_by_slug(slug)
         if series is None:
             raise click.ClickException(f"No series with the address (slug) {slug!r}.")
         return series, None

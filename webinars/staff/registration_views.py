@@ -50,6 +50,7 @@ from webinars.staff.registration_forms import (
     RejectForm,
 )
 from webinars.web import parse_id
+from webinars.web_loaders import load_series
 
 REGISTRATION_URL = "/series/<slug>/registrations/<int:registration_id>"
 #: A CSV cell starting with one of these is a formula to a spreadsheet.
@@ -64,18 +65,6 @@ MATRIX_STATUSES = (
 )
 
 
-def _series_or_404(slug: str) -> Series:
-    return db.first_or_404(db.select(Series).filter_by(slug=slug))
-
-
-def _viewable_series(slug: str) -> Series:
-    """The series, if the current user may see its registrations (404, else 403)."""
-    series = _series_or_404(slug)
-    if not permissions.may_see_registrations(current_user, series):
-        abort(403)
-    return series
-
-
 def _registration_or_404(series: Series, registration_id: int) -> Registration:
     registration = db.get_or_404(Registration, registration_id)
     if registration.series_id != series.id:
@@ -84,7 +73,7 @@ def _registration_or_404(series: Series, registration_id: int) -> Registration:
 
 
 def _approvable(slug: str, registration_id: int) -> tuple[Series, Registration]:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     registration = _registration_or_404(series, registration_id)
     if not permissions.may_approve(current_user, registration):
         abort(403)
@@ -171,7 +160,7 @@ def _delegating_users(registrations: Iterable[Registration]) -> dict[int, User]:
 @bp.route("/series/<slug>/registrations")
 @staff_required
 def registrations(slug: str) -> str:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     scope = permissions.country_scope(current_user)
     form = RegistrationFilterForm(series, request.args, scoped=scope is not None)
     filters = form.filters()
@@ -295,7 +284,7 @@ def _flash_skipped(outcome: services.BatchOutcome) -> None:
 def registrations_batch(slug: str) -> str | Response:
     """Approve or reject the ticked registrations. Rejecting asks first, on a page with the
     reason (as the single rejection does); approving needs no confirmation."""
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     chosen = _selected(series)
     action = request.form.get("action", "")
     if not chosen or action not in ("approve", "reject", "confirm-reject"):
@@ -351,7 +340,7 @@ def registrations_batch(slug: str) -> str | Response:
 @bp.route(f"{REGISTRATION_URL}/cancel", methods=["POST"])
 @organizer_required
 def registration_cancel(slug: str, registration_id: int) -> Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     registration = _registration_or_404(series, registration_id)
     try:
         promoted = services.cancel(registration)
@@ -370,7 +359,7 @@ def registration_cancel(slug: str, registration_id: int) -> Response:
 @organizer_required
 def registration_revoke_link(slug: str, registration_id: int) -> Response:
     """A new private link for the registrant, e-mailed to them; the old one stops working."""
-    series = _series_or_404(slug)
+    series = load_series(slug)
     registration = _registration_or_404(series, registration_id)
     try:
         services.revoke_manage_link(registration)
@@ -400,7 +389,7 @@ def _met_counts(matrix: QuotaMatrix) -> list[int]:
 @bp.route("/series/<slug>/quotas")
 @staff_required
 def quotas(slug: str) -> str:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     scope = permissions.country_scope(current_user)
     matrix = quota_matrix(series, country_code=scope)
     return render_template(
@@ -473,7 +462,7 @@ def matrix_csv(matrix: QuotaMatrix) -> bytes:
 @bp.route("/series/<slug>/quotas.csv")
 @staff_required
 def quotas_csv(slug: str) -> Response:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     matrix = quota_matrix(series, country_code=permissions.country_scope(current_user))
     return Response(
         matrix_csv(matrix),
@@ -485,7 +474,7 @@ def quotas_csv(slug: str) -> Response:
 @bp.route("/series/<slug>/quotas/remind", methods=["POST"])
 @organizer_required
 def quotas_remind(slug: str) -> Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     try:
         reminders = remind_by_country(series)
     except RegistrationError as error:

@@ -33,10 +33,7 @@ from webinars.staff.series_forms import (
     SeriesForm,
     SessionForm,
 )
-
-
-def _series_or_404(slug: str) -> Series:
-    return db.first_or_404(db.select(Series).filter_by(slug=slug))
+from webinars.web_loaders import load_series
 
 
 def _session_or_404(series: Series, session_id: int) -> EventSession:
@@ -66,9 +63,7 @@ def _reject(form: FlaskForm, error: SchedulingError) -> None:
 @bp.route("/series/<slug>")
 @staff_required
 def series_detail(slug: str) -> str:
-    series = _series_or_404(slug)
-    if not may_view_series(current_user, series):
-        abort(403)
+    series = load_series(slug, need=may_view_series)
     dashboard = series_dashboard(series) if current_user.can_manage_series else None
     return render_template(
         "staff/series_detail.html",
@@ -100,7 +95,7 @@ def series_new() -> str | Response:
 @bp.route("/series/<slug>/edit", methods=["GET", "POST"])
 @organizer_required
 def series_edit(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = SeriesForm.for_series(series)
     if form.validate_on_submit():
         try:
@@ -117,7 +112,7 @@ def series_edit(slug: str) -> str | Response:
 @bp.route("/series/<slug>/delete", methods=["GET", "POST"])
 @organizer_required
 def series_delete(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = DeleteSeriesForm(series)
     if form.validate_on_submit():
         services.delete_series(series)
@@ -145,7 +140,7 @@ def series_delete(slug: str) -> str | Response:
 @organizer_required
 def series_publication(slug: str) -> str | Response:
     """Publish a draft or unpublish a published series, after a confirmation page."""
-    series = _series_or_404(slug)
+    series = load_series(slug)
     if series.status not in (SeriesStatus.DRAFT, SeriesStatus.PUBLISHED):
         abort(404)
     form = ConfirmForm()
@@ -168,7 +163,7 @@ def series_publication(slug: str) -> str | Response:
 @bp.route("/series/<slug>/duplicate", methods=["GET", "POST"])
 @organizer_required
 def series_duplicate(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = DuplicateForm.for_series(series)
     if form.validate_on_submit():
         try:
@@ -193,7 +188,7 @@ def series_duplicate(slug: str) -> str | Response:
 @bp.route("/series/<slug>/sessions/new", methods=["GET", "POST"])
 @organizer_required
 def session_new(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = SessionForm()
     if form.validate_on_submit():
         try:
@@ -210,7 +205,7 @@ def session_new(slug: str) -> str | Response:
 @bp.route("/series/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def session_edit(slug: str, session_id: int) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     event_session = _session_or_404(series, session_id)
     form = SessionForm.for_session(event_session)
     if form.validate_on_submit():
@@ -230,7 +225,7 @@ def session_edit(slug: str, session_id: int) -> str | Response:
 @bp.route("/series/<slug>/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def session_delete(slug: str, session_id: int) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     event_session = _session_or_404(series, session_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -256,7 +251,7 @@ def session_delete(slug: str, session_id: int) -> str | Response:
 @bp.route("/series/<slug>/sessions/recurring", methods=["GET", "POST"])
 @organizer_required
 def sessions_recurring(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = RecurrenceForm()
     preview: list[services.PlannedSitting] = []
     if form.validate_on_submit():
@@ -286,7 +281,7 @@ def sessions_recurring(slug: str) -> str | Response:
 @bp.route("/series/<slug>/profiles/new", methods=["GET", "POST"])
 @organizer_required
 def profile_new(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = ProfileForm()
     if form.validate_on_submit():
         try:
@@ -303,7 +298,7 @@ def profile_new(slug: str) -> str | Response:
 @bp.route("/series/<slug>/profiles/<int:profile_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def profile_edit(slug: str, profile_id: int) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     profile = _profile_or_404(series, profile_id)
     form = ProfileForm(obj=profile)
     if form.validate_on_submit():
@@ -321,7 +316,7 @@ def profile_edit(slug: str, profile_id: int) -> str | Response:
 @bp.route("/series/<slug>/profiles/<int:profile_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def profile_delete(slug: str, profile_id: int) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     profile = _profile_or_404(series, profile_id)
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 
 from webinars.accounts.access import organizer_required, roles_required
 from webinars.accounts.models import StaffRole
+from webinars.accounts.permissions import may_see_submissions
 from webinars.audit import services as audit
 from webinars.catalog.models import Country
 from webinars.extensions import db
@@ -27,16 +28,10 @@ from webinars.storage.filetypes import CONTENT_TYPES, FileKind
 from webinars.submissions import labels, queries, services
 from webinars.submissions.models import Submission, SubmissionRequest
 from webinars.types import utcnow
+from webinars.web_loaders import load_series
 
 #: Who works with submissions: never facilitators.
 submissions_required = roles_required(StaffRole.ADMIN, StaffRole.ORGANIZER, StaffRole.FOCAL_POINT)
-
-
-def _series(slug: str) -> Series:
-    series = db.first_or_404(db.select(Series).filter_by(slug=slug))
-    if not (current_user.can_manage_series or series.is_public):
-        abort(403)
-    return series
 
 
 def _scope() -> str | None:
@@ -90,7 +85,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @bp.route("/series/<slug>/submissions")
 @submissions_required
 def submissions(slug: str) -> str:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     scope = _scope()
     return render_template(
         "staff/submissions.html",
@@ -104,7 +99,7 @@ def submissions(slug: str) -> str:
 @bp.route("/series/<slug>/submissions/new", methods=["GET", "POST"])
 @organizer_required
 def submission_request_new(slug: str) -> str | Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     form = RequestForm()
     if form.validate_on_submit():
         try:
@@ -147,7 +142,7 @@ def _page(
 @bp.route("/series/<slug>/submissions/<int:request_id>/<code>", methods=["GET", "POST"])
 @submissions_required
 def submission_page(slug: str, request_id: int, code: str) -> str | Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     asked = _request(series, request_id)
     country = _country(code)
     if not asked.asks(country.code):
@@ -182,7 +177,7 @@ def submission_page(slug: str, request_id: int, code: str) -> str | Response:
 @bp.route("/series/<slug>/submissions/<int:request_id>/<code>/review", methods=["POST"])
 @organizer_required
 def submission_review(slug: str, request_id: int, code: str) -> str | Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     asked = _request(series, request_id)
     country = _country(code)
     submission = queries.submission_of(asked, country.code)
@@ -204,7 +199,7 @@ def submission_review(slug: str, request_id: int, code: str) -> str | Response:
 @bp.route("/series/<slug>/submissions/<int:request_id>/<code>/file")
 @submissions_required
 def submission_file(slug: str, request_id: int, code: str) -> Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     asked = _request(series, request_id)
     country = _country(code)
     submission: Submission | None = queries.submission_of(asked, country.code)
@@ -218,7 +213,7 @@ def submission_file(slug: str, request_id: int, code: str) -> Response:
 @bp.route("/series/<slug>/submissions/<int:request_id>/archive.zip")
 @organizer_required
 def submission_archive(slug: str, request_id: int) -> Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     asked = _request(series, request_id)
     found = queries.submissions_for_archive(asked)
     body = services.archive(asked, found)
