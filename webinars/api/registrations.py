@@ -16,7 +16,7 @@ from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
 from werkzeug.wrappers import Response
 
-from webinars.api.errors import FlatErrorsBlueprint, InvalidInput, RefusedByState
+from webinars.api.errors import FlatErrorsBlueprint, InvalidInput, RefusedByState, field_refusal
 from webinars.api.registration_schemas import (
     ConflictSchema,
     InvalidInputSchema,
@@ -58,7 +58,7 @@ def _too_many_requests() -> str:
 def _refusal(error: RegistrationError) -> InvalidInput | RefusedByState:
     """A service's refusal as the API's: 422 on a field, or 409 with the refusal's code."""
     if error.code == RegistrationError.code:
-        return InvalidInput({error.field: [str(error.message)]})
+        return field_refusal(error)
     return RefusedByState(error.code, str(error.message))
 
 

@@ -27,11 +27,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from webinars.catalog.models import Country
+from webinars.errors import show_field_error
 from webinars.extensions import db, limiter
 from webinars.i18n import current_language, speak_language_of_page
 from webinars.materials.queries import materials_of
@@ -147,15 +147,6 @@ def _registration_or_404(token: str) -> Registration:
     return registration
 
 
-def _show_error(form: FlaskForm, error: RegistrationError) -> None:
-    """Undo the refused change; its message goes beside the field it names, else on top."""
-    db.session.rollback()
-    if error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def _closed(series: Series) -> str:
     # Imported here: the public package configures the mappers when imported, and this module
     # is imported while the models are still being defined.
@@ -191,7 +182,8 @@ def register(slug: str) -> str | Response:
             services.answer_duplicate(series, form.email.data)
             return _received(series)
         except RegistrationError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             return _received(series)
     chosen = form.timezone.data
@@ -355,7 +347,8 @@ def manage(token: str) -> str | Response:
                 registration, profile_code=form.profile_code, session_ids=form.session_ids
             )
         except RegistrationError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("Your changes are saved. We have sent you an e-mail about them."), "success")
@@ -375,7 +368,8 @@ def details(token: str) -> str | Response:
         try:
             changed = services.correct_details(registration, form.values)
         except RegistrationError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             if changed:

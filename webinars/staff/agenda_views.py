@@ -12,13 +12,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.permissions import may_work_on_sessions
 from webinars.catalog.models import Country, Organization, Person
+from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.invitations.flow import speakers_without_email
 from webinars.series import agenda_services as services
@@ -49,16 +49,6 @@ def _item_or_404(event_session: EventSession, item_id: int) -> AgendaItem:
         if item.id == item_id:
             return item
     abort(404)
-
-
-def _show_error(form: FlaskForm, error: AgendaError) -> None:
-    """Put a service's refusal beside its field; nothing was written, drop any pending state."""
-    db.session.rollback()
-    if error.field in form:
-        field = form[error.field]
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _initial(values: dict[str, Any]) -> dict[str, Any] | None:
@@ -119,7 +109,8 @@ def agenda_item_new(slug: str, session_id: int) -> str | Response:
         try:
             item = services.create_agenda_item(event_session, _agenda_data(form))
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("Agenda item “%(title)s” added.", title=item.title), "success")
@@ -139,7 +130,8 @@ def agenda_item_edit(slug: str, session_id: int, item_id: int) -> str | Response
         try:
             services.update_agenda_item(item, _agenda_data(form))
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("Agenda item “%(title)s” saved.", title=item.title), "success")
@@ -203,7 +195,8 @@ def role_new(slug: str, session_id: int, item_id: int | None) -> str | Response:
             else:
                 role = services.add_agenda_item_role(item, data)
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(
@@ -282,7 +275,8 @@ def person_new() -> str | Response:
         try:
             person = services.create_person(_person_data(form, organizations))
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s added to the directory.", name=person.name), "success")
@@ -299,7 +293,8 @@ def person_edit(person_id: int) -> str | Response:
         try:
             services.update_person(person, _person_data(form, organizations))
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s saved.", name=person.name), "success")

@@ -9,6 +9,7 @@ from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
 from webinars.accounts.access import organizer_required
+from webinars.errors import show_field_error
 from webinars.evaluations import services
 from webinars.evaluations.models import EvaluationQuestion
 from webinars.evaluations.results import load_results
@@ -68,8 +69,7 @@ def evaluation_question_add(slug: str) -> str | Response:
             services.add_question(series, form.to_data())
         except SchedulingError as error:
             db.session.rollback()
-            for name in error.fields:
-                form[name].errors = [*form[name].errors, error.message]
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The question was added."), "success")

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from webinars.accounts.access import staff_required
 from webinars.accounts.permissions import may_work_on_sessions
+from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.materials import services
 from webinars.materials.models import Material
@@ -77,8 +78,7 @@ def session_materials(slug: str, session_id: int) -> str | Response:
             services.add_material(event_session, data, current_user._get_current_object())
         except SchedulingError as error:
             db.session.rollback()
-            for name in error.fields:
-                form[name].errors = [*form[name].errors, error.message]
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The document was attached."), "success")

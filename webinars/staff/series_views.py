@@ -10,11 +10,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.permissions import may_view_series, may_work_on_sessions
+from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.mail.labels import STATUS as OUTBOX_STATUS_LABELS
 from webinars.mail.models import OutboxStatus
@@ -50,13 +50,6 @@ def _profile_or_404(series: Series, profile_id: int) -> ParticipantProfile:
     return profile
 
 
-def _reject(form: FlaskForm, error: SchedulingError) -> None:
-    """Undo the failed change and show its error beside the fields it names."""
-    db.session.rollback()
-    for name in error.fields:
-        form[name].errors = [*form[name].errors, error.message]
-
-
 # --- series ----------------------------------------------------------------------------------
 
 
@@ -84,7 +77,8 @@ def series_new() -> str | Response:
         try:
             series = services.create_series(form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The series was created."), "success")
@@ -101,7 +95,8 @@ def series_edit(slug: str) -> str | Response:
         try:
             services.update_series(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The series was saved."), "success")
@@ -169,7 +164,8 @@ def series_duplicate(slug: str) -> str | Response:
         try:
             copy = services.duplicate_series(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The copy was created as a draft: check it, then publish it."), "success")
@@ -194,7 +190,8 @@ def session_new(slug: str) -> str | Response:
         try:
             services.create_session(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The session was added."), "success")
@@ -212,7 +209,8 @@ def session_edit(slug: str, session_id: int) -> str | Response:
         try:
             services.update_session(event_session, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The session was saved."), "success")
@@ -269,7 +267,8 @@ def sessions_recurring(slug: str) -> str | Response:
                 )
                 return redirect(url_for("staff.series_detail", slug=series.slug))
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
     return render_template(
         "staff/session_recurring.html", form=form, series=series, preview=preview
     )
@@ -287,7 +286,8 @@ def profile_new(slug: str) -> str | Response:
         try:
             services.create_profile(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The participant profile was added."), "success")
@@ -305,7 +305,8 @@ def profile_edit(slug: str, profile_id: int) -> str | Response:
         try:
             services.update_profile(profile, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The participant profile was saved."), "success")

@@ -11,13 +11,13 @@ from urllib.parse import quote
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from webinars.accounts.access import organizer_required, roles_required
 from webinars.accounts.models import StaffRole
 from webinars.accounts.permissions import may_see_submissions
 from webinars.audit import services as audit
 from webinars.catalog.models import Country
+from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.series.models import Series
 from webinars.series.services import SchedulingError
@@ -50,12 +50,6 @@ def _country(code: str) -> Country:
     if scope is not None and code != scope:
         abort(403)
     return db.get_or_404(Country, code)
-
-
-def _reject(form: FlaskForm, error: SchedulingError) -> None:
-    db.session.rollback()
-    for name in error.fields:
-        form[name].errors = [*form[name].errors, error.message]
 
 
 def _audit(series: Series, detail: str) -> None:
@@ -105,7 +99,8 @@ def submission_request_new(slug: str) -> str | Response:
         try:
             services.create_request(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The request was added: the focal points see it now."), "success")
@@ -162,7 +157,8 @@ def submission_page(slug: str, request_id: int, code: str) -> str | Response:
                 upload=upload,
             )[1]
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             if replaced:
@@ -188,7 +184,8 @@ def submission_review(slug: str, request_id: int, code: str) -> str | Response:
         try:
             services.review(submission, form.decision.data, form.comment.data or "")
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The review was saved."), "success")
