@@ -11,50 +11,37 @@ filters. A refused change (wrong status, a reason too long) is rolled back and s
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import Select, func
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from webinars.accounts import permissions
 from webinars.accounts.access import organizer_required, staff_required
-from webinars.accounts.models import User
 from webinars.extensions import db
 from webinars.privacy import is_anonymised_email
-from webinars.registration import services
+from webinars.registration import queries, services
+from webinars.registration.exports import matrix_csv, met_counts
 from webinars.registration.labels import SEX, SEX_NOT_STATED
 from webinars.registration.labels import STATUS as STATUS_LABELS
-from webinars.registration.models import (
-    Registration,
-    RegistrationStatus,
-    in_reading_order,
-    registration_sessions,
-)
-from webinars.registration.quotas import Cell, QuotaMatrix, quota_matrix
+from webinars.registration.models import Registration, RegistrationStatus
+from webinars.registration.quotas import quota_matrix
 from webinars.registration.reminders import remind_by_country
-from webinars.registration.services import OTHER_PROFILE, RegistrationError
+from webinars.registration.services import RegistrationError
 from webinars.series.models import Series
 from webinars.staff import bp
 from webinars.staff.registration_forms import (
     FILTER_KEYS,
-    OBSERVERS,
     RegistrationFilterForm,
-    RegistrationFilters,
     RejectForm,
 )
 from webinars.web import parse_id
 from webinars.web_loaders import load_series
 
 REGISTRATION_URL = "/series/<slug>/registrations/<int:registration_id>"
-#: A CSV cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Registrations that no approval or rejection can change any more.
 CLOSED_STATUSES = (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED)
 #: The statuses the quota matrix counts.
@@ -109,54 +96,6 @@ def _flash_promoted(promoted: Sequence[Registration]) -> None:
 # --- the list --------------------------------------------------------------------------------
 
 
-def _filtered(
-    series: Series, scope: str | None, filters: RegistrationFilters
-) -> Select[tuple[Registration]]:
-    query = db.select(Registration).where(Registration.series_id == series.id)
-    if scope is not None:
-        query = query.where(Registration.country_code == scope)
-    if filters.status is not None:
-        query = query.where(Registration.status == filters.status)
-    if filters.country == OBSERVERS:
-        query = query.where(Registration.country_code.is_(None))
-    elif filters.country:
-        query = query.where(Registration.country_code == filters.country)
-    if filters.profile == OTHER_PROFILE:
-        query = query.where(Registration.profile_id.is_(None))
-    elif filters.profile:
-        [profile_id] = [p.id for p in series.profiles if p.code == filters.profile]
-        query = query.where(Registration.profile_id == profile_id)
-    return query
-
-
-def _status_counts(series: Series, scope: str | None) -> dict[RegistrationStatus, int]:
-    query = (
-        db.select(Registration.status, func.count(Registration.id))
-        .where(Registration.series_id == series.id)
-        .group_by(Registration.status)
-    )
-    if scope is not None:
-        query = query.where(Registration.country_code == scope)
-    counts = dict(db.session.execute(query).all())
-    return {status: counts.get(status, 0) for status in STATUS_LABELS}
-
-
-def _session_counts(registration_ids: Iterable[int]) -> dict[int, int]:
-    ids = list(registration_ids)
-    if not ids:
-        return {}
-    column = registration_sessions.c.registration_id
-    query = db.select(column, func.count()).where(column.in_(ids)).group_by(column)
-    return dict(db.session.execute(query).all())
-
-
-def _delegating_users(registrations: Iterable[Registration]) -> dict[int, User]:
-    ids = {r.registered_by_id for r in registrations if r.registered_by_id is not None}
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
-
-
 @bp.route("/series/<slug>/registrations")
 @staff_required
 def registrations(slug: str) -> str:
@@ -164,13 +103,7 @@ def registrations(slug: str) -> str:
     scope = permissions.country_scope(current_user)
     form = RegistrationFilterForm(series, request.args, scoped=scope is not None)
     filters = form.filters()
-    rows = in_reading_order(
-        db.session.scalars(
-            _filtered(series, scope, filters)
-            .options(selectinload(Registration.country), selectinload(Registration.profile))
-            .order_by(Registration.created_at, Registration.id)
-        )
-    )
+    rows = queries.filtered_registrations(series, scope, filters)
     return render_template(
         "staff/registrations.html",
         series=series,
@@ -178,9 +111,9 @@ def registrations(slug: str) -> str:
         filters=filters,
         rows=rows,
         scope=scope,
-        status_counts=_status_counts(series, scope),
-        session_counts=_session_counts(r.id for r in rows),
-        delegating=_delegating_users(rows),
+        status_counts=queries.status_counts(series, scope),
+        session_counts=queries.session_counts(r.id for r in rows),
+        delegating=queries.delegating_users(rows),
         status_labels=STATUS_LABELS,
         may_approve=permissions.may_approve,
         may_follow_participants=permissions.may_follow_participants,
@@ -251,14 +184,7 @@ def _selected(series: Series) -> list[Registration]:
     ids = {n for n in map(parse_id, request.form.getlist("registration")) if n is not None}
     if not ids:
         return []
-    chosen = list(
-        db.session.scalars(
-            db.select(Registration)
-            .where(Registration.series_id == series.id, Registration.id.in_(ids))
-            .options(selectinload(Registration.country), selectinload(Registration.profile))
-            .order_by(Registration.created_at, Registration.id)
-        )
-    )
+    chosen = queries.registrations_by_ids(series, ids)
     if not all(permissions.may_approve(current_user, r) for r in chosen):
         abort(403)
     return chosen
@@ -381,11 +307,6 @@ def registration_revoke_link(slug: str, registration_id: int) -> Response:
 # --- quotas ----------------------------------------------------------------------------------
 
 
-def _met_counts(matrix: QuotaMatrix) -> list[int]:
-    """Per profile, how many countries have reached its target."""
-    return [sum(1 for row in matrix.rows if row.cells[i].met) for i in range(len(matrix.profiles))]
-
-
 @bp.route("/series/<slug>/quotas")
 @staff_required
 def quotas(slug: str) -> str:
@@ -397,66 +318,10 @@ def quotas(slug: str) -> str:
         series=series,
         matrix=matrix,
         scope=scope,
-        met_counts=_met_counts(matrix),
+        met_counts=met_counts(matrix),
         observers=[(STATUS_LABELS[status], matrix.observers[status]) for status in MATRIX_STATUSES],
         sexes=[*SEX.items(), (None, SEX_NOT_STATED)],
     )
-
-
-def _safe(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _cell_values(cell: Cell, *, target: bool) -> list[object]:
-    values: list[object] = [cell.confirmed, cell.pending, cell.waitlisted]
-    if target:
-        values += [cell.minimum, _("yes") if cell.met else _("no")]
-    return values
-
-
-def matrix_csv(matrix: QuotaMatrix) -> bytes:
-    """The matrix as CSV for spreadsheets: UTF-8 with a BOM, formulas neutralised.
-
-    Columns: the country; per profile its confirmed, pending, waitlisted, minimum and met;
-    "other" (no target) and the row's totals with confirmed, pending and waitlisted. A row per
-    country, then a totals row whose "met" column counts the countries that met the target.
-    """
-    counts = (_("confirmed"), _("pending"), _("waiting list"))
-    target = (*counts, _("minimum"), _("met"))
-    header = [_("Country")]
-    for profile in matrix.profiles:
-        header += [f"{profile.label}: {part}" for part in target]
-    header += [f"{_('Other')}: {part}" for part in counts]
-    header += [f"{_('Total')}: {part}" for part in counts]
-
-    lines: list[list[object]] = [header]
-    for row in matrix.rows:
-        line: list[object] = [row.country.name]
-        for cell in row.cells:
-            line += _cell_values(cell, target=True)
-        line += _cell_values(row.other, target=False)
-        line += [row.confirmed, row.pending, row.waitlisted]
-        lines.append(line)
-
-    totals: list[object] = [_("Total")]
-    columns = matrix.columns
-    for column, met in zip(columns[:-1], _met_counts(matrix), strict=True):
-        totals += _cell_values(column, target=False)
-        totals += [column.minimum * len(matrix.rows), f"{met}/{len(matrix.rows)}"]
-    totals += _cell_values(columns[-1], target=False)
-    totals += [
-        sum(r.confirmed for r in matrix.rows),
-        sum(r.pending for r in matrix.rows),
-        sum(r.waitlisted for r in matrix.rows),
-    ]
-    lines.append(totals)
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([[_safe(value) for value in line] for line in lines])
-    return out.getvalue().encode("utf-8-sig")
 
 
 @bp.route("/series/<slug>/quotas.csv")
