@@ -21,3 +21,8 @@ def series_by_slug(
         query = query.where(Series.status.in_(PUBLIC_STATUSES))
     # unique(): joined eager loads of collections repeat the series row.
     return db.session.scalars(query.options(*options)).unique().one_or_none()
+
+
+def all_series() -> list[Series]:
+    """Every series, drafts too, by address: for staff filters."""
+    return list(db.session.scalars(db.select(Series).order_by(Series.slug)))
