@@ -48,9 +48,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webinars.accounts import bp as accounts_bp
     from webinars.api import register_api
     from webinars.health import bp as health_bp
-    from webinars.invitations.views import bp as calendar_bp
     from webinars.public import bp as public_bp
-    from webinars.registration import bp as registration_bp
+    from webinars.public.calendar_views import bp as calendar_bp
+    from webinars.public.registration_views import bp as registration_bp
     from webinars.staff import bp as staff_bp
 
     app.register_blueprint(public_bp)

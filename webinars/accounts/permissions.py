@@ -56,6 +56,12 @@ def may_see_registrations(user: User, series: Series) -> bool:
     )
 
 
+def may_see_submissions(user: User, series: Series) -> bool:
+    """What the countries sent for a series: organizers and admins, and focal points (their
+    own country's) in a public series; never facilitators."""
+    return user.can_manage_series or (user.role == StaffRole.FOCAL_POINT and series.is_public)
+
+
 def country_scope(user: User) -> str | None:
     """The only country whose registrations `user` may see, or None for every country."""
     return user.country_code if user.role == StaffRole.FOCAL_POINT else None

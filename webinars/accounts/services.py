@@ -11,7 +11,7 @@ from webinars.accounts import devices, lockout, second_factor, sessions
 from webinars.accounts.models import PASSWORD_METHOD, StaffRole, User
 from webinars.catalog.models import Country
 from webinars.extensions import db
-from webinars.series.models import Series
+from webinars.series.queries import series_by_slug
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -51,7 +51,7 @@ def create_user(
         raise AccountError("only facilitators are assigned to series")
     series = []
     for slug in series_slugs:
-        found = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
+        found = series_by_slug(slug)
         if found is None:
             raise AccountError(f"unknown series {slug}")
         series.append(found)

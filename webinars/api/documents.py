@@ -6,21 +6,21 @@ from http import HTTPStatus
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 from werkzeug.exceptions import HTTPException
 
 from webinars.accounts.models import StaffRole, User
+from webinars.accounts.permissions import may_see_submissions
 from webinars.api.auth import staff_token_required
 from webinars.api.document_schemas import MaterialsSchema, SubmissionsSchema
 from webinars.api.errors import json_error
-from webinars.extensions import db
 from webinars.formatting import iso_utc
 from webinars.materials.queries import public_materials
 from webinars.materials.services import download_url
 from webinars.public import queries as public_queries
-from webinars.series.models import Series
 from webinars.submissions import queries
+from webinars.web_loaders import load_api_series
 
 blp = Blueprint(
     "api_documents",
@@ -48,12 +48,13 @@ def get_submissions(slug: str, user: User) -> dict[str, Any]:
     Organizers and admins see every country; a focal point only their own, in the public
     series. Files are described, not sent: download them in the staff area (audited).
     """
-    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
-    if series is None:
-        abort(HTTPStatus.NOT_FOUND, message=_("There is no series at this address."))
+    series = load_api_series(
+        slug,
+        user=user,
+        need=may_see_submissions,
+        refusal=_("You may not see the submissions of this series."),
+    )
     focal = user.role == StaffRole.FOCAL_POINT
-    if not (user.can_manage_series or (focal and series.is_public)):
-        abort(HTTPStatus.FORBIDDEN, message=_("You may not see the submissions of this series."))
     matrix = queries.matrix(series, user.country_code if focal else None)
     requests = []
     for index, asked in enumerate(matrix.requests):
@@ -97,9 +98,7 @@ def get_materials(slug: str) -> dict[str, Any]:
 
     Materials for registrants only are not listed: registrants get their links by e-mail.
     """
-    series = public_queries.public_series(slug)
-    if series is None:
-        abort(HTTPStatus.NOT_FOUND, message=_("There is no public series at this address."))
+    series = load_api_series(slug, public=True, options=public_queries.SERIES_PAGE)
     numbers = {s.id: s.number for s in series.sessions}
     materials = [m for found in public_materials(series).values() for m in found]
     return {

@@ -6,7 +6,7 @@ errors and conflicts carry a code (see `FlatErrorsBlueprint`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from http import HTTPStatus
 from typing import Any, NoReturn
 
@@ -18,6 +18,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import Conflict, HTTPException, UnprocessableEntity
 
 from webinars import bodies
+from webinars.errors import FieldError
 
 
 def json_error(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -63,6 +64,17 @@ class RefusedByState(Conflict):
         super().__init__(message)
         self.reason = reason
         self.message = message
+
+
+def field_refusal(error: FieldError, body_fields: Collection[str] | None = None) -> InvalidInput:
+    """A service's refusal of a field as `InvalidInput`: its message under each field it
+    names, or under `BODY_KEY` for a field the body does not have (`body_fields`)."""
+    return InvalidInput(
+        {
+            (name if body_fields is None or name in body_fields else BODY_KEY): [str(error.message)]
+            for name in error.fields
+        }
+    )
 
 
 def invalid_input(error: InvalidInput) -> tuple[dict[str, Any], int]:

@@ -1,7 +1,7 @@
 """The list read of the API: a fixed number of queries whatever the number of rows.
 
-One series with everything it shows is the public page's read,
-`webinars.public.queries.public_series`, shared rather than repeated.
+One series with everything it shows is the public page's read (`load_api_series` with
+`webinars.public.queries.SERIES_PAGE`), shared rather than repeated.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 from werkzeug.exceptions import HTTPException
 
@@ -15,11 +15,10 @@ from webinars.accounts.models import User
 from webinars.api.auth import staff_token_required
 from webinars.api.errors import json_error
 from webinars.api.registration_schemas import QuotasSchema
-from webinars.extensions import db
 from webinars.registration.models import ACTIVE_STATUSES
 from webinars.registration.services import OTHER_PROFILE
 from webinars.registration.targets import Cell, TargetMatrix, target_matrix
-from webinars.series.models import Series
+from webinars.web_loaders import load_api_series
 
 blp = Blueprint(
     "api_quotas",
@@ -83,10 +82,11 @@ def get_quotas(slug: str, user: User) -> dict[str, Any]:
     is met. Organizers, admins and the series' facilitators see every country; a focal point
     sees their own.
     """
-    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
-    if series is None:
-        abort(HTTPStatus.NOT_FOUND, message=_("There is no series at this address."))
-    if not permissions.may_see_registrations(user, series):
-        abort(HTTPStatus.FORBIDDEN, message=_("You may not see the registrations of this series."))
+    series = load_api_series(
+        slug,
+        user=user,
+        need=permissions.may_see_registrations,
+        refusal=_("You may not see the registrations of this series."),
+    )
     scope = permissions.country_scope(user)
     return quotas_body(target_matrix(series, country_code=scope), scoped=scope is not None)

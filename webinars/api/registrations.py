@@ -16,7 +16,7 @@ from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
 from werkzeug.wrappers import Response
 
-from webinars.api.errors import FlatErrorsBlueprint, InvalidInput, RefusedByState
+from webinars.api.errors import FlatErrorsBlueprint, InvalidInput, RefusedByState, field_refusal
 from webinars.api.registration_schemas import (
     ConflictSchema,
     InvalidInputSchema,
@@ -31,7 +31,7 @@ from webinars.registration.limits import registrations_limited
 from webinars.registration.models import Registration
 from webinars.registration.services import OTHER_PROFILE, RegistrationData, RegistrationError
 from webinars.registration.tokens import find_by_public_token
-from webinars.series.models import Series
+from webinars.web_loaders import load_api_series
 
 #: Per client address, over seeing, changing and cancelling together: slows token guessing.
 MANAGE_RATE_LIMIT = "120 per minute"
@@ -58,7 +58,7 @@ def _too_many_requests() -> str:
 def _refusal(error: RegistrationError) -> InvalidInput | RefusedByState:
     """A service's refusal as the API's: 422 on a field, or 409 with the refusal's code."""
     if error.code == RegistrationError.code:
-        return InvalidInput({error.field: [str(error.message)]})
+        return field_refusal(error)
     return RefusedByState(error.code, str(error.message))
 
 
@@ -113,15 +113,7 @@ def register(body: dict[str, Any], slug: str) -> dict[str, Any]:
     hard limit is reached, and an e-mail in `language` says which. An address registered
     already gets its link again instead.
     """
-    series = (
-        db.session.execute(
-            db.select(Series).filter_by(slug=slug).options(*services.SERIES_FOR_REGISTRATION)
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
-    if series is None or not series.is_public:
-        abort(HTTPStatus.NOT_FOUND, message=_("There is no public series at this address."))
+    series = load_api_series(slug, public=True, options=services.SERIES_FOR_REGISTRATION)
     data = _registration_data(body)
     try:
         services.register(series, data)

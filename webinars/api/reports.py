@@ -20,8 +20,8 @@ from webinars.audit import services as audit
 from webinars.evaluations.results import load_results, results_json
 from webinars.extensions import db
 from webinars.reports.report import build_report, load_report_data, report_json
-from webinars.series.models import Series
 from webinars.sessions.queries import session_by_id, session_by_ordinal
+from webinars.web_loaders import load_api_series
 
 blp = Blueprint(
     "api_reports",
@@ -57,11 +57,12 @@ def get_report(
     written to the audit log. A focal point's report holds their own country only (no other
     country, no observer organization), as their quota matrix does.
     """
-    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
-    if series is None:
-        abort(HTTPStatus.NOT_FOUND, message=_("There is no series at this address."))
-    if not permissions.may_see_registrations(user, series):
-        abort(HTTPStatus.FORBIDDEN, message=_("You may not see the registrations of this series."))
+    series = load_api_series(
+        slug,
+        user=user,
+        need=permissions.may_see_registrations,
+        refusal=_("You may not see the registrations of this series."),
+    )
     if session is not None:
         event_session = session_by_ordinal(series, session)
     elif session_id is not None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
 from webinars.api.errors import json_error
@@ -13,6 +12,7 @@ from webinars.api.queries import list_public_series
 from webinars.api.schemas import SeriesDetailSchema, SeriesQuerySchema, SeriesSummarySchema
 from webinars.public import queries as public_queries
 from webinars.series.models import Series
+from webinars.web_loaders import load_api_series
 
 blp = Blueprint(
     "api_series",
@@ -44,7 +44,4 @@ def get_series(slug: str) -> Series:
     Its concept note, sessions in time order with their agenda and people, and the
     participant profiles asked of every country. Drafts are not found.
     """
-    series = public_queries.public_series(slug)
-    if series is None:
-        abort(HTTPStatus.NOT_FOUND, message=_("There is no public series at this address."))
-    return series
+    return load_api_series(slug, public=True, options=public_queries.SERIES_PAGE)

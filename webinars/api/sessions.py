@@ -20,7 +20,12 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from webinars.accounts.models import User
 from webinars.api.auth import staff_token_required
-from webinars.api.errors import BODY_KEY, FlatErrorsBlueprint, InvalidInput, RefusedByState
+from webinars.api.errors import (
+    BODY_KEY,
+    FlatErrorsBlueprint,
+    RefusedByState,
+    field_refusal,
+)
 from webinars.api.registration_schemas import BodySchema, InvalidInputSchema
 from webinars.api.schemas import OutputSchema, UTCTime
 from webinars.extensions import db
@@ -220,8 +225,6 @@ def patch_session(body: dict[str, Any], slug: str, session_id: int, user: User) 
         )
     except SchedulingError as error:
         db.session.rollback()
-        raise InvalidInput(
-            {(name if name in _BODY_FIELDS else BODY_KEY): [error.message] for name in error.fields}
-        ) from error
+        raise field_refusal(error, _BODY_FIELDS) from error
     db.session.commit()
     return event_session

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from webinars.accounts.models import User
@@ -41,19 +40,15 @@ from webinars.attendance.parsers import (
     parse_report,
 )
 from webinars.catalog.models import Country
+from webinars.errors import FieldError
 from webinars.extensions import db
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.series.models import Series
 from webinars.sessions.models import EventSession
 
 
-class AttendanceError(Exception):
+class AttendanceError(FieldError):
     """Refused input; `field` names the form field."""
-
-    def __init__(self, field: str, message: str | LazyString) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 class Match(enum.StrEnum):

@@ -32,7 +32,7 @@ from webinars.invitations.flow import organizer
 from webinars.invitations.models import Invitation
 from webinars.invitations.texts import event_text
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
-from webinars.series.models import PUBLIC_STATUSES, Series
+from webinars.series.models import Series
 from webinars.sessions.models import AgendaItem, EventSession, Role
 from webinars.types import utcnow
 
@@ -52,13 +52,8 @@ class Feed:
     last_modified: datetime
 
 
-def public_series(slug: str) -> Series | None:
-    """A public series with its sessions and what their texts need; None for drafts and unknowns."""
-    return db.session.scalars(
-        db.select(Series)
-        .where(Series.slug == slug, Series.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Series.sessions).options(*_SESSION_CONTENT))
-    ).one_or_none()
+#: A public series' sessions and what their texts need, for `series_feed` and `session_feed`.
+SERIES_FEED = (selectinload(Series.sessions).options(*_SESSION_CONTENT),)
 
 
 def _last_modified(series: Series, sessions: Sequence[EventSession]) -> datetime:

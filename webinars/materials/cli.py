@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from webinars.extensions import db
 from webinars.materials.services import send_links
-from webinars.series.models import Series
+from webinars.series.queries import series_by_slug
 
 materials_cli = AppGroup("materials", help="Presentations and documents of the sessions.")
 
@@ -18,7 +18,7 @@ materials_cli = AppGroup("materials", help="Presentations and documents of the s
 def send_command(slug: str, number: int) -> None:
     """E-mail each confirmed registrant of the NUMBER-th session of series SLUG the links to
     its materials (once per registrant)."""
-    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
+    series = series_by_slug(slug)
     if series is None:
         raise click.ClickException(f"No series with the address (slug) {slug!r}.")
     if number > len(series.sessions):

@@ -50,23 +50,18 @@ def home_page_series(now: datetime) -> HomePageSeries:
     return HomePageSeries(upcoming=upcoming, past=past)
 
 
-def public_series(slug: str) -> Series | None:
-    """A public series with everything its page shows; None for unknown slugs and drafts."""
-    return db.session.scalars(
-        db.select(Series)
-        .where(Series.slug == slug, Series.status.in_(PUBLIC_STATUSES))
-        .options(
-            selectinload(Series.working_group),
-            selectinload(Series.partners),
-            selectinload(Series.profiles),
-            selectinload(Series.sessions).options(
-                selectinload(EventSession.roles).options(*_ROLE_PEOPLE),
-                selectinload(EventSession.agenda_items)
-                .selectinload(AgendaItem.roles)
-                .options(*_ROLE_PEOPLE),
-            ),
-        )
-    ).one_or_none()
+#: Everything a public series' page shows, for `load_series(slug, public=True, options=...)`.
+SERIES_PAGE = (
+    selectinload(Series.working_group),
+    selectinload(Series.partners),
+    selectinload(Series.profiles),
+    selectinload(Series.sessions).options(
+        selectinload(EventSession.roles).options(*_ROLE_PEOPLE),
+        selectinload(EventSession.agenda_items)
+        .selectinload(AgendaItem.roles)
+        .options(*_ROLE_PEOPLE),
+    ),
+)
 
 
 def member_countries() -> list[Country]:

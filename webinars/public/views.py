@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from webinars.catalog.collation import collated
 from webinars.materials.queries import public_materials
 from webinars.public import bp, display, programme, queries
 from webinars.public.timezones import choose_zone, zone_options
 from webinars.types import utcnow
+from webinars.web_loaders import load_series
 
 
 @bp.context_processor
@@ -30,9 +31,7 @@ def index() -> str:
 
 @bp.get("/series/<slug>")
 def series_detail(slug: str) -> str:
-    series = queries.public_series(slug)
-    if series is None:
-        abort(404)
+    series = load_series(slug, public=True, options=queries.SERIES_PAGE)
     countries = collated(queries.member_countries(), lambda c: c.name)
     # The zone form carries `lang` on, so a visitor without cookies keeps their language.
     lang = request.args.get("lang")

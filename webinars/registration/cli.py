@@ -10,7 +10,7 @@ from webinars.extensions import db
 from webinars.registration.approvals import send_due_digests
 from webinars.registration.delegation_reminders import remind_by_country
 from webinars.registration.services import RegistrationError, expire_unverified
-from webinars.series.models import Series
+from webinars.series.queries import series_by_slug
 
 quotas_cli = AppGroup("quotas", help="Per-country profile quotas.")
 approvals_cli = AppGroup("approvals", help="Registrations waiting for a focal point.")
@@ -31,7 +31,7 @@ def expire_unverified_command() -> None:
 @click.argument("slug")
 def remind_command(slug: str) -> None:
     """E-mail the focal points of the countries that still lack profiles in series SLUG."""
-    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
+    series = series_by_slug(slug)
     if series is None:
         raise click.ClickException(f"No series with the address (slug) {slug!r}.")
     try:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webinars.accounts.models import User
 from webinars.catalog.reference import MEMBER_ZONES
+from webinars.errors import FieldError
 from webinars.extensions import db
 from webinars.participation import services as participation
 from webinars.privacy import is_anonymised_email
@@ -62,15 +63,8 @@ MAX_LENGTHS = {
 }
 
 
-class RegistrationError(Exception):
+class RegistrationError(FieldError):
     """Refused input; `field` names the form or JSON field, `code` the kind of refusal."""
-
-    code = "invalid"
-
-    def __init__(self, field: str, message: str | LazyString) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 class RegistrationClosed(RegistrationError):

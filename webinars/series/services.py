@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 from webinars.accounts.models import User
 from webinars.accounts.permissions import visible_series
 from webinars.catalog.models import Organization
+from webinars.errors import FieldError
 from webinars.extensions import db
 from webinars.folding import hyphenated
 from webinars.invitations import flow
@@ -45,13 +46,8 @@ MAX_REMINDERS = 5
 MAX_REMINDER_MINUTES = 30 * 24 * 60
 
 
-class SchedulingError(ValueError):
+class SchedulingError(FieldError):
     """A rule is broken; `fields` names the form fields the message belongs beside."""
-
-    def __init__(self, field: str | tuple[str, ...], message: str) -> None:
-        super().__init__(message)
-        self.fields: tuple[str, ...] = (field,) if isinstance(field, str) else field
-        self.message = message
 
 
 # --- who sees what ---------------------------------------------------------------------------

@@ -13,26 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, Person
+from webinars.errors import FieldError
 from webinars.extensions import db
 from webinars.invitations import flow
 from webinars.invitations.models import Invitation
 from webinars.sessions.models import AgendaItem, AgendaKind, EventSession, Role, RoleKind
 
 
-class AgendaError(ValueError):
+class AgendaError(FieldError):
     """A change refused by a rule; `field` is the form field the message belongs beside."""
-
-    def __init__(self, field: str, message: str | LazyString) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 # --- people and their roles ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from webinars.extensions import db
+from webinars.series import queries
 from webinars.series.models import Series
 from webinars.sessions.models import EventSession
 from webinars.sessions.queries import session_by_id, session_by_ordinal
@@ -31,7 +31,7 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def series_by_slug(slug: str) -> Series:
     """Series SLUG, or a clear error."""
-    series = db.session.execute(db.select(Series).filter_by(slug=slug)).scalar_one_or_none()
+    series = queries.series_by_slug(slug)
     if series is None:
         raise click.ClickException(f"No series with the address (slug) {slug!r}.")
     return series

@@ -12,13 +12,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.permissions import may_work_on_sessions
 from webinars.catalog.models import Country, Organization, Person
+from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.invitations.flow import speakers_without_email
 from webinars.series import labels
@@ -33,7 +33,7 @@ from webinars.staff.agenda_forms import (
     RoleForm,
     lines,
 )
-from webinars.staff.lookups import session_or_404
+from webinars.web_loaders import load_session
 
 SESSION_URL = "/series/<slug>/sessions/<int:session_id>"
 
@@ -43,16 +43,6 @@ def _item_or_404(event_session: EventSession, item_id: int) -> AgendaItem:
         if item.id == item_id:
             return item
     abort(404)
-
-
-def _show_error(form: FlaskForm, error: AgendaError) -> None:
-    """Put a service's refusal beside its field; nothing was written, drop any pending state."""
-    db.session.rollback()
-    if error.field in form:
-        field = form[error.field]
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _initial(values: dict[str, Any]) -> dict[str, Any] | None:
@@ -76,7 +66,7 @@ def _organizations() -> list[Organization]:
 @bp.route(SESSION_URL)
 @staff_required
 def session_detail(slug: str, session_id: int) -> str:
-    event_session = session_or_404(slug, session_id, with_agenda=True)
+    event_session = load_session(slug, session_id, with_agenda=True)
     if not may_work_on_sessions(current_user, event_session.series):
         abort(403)
     return render_template(
@@ -107,13 +97,14 @@ def _agenda_data(form: AgendaItemForm) -> services.AgendaItemData:
 @bp.route(SESSION_URL + "/agenda/new", methods=["GET", "POST"])
 @organizer_required
 def agenda_item_new(slug: str, session_id: int) -> str | Response:
-    event_session = session_or_404(slug, session_id, with_agenda=True)
+    event_session = load_session(slug, session_id, with_agenda=True)
     form = AgendaItemForm(data=_initial({"position": services.next_agenda_position(event_session)}))
     if form.validate_on_submit():
         try:
             item = services.create_agenda_item(event_session, _agenda_data(form))
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("Agenda item “%(title)s” added.", title=item.title), "success")
@@ -126,14 +117,15 @@ def agenda_item_new(slug: str, session_id: int) -> str | Response:
 @bp.route(SESSION_URL + "/agenda/<int:item_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def agenda_item_edit(slug: str, session_id: int, item_id: int) -> str | Response:
-    event_session = session_or_404(slug, session_id, with_agenda=True)
+    event_session = load_session(slug, session_id, with_agenda=True)
     item = _item_or_404(event_session, item_id)
     form = AgendaItemForm(data=_initial(AgendaItemForm.data_of(item)))
     if form.validate_on_submit():
         try:
             services.update_agenda_item(item, _agenda_data(form))
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("Agenda item “%(title)s” saved.", title=item.title), "success")
@@ -146,7 +138,7 @@ def agenda_item_edit(slug: str, session_id: int, item_id: int) -> str | Response
 @bp.route(SESSION_URL + "/agenda/<int:item_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def agenda_item_delete(slug: str, session_id: int, item_id: int) -> str | Response:
-    event_session = session_or_404(slug, session_id, with_agenda=True)
+    event_session = load_session(slug, session_id, with_agenda=True)
     item = _item_or_404(event_session, item_id)
     form = DeleteForm()
     if form.validate_on_submit():
@@ -172,7 +164,7 @@ def agenda_item_delete(slug: str, session_id: int, item_id: int) -> str | Respon
 @organizer_required
 def role_new(slug: str, session_id: int, item_id: int | None) -> str | Response:
     """A role in the whole session, or in one of its agenda items when `item_id` is given."""
-    event_session = session_or_404(slug, session_id, with_agenda=True)
+    event_session = load_session(slug, session_id, with_agenda=True)
     item = _item_or_404(event_session, item_id) if item_id is not None else None
     people = list(
         db.session.scalars(
@@ -197,7 +189,8 @@ def role_new(slug: str, session_id: int, item_id: int | None) -> str | Response:
             else:
                 role = services.add_agenda_item_role(item, data)
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(
@@ -217,7 +210,7 @@ def role_new(slug: str, session_id: int, item_id: int | None) -> str | Response:
 @bp.route(SESSION_URL + "/roles/<int:role_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def role_delete(slug: str, session_id: int, role_id: int) -> str | Response:
-    event_session = session_or_404(slug, session_id, with_agenda=True)
+    event_session = load_session(slug, session_id, with_agenda=True)
     role = db.get_or_404(Role, role_id)
     if role.owning_session.id != event_session.id:
         abort(404)
@@ -276,7 +269,8 @@ def person_new() -> str | Response:
         try:
             person = services.create_person(_person_data(form, organizations))
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s added to the directory.", name=person.name), "success")
@@ -293,7 +287,8 @@ def person_edit(person_id: int) -> str | Response:
         try:
             services.update_person(person, _person_data(form, organizations))
         except AgendaError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s saved.", name=person.name), "success")

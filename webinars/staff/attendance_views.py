@@ -22,7 +22,7 @@ from webinars import zones
 from webinars.accounts.access import staff_required
 from webinars.accounts.models import User
 from webinars.accounts.permissions import may_work_on_sessions
-from webinars.attendance import parsers, services
+from webinars.attendance import parsers, queries, services
 from webinars.attendance.forms import (
     MAX_REPORT_BYTES,
     CheckInForm,
@@ -48,17 +48,17 @@ from webinars.extensions import db
 from webinars.folding import fold_name
 from webinars.i18n import current_language
 from webinars.registration.labels import STATUS as STATUS_LABELS
-from webinars.registration.models import HOLDING_STATUSES, Registration
+from webinars.registration.models import Registration
 from webinars.sessions.models import EventSession
 from webinars.staff import bp
-from webinars.staff.lookups import session_or_404
 from webinars.textfiles import Record
+from webinars.web_loaders import load_session
 
 SESSION_URL = "/series/<slug>/sessions/<int:session_id>"
 
 
 def _work_session(slug: str, session_id: int, *, lock: bool = False) -> EventSession:
-    event_session = session_or_404(slug, session_id, lock=lock)
+    event_session = load_session(slug, session_id, lock=lock)
     if not may_work_on_sessions(current_user, event_session.series):
         abort(403)
     return event_session
@@ -378,32 +378,6 @@ def _flash_outcome(record: AttendanceImport | None) -> None:
         )
 
 
-def _registration_choices(event_session: EventSession) -> list[tuple[int, str]]:
-    taken = set(
-        db.session.scalars(
-            db.select(Attendance.registration_id).where(
-                Attendance.session_id == event_session.id,
-                Attendance.registration_id.is_not(None),
-            )
-        )
-    )
-    return [
-        (r.id, f"{r.last_name}, {r.first_name} · {r.origin} · {r.email}")
-        for r in services.series_registrations(event_session)
-        if r.id not in taken
-    ]
-
-
-def _suggestions(attendance: Attendance, choices: list[tuple[int, str]]) -> list[int]:
-    """Registrations sharing a word of the name (a surname, usually) with the row."""
-    words = {w for w in fold_name(attendance.name).split() if len(w) > 2}
-    if not words:
-        return []
-    return [rid for rid, label in choices if words & set(fold_name(label.split("·")[0]).split())][
-        :5
-    ]
-
-
 def _countries() -> list[tuple[str, str]]:
     countries = db.session.scalars(db.select(Country)).all()
     return [("", _("Choose…"))] + sorted(((c.code, c.name) for c in countries), key=lambda c: c[1])
@@ -421,12 +395,12 @@ def _resolve_page(
     guest_form: GuestForm | None = None,
     error: str = "",
 ) -> str:
-    choices = _registration_choices(event_session)
+    choices = queries.registration_choices(event_session)
     link_form = link_form or LinkForm(formdata=None)
     link_form.registration.choices = _select([(0, _("Choose…")), *choices])
     guest_form = guest_form or GuestForm(formdata=None)
     guest_form.country.choices = _select(_countries())
-    suggested = _suggestions(attendance, choices)
+    suggested = queries.name_suggestions(attendance, choices)
     labels = dict(choices)
     return render_template(
         "staff/attendance_resolve.html",
@@ -454,7 +428,9 @@ def attendance_resolve(slug: str, session_id: int, attendance_id: int) -> str | 
     if request.method == "GET":
         return _resolve_page(event_session, attendance)
     link_form, guest_form = LinkForm(), GuestForm()
-    link_form.registration.choices = _select([(0, ""), *_registration_choices(event_session)])
+    link_form.registration.choices = _select(
+        [(0, ""), *queries.registration_choices(event_session)]
+    )
     guest_form.country.choices = _select(_countries())
     try:
         if "link" in request.form:
@@ -494,38 +470,20 @@ def session_check_in(slug: str, session_id: int) -> str:
     event_session = _work_session(slug, session_id)
     query = request.args.get("q", "").strip()[:100]
     country = request.args.get("country", "")
-    registrations = [
-        r for r in services.series_registrations(event_session) if r.status in HOLDING_STATUSES
-    ]
-    chosen = {r.id for r in registrations if event_session in r.sessions}
-    present = {
-        a.registration_id: a
-        for a in services.session_attendance(event_session)
-        if a.registration_id is not None
-    }
-    if query:
-        folded = fold_name(query)
-        registrations = [
-            r
-            for r in registrations
-            if folded in fold_name(f"{r.first_name} {r.last_name} {r.institution}")
-        ]
-    if country:
-        registrations = [r for r in registrations if r.country_code == country]
-    registrations.sort(key=lambda r: (r.id not in chosen, fold_name(r.last_name), r.id))
+    found = queries.check_in_list(event_session, query=query, country=country)
     return render_template(
         "staff/check_in.html",
         event_session=event_session,
         series=event_session.series,
-        registrations=registrations,
-        chosen=chosen,
-        present=present,
+        registrations=found.registrations,
+        chosen=found.chosen,
+        present=found.present,
         query=query,
         country=country,
         countries=_countries(),
         form=CheckInForm(formdata=None),
         status_labels=STATUS_LABELS,
-        present_count=len(present),
+        present_count=len(found.present),
     )
 
 

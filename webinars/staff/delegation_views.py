@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Response, abort, render_template, request
+from flask import Response, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -40,15 +40,9 @@ from webinars.staff.delegation_forms import (
     delegation_form,
     upload_form,
 )
+from webinars.web_loaders import load_series
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _delegation_series(slug: str) -> Series:
-    series = db.first_or_404(db.select(Series).filter_by(slug=slug))
-    if not may_register_delegation(current_user, series):
-        abort(403)
-    return series
 
 
 def _countries() -> list[Country] | None:
@@ -108,7 +102,7 @@ def _commit_and_summarize(series: Series, registrations: list[Registration]) -> 
 @bp.route("/series/<slug>/delegation", methods=["GET", "POST"], endpoint="delegation")
 @staff_required
 def delegation_rows(slug: str) -> str:
-    series = _delegation_series(slug)
+    series = load_series(slug, need=may_register_delegation)
     form = delegation_form(series, countries=_countries(), bound=True)
     upload = upload_form(series, bound=False)
     chosen = [int(i) for i in request.args.getlist("directory") if i.isdigit()]
@@ -141,7 +135,7 @@ def delegation_rows(slug: str) -> str:
 @bp.route("/series/<slug>/delegation/upload", methods=["POST"])
 @staff_required
 def delegation_upload(slug: str) -> str:
-    series = _delegation_series(slug)
+    series = load_series(slug, need=may_register_delegation)
     form = delegation_form(series, countries=_countries(), bound=False)
     upload = upload_form(series, bound=True)
     if not upload.validate_on_submit():
@@ -174,7 +168,7 @@ def delegation_upload(slug: str) -> str:
 @bp.route("/series/<slug>/delegation/template.<any(csv, xlsx):fmt>")
 @staff_required
 def delegation_template(slug: str, fmt: str) -> Response:
-    series = _delegation_series(slug)
+    series = load_series(slug, need=may_register_delegation)
     countries = _countries()
     options = {"with_origin": countries is not None, "language": current_language()}
     if fmt == "csv":

@@ -24,6 +24,7 @@ from webinars.authorities.labels import TOPIC
 from webinars.authorities.models import DirectoryEntry
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, WorkingGroup
+from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.registration.delegation import DelegationFileError, read_xlsx_records
 from webinars.registration.services import RegistrationError
@@ -115,19 +116,12 @@ def directory_new() -> str | BaseResponse:
                 entry = directory.save_entry(None, code, form.to_data())
             except RegistrationError as error:
                 db.session.rollback()
-                _field_error(form, error)
+                show_field_error(form, error)
             else:
                 db.session.commit()
                 flash(_("%(name)s added to the directory.", name=entry.full_name), "success")
                 return redirect(url_for("staff.directory", country=code))
     return _entry_page(form, None, scope)
-
-
-def _field_error(form: EntryForm, error: RegistrationError) -> None:
-    if error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.route("/directory/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -140,7 +134,7 @@ def directory_edit(entry_id: int) -> str | BaseResponse:
             directory.save_entry(entry, entry.country_code, form.to_data())
         except RegistrationError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("Saved and confirmed."), "success")

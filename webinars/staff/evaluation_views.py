@@ -9,6 +9,7 @@ from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
 from webinars.accounts.access import organizer_required
+from webinars.errors import show_field_error
 from webinars.evaluations import services
 from webinars.evaluations.models import EvaluationQuestion
 from webinars.evaluations.results import load_results
@@ -19,10 +20,7 @@ from webinars.sessions.models import EventSession
 from webinars.sessions.queries import session_by_ordinal
 from webinars.staff import bp
 from webinars.staff.evaluation_forms import KIND_LABELS, QuestionForm, SendForm
-
-
-def _series(slug: str) -> Series:
-    return db.first_or_404(db.select(Series).filter_by(slug=slug))
+from webinars.web_loaders import load_series
 
 
 def _session_choice(series: Series, raw: str) -> EventSession | None:
@@ -62,21 +60,20 @@ def _page(series: Series, question_form: QuestionForm | None = None) -> str:
 @bp.route("/series/<slug>/evaluation")
 @organizer_required
 def evaluation(slug: str) -> str:
-    return _page(_series(slug))
+    return _page(load_series(slug))
 
 
 @bp.route("/series/<slug>/evaluation/questions", methods=["POST"])
 @organizer_required
 def evaluation_question_add(slug: str) -> str | Response:
-    series = _series(slug)
+    series = load_series(slug)
     form = QuestionForm()
     if form.validate_on_submit():
         try:
             services.add_question(series, form.to_data())
         except SchedulingError as error:
             db.session.rollback()
-            for name in error.fields:
-                form[name].errors = [*form[name].errors, error.message]
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The question was added."), "success")
@@ -87,7 +84,7 @@ def evaluation_question_add(slug: str) -> str | Response:
 @bp.route("/series/<slug>/evaluation/questions/<int:question_id>/delete", methods=["POST"])
 @organizer_required
 def evaluation_question_delete(slug: str, question_id: int) -> Response:
-    series = _series(slug)
+    series = load_series(slug)
     question = db.get_or_404(EvaluationQuestion, question_id)
     if question.series_id != series.id:
         abort(404)
@@ -105,7 +102,7 @@ def evaluation_question_delete(slug: str, question_id: int) -> Response:
 @bp.route("/series/<slug>/evaluation/send", methods=["POST"])
 @organizer_required
 def evaluation_send(slug: str) -> Response:
-    series = _series(slug)
+    series = load_series(slug)
     form = _send_form(series)
     if not form.validate_on_submit():
         abort(400)

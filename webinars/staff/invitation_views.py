@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -23,13 +22,15 @@ from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.permissions import may_work_on_sessions
 from webinars.extensions import db
 from webinars.invitations import flow
-from webinars.invitations.models import ICalMethod, Invitation
+from webinars.invitations import queries as invitation_queries
+from webinars.invitations.models import ICalMethod
+from webinars.mail import queries as mail_queries
 from webinars.mail.labels import STATUS as STATUS_LABELS
-from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.mail.models import OutboxStatus
 from webinars.sessions import services as session_services
 from webinars.sessions.models import EventSession, SessionStatus
 from webinars.staff import bp
-from webinars.staff.lookups import session_or_404
+from webinars.web_loaders import load_session
 
 SESSION_URL = "/series/<slug>/sessions/<int:session_id>"
 #: The longest note an organizer may add to a re-sent agenda.
@@ -62,19 +63,6 @@ class SendUpdateForm(FlaskForm):
     )
 
 
-def _active_invitations(event_session: EventSession) -> int:
-    """How many addresses hold a current invitation (their last message was a REQUEST)."""
-    return (
-        db.session.scalar(
-            db.select(func.count(Invitation.id)).where(
-                Invitation.session_id == event_session.id,
-                Invitation.method == ICalMethod.REQUEST,
-            )
-        )
-        or 0
-    )
-
-
 def _back_to(event_session: EventSession) -> Response:
     return redirect(
         url_for(
@@ -91,20 +79,8 @@ def _page(
     cancel_form: CancelSessionForm | None = None,
     update_form: SendUpdateForm | None = None,
 ) -> str:
-    invitations = list(
-        db.session.scalars(
-            db.select(Invitation)
-            .where(Invitation.session_id == event_session.id)
-            .order_by(Invitation.chair.desc(), Invitation.email)
-        )
-    )
-    messages = list(
-        db.session.scalars(
-            db.select(OutboxMessage)
-            .where(OutboxMessage.session_id == event_session.id)
-            .order_by(OutboxMessage.id)
-        )
-    )
+    invitations = invitation_queries.session_invitations(event_session)
+    messages = mail_queries.session_messages(event_session)
     failed = sum(1 for m in messages if m.status == OutboxStatus.FAILED)
     return render_template(
         "staff/session_invitations.html",
@@ -125,7 +101,7 @@ def _page(
 @bp.route(f"{SESSION_URL}/invitations")
 @staff_required
 def session_invitations(slug: str, session_id: int) -> str:
-    event_session = session_or_404(slug, session_id)
+    event_session = load_session(slug, session_id)
     if not may_work_on_sessions(current_user, event_session.series):
         abort(403)
     return _page(event_session)
@@ -134,14 +110,14 @@ def session_invitations(slug: str, session_id: int) -> str:
 @bp.route(f"{SESSION_URL}/cancel", methods=["POST"])
 @organizer_required
 def session_cancel(slug: str, session_id: int) -> str | Response:
-    event_session = session_or_404(slug, session_id, lock=True)
+    event_session = load_session(slug, session_id, lock=True)
     if event_session.is_cancelled:
         flash(_("This session is cancelled already."), "error")
         return _back_to(event_session)
     form = CancelSessionForm()
     if not form.validate_on_submit():
         return _page(event_session, cancel_form=form)
-    invited = _active_invitations(event_session)
+    invited = invitation_queries.active_invitations(event_session)
     session_services.cancel_session(event_session)
     db.session.commit()
     flash(
@@ -158,7 +134,7 @@ def session_cancel(slug: str, session_id: int) -> str | Response:
 @bp.route(f"{SESSION_URL}/send-update", methods=["POST"])
 @organizer_required
 def session_send_update(slug: str, session_id: int) -> str | Response:
-    event_session = session_or_404(slug, session_id, lock=True)
+    event_session = load_session(slug, session_id, lock=True)
     if event_session.is_cancelled:
         flash(_("This session is cancelled: there is no agenda to send."), "error")
         return _back_to(event_session)
@@ -166,7 +142,7 @@ def session_send_update(slug: str, session_id: int) -> str | Response:
     if not form.validate_on_submit():
         return _page(event_session, update_form=form)
     flow.session_changed(event_session, significant=False, note=form.note.data or "")
-    invited = _active_invitations(event_session)
+    invited = invitation_queries.active_invitations(event_session)
     db.session.commit()
     flash(
         ngettext(

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from webinars.accounts.access import staff_required
 from webinars.accounts.permissions import may_work_on_sessions
+from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.materials import services
 from webinars.materials.models import Material
@@ -20,16 +21,16 @@ from webinars.series.labels import AGENDA_KIND
 from webinars.series.services import SchedulingError
 from webinars.sessions.models import EventSession
 from webinars.staff import bp
-from webinars.staff.lookups import session_or_404
 from webinars.staff.material_forms import VISIBILITY_LABELS, MaterialForm
 from webinars.storage import get_storage
 from webinars.types import utcnow
+from webinars.web_loaders import load_session
 
 URL = "/series/<slug>/sessions/<int:session_id>/materials"
 
 
 def _session(slug: str, session_id: int) -> EventSession:
-    event_session = session_or_404(slug, session_id, with_agenda=True)
+    event_session = load_session(slug, session_id, with_agenda=True)
     if not may_work_on_sessions(current_user, event_session.series):
         abort(403)
     return event_session
@@ -75,8 +76,7 @@ def session_materials(slug: str, session_id: int) -> str | Response:
             services.add_material(event_session, data, current_user._get_current_object())
         except SchedulingError as error:
             db.session.rollback()
-            for name in error.fields:
-                form[name].errors = [*form[name].errors, error.message]
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The document was attached."), "success")

@@ -12,7 +12,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func
 from werkzeug.wrappers import Response
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -30,8 +29,10 @@ from webinars.mail.delivery import (
 from webinars.mail.labels import STATUS as STATUS_LABELS
 from webinars.mail.labels import kind_label
 from webinars.mail.models import OutboxMessage, OutboxStatus
+from webinars.mail.queries import outbox_messages
 from webinars.mail.rendering import shared_reads
 from webinars.series.models import Series
+from webinars.series.queries import all_series
 from webinars.staff import bp
 
 PER_PAGE = 50
@@ -83,23 +84,15 @@ def _built(message: OutboxMessage) -> tuple[EmailMessage | None, str]:
 @bp.route("/outbox")
 @organizer_required
 def outbox() -> str:
-    all_series = list(db.session.scalars(db.select(Series).order_by(Series.slug)))
-    form = OutboxFilterForm(all_series)
+    every_series = all_series()
+    form = OutboxFilterForm(every_series)
     form.validate()
     filters = form.filters()
-    query = db.select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if "status" in filters:
-        query = query.where(OutboxMessage.status == OutboxStatus(filters["status"]))
-    if "series" in filters:
-        query = query.where(OutboxMessage.series_id == int(filters["series"]))
-    if "recipient" in filters:
-        needle = filters["recipient"].lower()
-        query = query.where(
-            db.or_(
-                func.lower(OutboxMessage.to_address).contains(needle, autoescape=True),
-                func.lower(OutboxMessage.to_name).contains(needle, autoescape=True),
-            )
-        )
+    query = outbox_messages(
+        status=OutboxStatus(filters["status"]) if "status" in filters else None,
+        series_id=int(filters["series"]) if "series" in filters else None,
+        recipient=filters.get("recipient", ""),
+    )
     page = db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
     # A deferred message's subject is rendered here: one session's agenda is read once.
     with shared_reads():
@@ -108,7 +101,7 @@ def outbox() -> str:
             form=form,
             filters=filters,
             page=page,
-            series_by_id={s.id: s for s in all_series},
+            series_by_id={s.id: s for s in every_series},
             counts=status_counts(),
             holdup=delivery_holdup(),
             status_labels=STATUS_LABELS,

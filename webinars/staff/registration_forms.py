@@ -8,8 +8,6 @@ rejection reason is checked here and again by the service.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -22,33 +20,13 @@ from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import RegistrationStatus
+from webinars.registration.queries import OBSERVERS, RegistrationFilters
 from webinars.registration.services import OTHER_PROFILE
 from webinars.series.models import Series
 
-#: The country filter's value for registrations of observer organizations.
-OBSERVERS = "observers"
 #: The query-string keys of the filters, kept across the approve/reject/cancel round trip.
 FILTER_KEYS = ("status", "country", "profile")
 REASON_MAX_LENGTH = 500
-
-
-@dataclass(frozen=True)
-class RegistrationFilters:
-    """The valid filters of a request; an empty string means "any"."""
-
-    status: RegistrationStatus | None = None
-    country: str = ""
-    profile: str = ""
-
-    def as_args(self, **changes: str) -> dict[str, str]:
-        """Query-string arguments that reproduce these filters, with `changes` applied."""
-        args = {
-            "status": self.status.value if self.status else "",
-            "country": self.country,
-            "profile": self.profile,
-        }
-        args.update(changes)
-        return {key: value for key, value in args.items() if value}
 
 
 class RegistrationFilterForm(FlaskForm):

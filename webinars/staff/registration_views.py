@@ -11,62 +11,37 @@ filters. A refused change (wrong status, a reason too long) is rolled back and s
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import Select, func
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from webinars.accounts import permissions
 from webinars.accounts.access import organizer_required, staff_required
-from webinars.accounts.models import User
 from webinars.extensions import db
 from webinars.privacy import is_anonymised_email
-from webinars.registration import services
+from webinars.registration import queries, services
 from webinars.registration.delegation_reminders import remind_by_country
+from webinars.registration.exports import matrix_csv, met_counts
 from webinars.registration.labels import SEX, SEX_NOT_STATED
 from webinars.registration.labels import STATUS as STATUS_LABELS
-from webinars.registration.models import (
-    ACTIVE_STATUSES,
-    Registration,
-    RegistrationStatus,
-    in_reading_order,
-    registration_sessions,
-)
-from webinars.registration.services import OTHER_PROFILE, RegistrationError
-from webinars.registration.targets import Cell, TargetMatrix, target_matrix
+from webinars.registration.models import ACTIVE_STATUSES, Registration
+from webinars.registration.services import RegistrationError
+from webinars.registration.targets import target_matrix
 from webinars.series.models import Series
 from webinars.staff import bp
 from webinars.staff.registration_forms import (
     FILTER_KEYS,
-    OBSERVERS,
     RegistrationFilterForm,
-    RegistrationFilters,
     RejectForm,
 )
 from webinars.web import parse_id
+from webinars.web_loaders import load_series
 
 REGISTRATION_URL = "/series/<slug>/registrations/<int:registration_id>"
-#: A CSV cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _series_or_404(slug: str) -> Series:
-    return db.first_or_404(db.select(Series).filter_by(slug=slug))
-
-
-def _viewable_series(slug: str) -> Series:
-    """The series, if the current user may see its registrations (404, else 403)."""
-    series = _series_or_404(slug)
-    if not permissions.may_see_registrations(current_user, series):
-        abort(403)
-    return series
 
 
 def _registration_or_404(series: Series, registration_id: int) -> Registration:
@@ -77,7 +52,7 @@ def _registration_or_404(series: Series, registration_id: int) -> Registration:
 
 
 def _approvable(slug: str, registration_id: int) -> tuple[Series, Registration]:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     registration = _registration_or_404(series, registration_id)
     if not permissions.may_approve(current_user, registration):
         abort(403)
@@ -113,68 +88,14 @@ def _flash_promoted(promoted: Sequence[Registration]) -> None:
 # --- the list --------------------------------------------------------------------------------
 
 
-def _filtered(
-    series: Series, scope: str | None, filters: RegistrationFilters
-) -> Select[tuple[Registration]]:
-    query = db.select(Registration).where(Registration.series_id == series.id)
-    if scope is not None:
-        query = query.where(Registration.country_code == scope)
-    if filters.status is not None:
-        query = query.where(Registration.status == filters.status)
-    if filters.country == OBSERVERS:
-        query = query.where(Registration.country_code.is_(None))
-    elif filters.country:
-        query = query.where(Registration.country_code == filters.country)
-    if filters.profile == OTHER_PROFILE:
-        query = query.where(Registration.profile_id.is_(None))
-    elif filters.profile:
-        [profile_id] = [p.id for p in series.profiles if p.code == filters.profile]
-        query = query.where(Registration.profile_id == profile_id)
-    return query
-
-
-def _status_counts(series: Series, scope: str | None) -> dict[RegistrationStatus, int]:
-    query = (
-        db.select(Registration.status, func.count(Registration.id))
-        .where(Registration.series_id == series.id)
-        .group_by(Registration.status)
-    )
-    if scope is not None:
-        query = query.where(Registration.country_code == scope)
-    counts = dict(db.session.execute(query).all())
-    return {status: counts.get(status, 0) for status in STATUS_LABELS}
-
-
-def _session_counts(registration_ids: Iterable[int]) -> dict[int, int]:
-    ids = list(registration_ids)
-    if not ids:
-        return {}
-    column = registration_sessions.c.registration_id
-    query = db.select(column, func.count()).where(column.in_(ids)).group_by(column)
-    return dict(db.session.execute(query).all())
-
-
-def _delegating_users(registrations: Iterable[Registration]) -> dict[int, User]:
-    ids = {r.registered_by_id for r in registrations if r.registered_by_id is not None}
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
-
-
 @bp.route("/series/<slug>/registrations")
 @staff_required
 def registrations(slug: str) -> str:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     scope = permissions.country_scope(current_user)
     form = RegistrationFilterForm(series, request.args, scoped=scope is not None)
     filters = form.filters()
-    rows = in_reading_order(
-        db.session.scalars(
-            _filtered(series, scope, filters)
-            .options(selectinload(Registration.country), selectinload(Registration.profile))
-            .order_by(Registration.created_at, Registration.id)
-        )
-    )
+    rows = queries.filtered_registrations(series, scope, filters)
     return render_template(
         "staff/registrations.html",
         series=series,
@@ -182,9 +103,9 @@ def registrations(slug: str) -> str:
         filters=filters,
         rows=rows,
         scope=scope,
-        status_counts=_status_counts(series, scope),
-        session_counts=_session_counts(r.id for r in rows),
-        delegating=_delegating_users(rows),
+        status_counts=queries.status_counts(series, scope),
+        session_counts=queries.session_counts(r.id for r in rows),
+        delegating=queries.delegating_users(rows),
         status_labels=STATUS_LABELS,
         may_approve=permissions.may_approve,
         may_follow_participants=permissions.may_follow_participants,
@@ -253,14 +174,7 @@ def _selected(series: Series) -> list[Registration]:
     ids = {n for n in map(parse_id, request.form.getlist("registration")) if n is not None}
     if not ids:
         return []
-    chosen = list(
-        db.session.scalars(
-            db.select(Registration)
-            .where(Registration.series_id == series.id, Registration.id.in_(ids))
-            .options(selectinload(Registration.country), selectinload(Registration.profile))
-            .order_by(Registration.created_at, Registration.id)
-        )
-    )
+    chosen = queries.registrations_by_ids(series, ids)
     if not all(permissions.may_approve(current_user, r) for r in chosen):
         abort(403)
     return chosen
@@ -286,7 +200,7 @@ def _flash_skipped(outcome: services.BatchOutcome) -> None:
 def registrations_batch(slug: str) -> str | Response:
     """Approve or reject the ticked registrations. Rejecting asks first, on a page with the
     reason (as the single rejection does); approving needs no confirmation."""
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     chosen = _selected(series)
     action = request.form.get("action", "")
     if not chosen or action not in ("approve", "reject", "confirm-reject"):
@@ -342,7 +256,7 @@ def registrations_batch(slug: str) -> str | Response:
 @bp.route(f"{REGISTRATION_URL}/cancel", methods=["POST"])
 @organizer_required
 def registration_cancel(slug: str, registration_id: int) -> Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     registration = _registration_or_404(series, registration_id)
     try:
         promoted = services.cancel(registration)
@@ -361,7 +275,7 @@ def registration_cancel(slug: str, registration_id: int) -> Response:
 @organizer_required
 def registration_revoke_link(slug: str, registration_id: int) -> Response:
     """A new private link for the registrant, e-mailed to them; the old one stops working."""
-    series = _series_or_404(slug)
+    series = load_series(slug)
     registration = _registration_or_404(series, registration_id)
     try:
         services.revoke_manage_link(registration)
@@ -383,15 +297,10 @@ def registration_revoke_link(slug: str, registration_id: int) -> Response:
 # --- quotas ----------------------------------------------------------------------------------
 
 
-def _met_counts(matrix: TargetMatrix) -> list[int]:
-    """Per profile, how many countries have reached its target."""
-    return [sum(1 for row in matrix.rows if row.cells[i].met) for i in range(len(matrix.profiles))]
-
-
 @bp.route("/series/<slug>/quotas")
 @staff_required
 def quotas(slug: str) -> str:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     scope = permissions.country_scope(current_user)
     matrix = target_matrix(series, country_code=scope)
     return render_template(
@@ -399,72 +308,16 @@ def quotas(slug: str) -> str:
         series=series,
         matrix=matrix,
         scope=scope,
-        met_counts=_met_counts(matrix),
+        met_counts=met_counts(matrix),
         observers=[(STATUS_LABELS[status], matrix.observers[status]) for status in ACTIVE_STATUSES],
         sexes=[*SEX.items(), (None, SEX_NOT_STATED)],
     )
 
 
-def _safe(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _cell_values(cell: Cell, *, target: bool) -> list[object]:
-    values: list[object] = [cell.confirmed, cell.pending, cell.waitlisted]
-    if target:
-        values += [cell.minimum, _("yes") if cell.met else _("no")]
-    return values
-
-
-def matrix_csv(matrix: TargetMatrix) -> bytes:
-    """The matrix as CSV for spreadsheets: UTF-8 with a BOM, formulas neutralised.
-
-    Columns: the country; per profile its confirmed, pending, waitlisted, minimum and met;
-    "other" (no target) and the row's totals with confirmed, pending and waitlisted. A row per
-    country, then a totals row whose "met" column counts the countries that met the target.
-    """
-    counts = (_("confirmed"), _("pending"), _("waiting list"))
-    target = (*counts, _("minimum"), _("met"))
-    header = [_("Country")]
-    for profile in matrix.profiles:
-        header += [f"{profile.label}: {part}" for part in target]
-    header += [f"{_('Other')}: {part}" for part in counts]
-    header += [f"{_('Total')}: {part}" for part in counts]
-
-    lines: list[list[object]] = [header]
-    for row in matrix.rows:
-        line: list[object] = [row.country.name]
-        for cell in row.cells:
-            line += _cell_values(cell, target=True)
-        line += _cell_values(row.other, target=False)
-        line += [row.confirmed, row.pending, row.waitlisted]
-        lines.append(line)
-
-    totals: list[object] = [_("Total")]
-    columns = matrix.columns
-    for column, met in zip(columns[:-1], _met_counts(matrix), strict=True):
-        totals += _cell_values(column, target=False)
-        totals += [column.minimum * len(matrix.rows), f"{met}/{len(matrix.rows)}"]
-    totals += _cell_values(columns[-1], target=False)
-    totals += [
-        sum(r.confirmed for r in matrix.rows),
-        sum(r.pending for r in matrix.rows),
-        sum(r.waitlisted for r in matrix.rows),
-    ]
-    lines.append(totals)
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([[_safe(value) for value in line] for line in lines])
-    return out.getvalue().encode("utf-8-sig")
-
-
 @bp.route("/series/<slug>/quotas.csv")
 @staff_required
 def quotas_csv(slug: str) -> Response:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=permissions.may_see_registrations)
     matrix = target_matrix(series, country_code=permissions.country_scope(current_user))
     return Response(
         matrix_csv(matrix),
@@ -476,7 +329,7 @@ def quotas_csv(slug: str) -> Response:
 @bp.route("/series/<slug>/quotas/remind", methods=["POST"])
 @organizer_required
 def quotas_remind(slug: str) -> Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     try:
         reminders = remind_by_country(series)
     except RegistrationError as error:

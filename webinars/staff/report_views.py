@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.models import User
-from webinars.accounts.permissions import country_scope
+from webinars.accounts.permissions import country_scope, may_see_registrations
 from webinars.audit import services as audit
 from webinars.audit.models import AuditEvent
 from webinars.evaluations.exports import evaluation_blocks, evaluation_tables
@@ -55,8 +55,8 @@ from webinars.series.models import Series
 from webinars.sessions.models import EventSession
 from webinars.sessions.queries import session_by_id, session_by_ordinal
 from webinars.staff import bp
-from webinars.staff.registration_views import _viewable_series
 from webinars.web import parse_id
+from webinars.web_loaders import load_series
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {
@@ -117,7 +117,7 @@ def _scope(series: Series) -> ListScope:
 @bp.route("/series/<slug>/participants")
 @staff_required
 def participants(slug: str) -> str:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=may_see_registrations)
     scope = _scope(series)
     rows = []
     for participant in iter_participants(scope):
@@ -138,7 +138,7 @@ def participants(slug: str) -> str:
 @bp.route("/series/<slug>/participants.<any(csv, xlsx, pdf):fmt>")
 @staff_required
 def participants_download(slug: str, fmt: str) -> Response:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=may_see_registrations)
     scope = _scope(series)
     filename = list_filename(scope, fmt)
     _audit(audit.PARTICIPANTS, series, filename)
@@ -170,7 +170,7 @@ def _csv_stream(
 @bp.route("/series/<slug>/report")
 @staff_required
 def report(slug: str) -> str:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=may_see_registrations)
     event_session = _session_of_address(series)
     scope = country_scope(current_user)
     built = build_report(load_report_data(series, event_session, country_code=scope))
@@ -207,7 +207,7 @@ def report(slug: str) -> str:
 @bp.route("/series/<slug>/report.<any(xlsx, pdf, json):fmt>")
 @staff_required
 def report_download(slug: str, fmt: str) -> Response:
-    series = _viewable_series(slug)
+    series = load_series(slug, need=may_see_registrations)
     event_session = _session_of_address(series)
     built = build_report(
         load_report_data(series, event_session, country_code=country_scope(current_user))
@@ -241,9 +241,7 @@ class CertificatesForm(FlaskForm):
 @bp.route("/series/<slug>/certificates", methods=["GET", "POST"])
 @organizer_required
 def certificates_page(slug: str) -> str | Response:
-    series = db.session.scalar(db.select(Series).where(Series.slug == slug))
-    if series is None:
-        abort(404)
+    series = load_series(slug)
     form = CertificatesForm(data={"minimum": series.certificate_sessions or 1})
     form.minimum.label.text = _("Sessions attended, at least")
     form.minimum.validators[1].max = max(1, len(series.sessions))

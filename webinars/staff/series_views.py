@@ -10,11 +10,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from webinars.accounts.access import organizer_required, staff_required
 from webinars.accounts.permissions import may_view_series, may_work_on_sessions
+from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.mail.labels import STATUS as OUTBOX_STATUS_LABELS
 from webinars.mail.models import OutboxStatus
@@ -25,7 +25,6 @@ from webinars.series.models import ParticipantProfile, Series, SeriesStatus
 from webinars.series.services import SchedulingError
 from webinars.sessions import services as session_services
 from webinars.staff import bp
-from webinars.staff.lookups import session_or_404
 from webinars.staff.series_forms import (
     ConfirmForm,
     DeleteSeriesForm,
@@ -35,10 +34,7 @@ from webinars.staff.series_forms import (
     SeriesForm,
     SessionForm,
 )
-
-
-def _series_or_404(slug: str) -> Series:
-    return db.first_or_404(db.select(Series).filter_by(slug=slug))
+from webinars.web_loaders import load_series, load_session
 
 
 def _profile_or_404(series: Series, profile_id: int) -> ParticipantProfile:
@@ -48,22 +44,13 @@ def _profile_or_404(series: Series, profile_id: int) -> ParticipantProfile:
     return profile
 
 
-def _reject(form: FlaskForm, error: SchedulingError) -> None:
-    """Undo the failed change and show its error beside the fields it names."""
-    db.session.rollback()
-    for name in error.fields:
-        form[name].errors = [*form[name].errors, error.message]
-
-
 # --- series ----------------------------------------------------------------------------------
 
 
 @bp.route("/series/<slug>")
 @staff_required
 def series_detail(slug: str) -> str:
-    series = _series_or_404(slug)
-    if not may_view_series(current_user, series):
-        abort(403)
+    series = load_series(slug, need=may_view_series)
     dashboard = series_dashboard(series) if current_user.can_manage_series else None
     return render_template(
         "staff/series_detail.html",
@@ -84,7 +71,8 @@ def series_new() -> str | Response:
         try:
             series = services.create_series(form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The series was created."), "success")
@@ -95,13 +83,14 @@ def series_new() -> str | Response:
 @bp.route("/series/<slug>/edit", methods=["GET", "POST"])
 @organizer_required
 def series_edit(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = SeriesForm.for_series(series)
     if form.validate_on_submit():
         try:
             services.update_series(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The series was saved."), "success")
@@ -112,7 +101,7 @@ def series_edit(slug: str) -> str | Response:
 @bp.route("/series/<slug>/delete", methods=["GET", "POST"])
 @organizer_required
 def series_delete(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = DeleteSeriesForm(series)
     if form.validate_on_submit():
         services.delete_series(series)
@@ -140,7 +129,7 @@ def series_delete(slug: str) -> str | Response:
 @organizer_required
 def series_publication(slug: str) -> str | Response:
     """Publish a draft or unpublish a published series, after a confirmation page."""
-    series = _series_or_404(slug)
+    series = load_series(slug)
     if series.status not in (SeriesStatus.DRAFT, SeriesStatus.PUBLISHED):
         abort(404)
     form = ConfirmForm()
@@ -163,13 +152,14 @@ def series_publication(slug: str) -> str | Response:
 @bp.route("/series/<slug>/duplicate", methods=["GET", "POST"])
 @organizer_required
 def series_duplicate(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = DuplicateForm.for_series(series)
     if form.validate_on_submit():
         try:
             copy = services.duplicate_series(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The copy was created as a draft: check it, then publish it."), "success")
@@ -188,13 +178,14 @@ def series_duplicate(slug: str) -> str | Response:
 @bp.route("/series/<slug>/sessions/new", methods=["GET", "POST"])
 @organizer_required
 def session_new(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = SessionForm()
     if form.validate_on_submit():
         try:
             session_services.create_session(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The session was added."), "success")
@@ -205,14 +196,15 @@ def session_new(slug: str) -> str | Response:
 @bp.route("/series/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def session_edit(slug: str, session_id: int) -> str | Response:
-    series = _series_or_404(slug)
-    event_session = session_or_404(series.slug, session_id)
+    series = load_series(slug)
+    event_session = load_session(series.slug, session_id)
     form = SessionForm.for_session(event_session)
     if form.validate_on_submit():
         try:
             session_services.update_session(event_session, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The session was saved."), "success")
@@ -225,8 +217,8 @@ def session_edit(slug: str, session_id: int) -> str | Response:
 @bp.route("/series/<slug>/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def session_delete(slug: str, session_id: int) -> str | Response:
-    series = _series_or_404(slug)
-    event_session = session_or_404(series.slug, session_id)
+    series = load_series(slug)
+    event_session = load_session(series.slug, session_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         session_services.delete_session(event_session)
@@ -251,7 +243,7 @@ def session_delete(slug: str, session_id: int) -> str | Response:
 @bp.route("/series/<slug>/sessions/recurring", methods=["GET", "POST"])
 @organizer_required
 def sessions_recurring(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = RecurrenceForm()
     preview: list[session_services.PlannedSitting] = []
     if form.validate_on_submit():
@@ -269,7 +261,8 @@ def sessions_recurring(slug: str) -> str | Response:
                 )
                 return redirect(url_for("staff.series_detail", slug=series.slug))
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
     return render_template(
         "staff/session_recurring.html", form=form, series=series, preview=preview
     )
@@ -281,13 +274,14 @@ def sessions_recurring(slug: str) -> str | Response:
 @bp.route("/series/<slug>/profiles/new", methods=["GET", "POST"])
 @organizer_required
 def profile_new(slug: str) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     form = ProfileForm()
     if form.validate_on_submit():
         try:
             services.create_profile(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The participant profile was added."), "success")
@@ -298,14 +292,15 @@ def profile_new(slug: str) -> str | Response:
 @bp.route("/series/<slug>/profiles/<int:profile_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def profile_edit(slug: str, profile_id: int) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     profile = _profile_or_404(series, profile_id)
     form = ProfileForm(obj=profile)
     if form.validate_on_submit():
         try:
             services.update_profile(profile, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The participant profile was saved."), "success")
@@ -316,7 +311,7 @@ def profile_edit(slug: str, profile_id: int) -> str | Response:
 @bp.route("/series/<slug>/profiles/<int:profile_id>/delete", methods=["GET", "POST"])
 @organizer_required
 def profile_delete(slug: str, profile_id: int) -> str | Response:
-    series = _series_or_404(slug)
+    series = load_series(slug)
     profile = _profile_or_404(series, profile_id)
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -11,12 +11,13 @@ from urllib.parse import quote
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from webinars.accounts.access import organizer_required, roles_required
 from webinars.accounts.models import StaffRole
+from webinars.accounts.permissions import may_see_submissions
 from webinars.audit import services as audit
 from webinars.catalog.models import Country
+from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.series.models import Series
 from webinars.series.services import SchedulingError
@@ -27,16 +28,10 @@ from webinars.storage.filetypes import CONTENT_TYPES, FileKind
 from webinars.submissions import labels, queries, services
 from webinars.submissions.models import Submission, SubmissionRequest
 from webinars.types import utcnow
+from webinars.web_loaders import load_series
 
 #: Who works with submissions: never facilitators.
 submissions_required = roles_required(StaffRole.ADMIN, StaffRole.ORGANIZER, StaffRole.FOCAL_POINT)
-
-
-def _series(slug: str) -> Series:
-    series = db.first_or_404(db.select(Series).filter_by(slug=slug))
-    if not (current_user.can_manage_series or series.is_public):
-        abort(403)
-    return series
 
 
 def _scope() -> str | None:
@@ -55,12 +50,6 @@ def _country(code: str) -> Country:
     if scope is not None and code != scope:
         abort(403)
     return db.get_or_404(Country, code)
-
-
-def _reject(form: FlaskForm, error: SchedulingError) -> None:
-    db.session.rollback()
-    for name in error.fields:
-        form[name].errors = [*form[name].errors, error.message]
 
 
 def _audit(series: Series, detail: str) -> None:
@@ -90,7 +79,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @bp.route("/series/<slug>/submissions")
 @submissions_required
 def submissions(slug: str) -> str:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     scope = _scope()
     return render_template(
         "staff/submissions.html",
@@ -104,13 +93,14 @@ def submissions(slug: str) -> str:
 @bp.route("/series/<slug>/submissions/new", methods=["GET", "POST"])
 @organizer_required
 def submission_request_new(slug: str) -> str | Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     form = RequestForm()
     if form.validate_on_submit():
         try:
             services.create_request(series, form.to_data())
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The request was added: the focal points see it now."), "success")
@@ -147,7 +137,7 @@ def _page(
 @bp.route("/series/<slug>/submissions/<int:request_id>/<code>", methods=["GET", "POST"])
 @submissions_required
 def submission_page(slug: str, request_id: int, code: str) -> str | Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     asked = _request(series, request_id)
     country = _country(code)
     if not asked.asks(country.code):
@@ -167,7 +157,8 @@ def submission_page(slug: str, request_id: int, code: str) -> str | Response:
                 upload=upload,
             )[1]
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             if replaced:
@@ -182,7 +173,7 @@ def submission_page(slug: str, request_id: int, code: str) -> str | Response:
 @bp.route("/series/<slug>/submissions/<int:request_id>/<code>/review", methods=["POST"])
 @organizer_required
 def submission_review(slug: str, request_id: int, code: str) -> str | Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     asked = _request(series, request_id)
     country = _country(code)
     submission = queries.submission_of(asked, country.code)
@@ -193,7 +184,8 @@ def submission_review(slug: str, request_id: int, code: str) -> str | Response:
         try:
             services.review(submission, form.decision.data, form.comment.data or "")
         except SchedulingError as error:
-            _reject(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("The review was saved."), "success")
@@ -204,7 +196,7 @@ def submission_review(slug: str, request_id: int, code: str) -> str | Response:
 @bp.route("/series/<slug>/submissions/<int:request_id>/<code>/file")
 @submissions_required
 def submission_file(slug: str, request_id: int, code: str) -> Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     asked = _request(series, request_id)
     country = _country(code)
     submission: Submission | None = queries.submission_of(asked, country.code)
@@ -218,7 +210,7 @@ def submission_file(slug: str, request_id: int, code: str) -> Response:
 @bp.route("/series/<slug>/submissions/<int:request_id>/archive.zip")
 @organizer_required
 def submission_archive(slug: str, request_id: int) -> Response:
-    series = _series(slug)
+    series = load_series(slug, need=may_see_submissions)
     asked = _request(series, request_id)
     found = queries.submissions_for_archive(asked)
     body = services.archive(asked, found)

@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from flask import (
+    Blueprint,
     abort,
     flash,
     make_response,
@@ -26,15 +27,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from webinars.catalog.models import Country
+from webinars.errors import show_field_error
 from webinars.extensions import db, limiter
 from webinars.i18n import current_language, speak_language_of_page
 from webinars.materials.queries import materials_of
-from webinars.registration import bp, services
+from webinars.registration import services
 from webinars.registration.forms import (
     LANGUAGE_NAMES,
     ChoiceForm,
@@ -59,9 +60,13 @@ from webinars.registration.tokens import (
     verification_hours,
 )
 from webinars.reports import certificates
-from webinars.series.models import PUBLIC_STATUSES, ApprovalMode, Series
+from webinars.series.models import ApprovalMode, Series
 from webinars.types import utcnow
+from webinars.web_loaders import load_series
 from webinars.zones import is_known_zone
+
+#: Endpoint names `registration.*` are in templates and e-mails already sent: they stay.
+bp = Blueprint("registration", __name__)
 
 #: The series this browser has just sent a registration for: the thank-you page shows only
 #: what the visitor typed; the private link goes to the address alone, never into the cookie.
@@ -105,22 +110,6 @@ def _approver(registration: Registration) -> str:
     return _("the organizers")
 
 
-def _public_series(slug: str) -> Series:
-    """A published, closed or archived series with its profiles and sessions; 404 otherwise."""
-    series = (
-        db.session.scalars(
-            db.select(Series)
-            .where(Series.slug == slug, Series.status.in_(PUBLIC_STATUSES))
-            .options(*services.SERIES_FOR_REGISTRATION)
-        )
-        .unique()
-        .one_or_none()
-    )
-    if series is None:
-        abort(404)
-    return series
-
-
 @bp.errorhandler(ManageLinkExpired)
 def _expired(error: ManageLinkExpired) -> Response:
     """The link of a series that ended long ago: say so, and whom to write to."""
@@ -158,15 +147,6 @@ def _registration_or_404(token: str) -> Registration:
     return registration
 
 
-def _show_error(form: FlaskForm, error: RegistrationError) -> None:
-    """Undo the refused change; its message goes beside the field it names, else on top."""
-    db.session.rollback()
-    if error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def _closed(series: Series) -> str:
     # Imported here: the public package configures the mappers when imported, and this module
     # is imported while the models are still being defined.
@@ -183,7 +163,7 @@ def _closed(series: Series) -> str:
 @bp.route("/series/<slug>/register", methods=["GET", "POST"])
 @registrations_limited
 def register(slug: str) -> str | Response:
-    series = _public_series(slug)
+    series = load_series(slug, public=True, options=services.SERIES_FOR_REGISTRATION)
     if not series.registration_is_open():
         return _closed(series)
     countries = list(db.session.scalars(db.select(Country)))
@@ -202,7 +182,8 @@ def register(slug: str) -> str | Response:
             services.answer_duplicate(series, form.email.data)
             return _received(series)
         except RegistrationError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             return _received(series)
     chosen = form.timezone.data
@@ -230,7 +211,7 @@ def _received(series: Series) -> Response:
 def registered(slug: str) -> str | Response:
     """The thank-you page, after this browser sent a registration: it says where the e-mail
     went, and nothing about the registration (the visitor may not own the address)."""
-    series = _public_series(slug)
+    series = load_series(slug, public=True, options=services.SERIES_FOR_REGISTRATION)
     if session.get(_JUST_REGISTERED) != series.id:
         return redirect(url_for("public.series_detail", slug=series.slug))
     return render_template(
@@ -296,7 +277,7 @@ def resend_link(slug: str) -> str:
     The answer is the same whether the address is registered or not, so that nobody learns
     who registered.
     """
-    series = _public_series(slug)
+    series = load_series(slug, public=True, options=services.SERIES_FOR_REGISTRATION)
     form = ResendLinkForm()
     if not form.validate_on_submit():
         return render_template("registration/resend_link.html", series=series, form=form)
@@ -316,7 +297,7 @@ def resend_any_link() -> str | Response:
     if not form.validate_on_submit():
         page = render_template("registration/unknown_link.html", form=form, resend_only=True)
         return make_response(page, 422)
-    series = _public_series(form.series.data)
+    series = load_series(form.series.data, public=True, options=services.SERIES_FOR_REGISTRATION)
     services.resend_manage_link(series, form.email.data)
     db.session.commit()
     return render_template("registration/link_sent.html", series=series)
@@ -366,7 +347,8 @@ def manage(token: str) -> str | Response:
                 registration, profile_code=form.profile_code, session_ids=form.session_ids
             )
         except RegistrationError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             flash(_("Your changes are saved. We have sent you an e-mail about them."), "success")
@@ -386,7 +368,8 @@ def details(token: str) -> str | Response:
         try:
             changed = services.correct_details(registration, form.values)
         except RegistrationError as error:
-            _show_error(form, error)
+            db.session.rollback()
+            show_field_error(form, error)
         else:
             db.session.commit()
             if changed:

@@ -22,6 +22,7 @@ from webinars.series.models import Modality
 from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 from webinars.web import external_url
+from webinars.web_loaders import load_series
 
 bp = Blueprint("calendar", __name__)
 
@@ -95,18 +96,14 @@ def _public(feed: feeds.Feed, disposition: str) -> Response:
 
 @bp.get("/series/<slug>/calendar.ics")
 def series_feed(slug: str) -> Response:
-    series = feeds.public_series(slug)
-    if series is None:
-        abort(404)
+    series = load_series(slug, public=True, options=feeds.SERIES_FEED)
     feed = feeds.series_feed(series, current_language())
     return _public(feed, f"inline; filename={series.slug}.ics")
 
 
 @bp.get("/series/<slug>/sessions/<int:number>.ics")
 def session_ics(slug: str, number: int) -> Response:
-    series = feeds.public_series(slug)
-    if series is None:
-        abort(404)
+    series = load_series(slug, public=True, options=feeds.SERIES_FEED)
     feed = feeds.session_feed(series, number, current_language())
     if feed is None:
         abort(404)
