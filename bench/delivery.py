@@ -66,6 +66,7 @@ from webinars.invitations import flow
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.tokens import new_secret
 from webinars.series.models import *
+from webinars.sessions.models import *
 app = create_app()
 with app.app_context():
     ensure_reference_data()

@@ -124,6 +124,7 @@ from webinars.accounts.models import StaffRole, User
 from webinars.catalog.reference import ensure_reference_data
 from webinars.extensions import db
 from webinars.series.models import *
+from webinars.sessions.models import *
 app = create_app()
 with app.app_context():
     ensure_reference_data()
