@@ -17,6 +17,8 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.materials.models import Material
 from webinars.registration.models import RegistrationStatus
+from webinars.series.models import Series
+from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 
 from . import factories
@@ -97,8 +99,21 @@ def test_public_and_restricted_materials(app: Flask, client, world: dict) -> Non
     runner = app.test_cli_runner()
     result = runner.invoke(args=["materials", "send", "border-2020", "1"])
     assert "links sent to 1 registrant(s)" in result.output
-    result = runner.invoke(args=["materials", "send", "border-2020", "1"])
-    assert "links sent to 0 registrant(s)" in result.output
+    with app.app_context():
+        first_id = (
+            db.session.execute(
+                db.select(EventSession.id)
+                .join(Series)
+                .where(Series.slug == "border-2020")
+                .order_by(EventSession.start_at, EventSession.id)
+            )
+            .scalars()
+            .first()
+        )
+    result = runner.invoke(args=["materials", "send", "border-2020", "--session-id", str(first_id)])
+    assert "links sent to 0 registrant(s)" in result.output  # the same session, by its id
+    result = runner.invoke(args=["materials", "send", "border-2020"])
+    assert result.exit_code == 2 and "--session-id" in result.output
     with app.app_context():
         message = db.session.execute(db.select(OutboxMessage)).scalar_one()
         assert message.to_address == "ana@example.gov"

@@ -1,4 +1,4 @@
-"""`flask materials send SLUG N`: e-mail the links of a session's materials."""
+"""`flask materials send SLUG (N | --session-id ID)`: e-mail the links of a session's materials."""
 
 from __future__ import annotations
 
@@ -7,22 +7,20 @@ from flask.cli import AppGroup
 
 from webinars.extensions import db
 from webinars.materials.services import send_links
-from webinars.series.queries import series_by_slug
+from webinars.sessions.cli_options import ID_HELP, required_session
 
 materials_cli = AppGroup("materials", help="Presentations and documents of the sessions.")
 
 
 @materials_cli.command("send")
 @click.argument("slug")
-@click.argument("number", type=click.IntRange(min=1))
-def send_command(slug: str, number: int) -> None:
-    """E-mail each confirmed registrant of the NUMBER-th session of series SLUG the links to
-    its materials (once per registrant)."""
-    series = series_by_slug(slug)
-    if series is None:
-        raise click.ClickException(f"No series with the address (slug) {slug!r}.")
-    if number > len(series.sessions):
-        raise click.ClickException(f"{slug} has {len(series.sessions)} session(s).")
-    written = send_links(series.sessions[number - 1])
+@click.argument("number", type=click.IntRange(min=1), required=False)
+@click.option("--session-id", "session_id", type=click.IntRange(min=1), help=ID_HELP)
+def send_command(slug: str, number: int | None, session_id: int | None) -> None:
+    """E-mail each confirmed registrant of a session of series SLUG the links to its
+    materials (once per registrant): the NUMBER-th session (its number in the series, 1 = the
+    first), or the session whose database id --session-id gives."""
+    _series, event_session = required_session(slug, number, session_id)
+    written = send_links(event_session)
     db.session.commit()
     click.echo(f"{slug}: links sent to {written} registrant(s).")

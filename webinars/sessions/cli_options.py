@@ -29,8 +29,8 @@ def session_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--session", "number", type=int, help=NUMBER_HELP)(command)
 
 
-def series_by_slug(slug: str) -> Series:
-    """Series SLUG, or a clear error."""
+def series_or_fail(slug: str) -> Series:
+    """Series SLUG, or a clear error (the command stops)."""
     series = queries.series_by_slug(slug)
     if series is None:
         raise click.ClickException(f"No series with the address (slug) {slug!r}.")
@@ -43,7 +43,7 @@ def required_session(
     """Series SLUG and the session `--session` or `--session-id` names, or a clear error."""
     series, event_session = chosen_session(slug, number, session_id)
     if event_session is None:
-        raise click.UsageError("Name the session with --session N or --session-id ID.")
+        raise click.UsageError("Name the session: its number N, or --session-id ID.")
     return series, event_session
 
 
@@ -54,7 +54,7 @@ def chosen_session(
     a clear error."""
     if number is not None and session_id is not None:
         raise click.UsageError("Give --session or --session-id, not both.")
-    series = series_by_slug(slug)
+    series = series_or_fail(slug)
     if session_id is not None:
         event_session = session_by_id(slug, session_id)
         if event_session is None:
