@@ -104,6 +104,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--profile", metavar="FILE", help="run the first worker under cProfile, stats to FILE"
+    )
     args = parser.parse_args()
 
     from aiosmtpd.controller import Controller
@@ -129,16 +132,18 @@ def main() -> None:
         controller.start()
         load_before = os.getloadavg()
         began = time.monotonic()
+        command = ["-m", "flask", "--app", "webinars", "outbox", "work", "--once"]
+        profiled = ["-m", "cProfile", "-o", args.profile] if args.profile else []
         workers = [
             subprocess.Popen(
-                [sys.executable, "-m", "flask", "--app", "webinars", "outbox", "work", "--once"],
+                [sys.executable, *(profiled if n == 0 else []), *command],
                 env=env,
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            for _ in range(args.workers)
+            for n in range(args.workers)
         ]
         outputs = [w.communicate() for w in workers]
         elapsed = time.monotonic() - began
