@@ -88,7 +88,7 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "MAIL_SUPPRESS_SEND": True,
-        # Factories' admins have no second factor; tests/test_sessions.py turns it back on.
+        # Factories' admins have no second factor; tests/accounts/test_sessions.py turns it back on.
         "ADMIN_SECOND_FACTOR_REQUIRED": False,
         # Uploaded files of the tests, never in the project's instance/ folder.
         "STORAGE_LOCAL_ROOT": str(TEST_UPLOADS),

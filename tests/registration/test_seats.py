@@ -1,0 +1,59 @@
+"""Seats: the series lock refuses to run where it would not hold, and the count is grouped."""
+
+from __future__ import annotations
+
+import pytest
+
+from webinars.extensions import db
+from webinars.registration import seats, services
+from webinars.registration.models import RegistrationStatus
+
+from .. import factories
+from ..factories import registration_data
+from ..helpers import recorded_statements
+
+
+def test_the_series_lock_refuses_a_connection_in_autocommit(ctx) -> None:
+    series = factories.open_series()
+    db.session.commit()
+    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    with pytest.raises(seats.NotInTransaction):
+        seats.lock_series(series.id)
+    db.session.rollback()
+
+
+def test_the_count_is_grouped_and_costs_the_same_for_ten_seats_as_for_one(ctx) -> None:
+    series = factories.open_series(capacity=100)
+    profile = factories.make_profile(series, code="prosecutor", max_per_country=50)
+    first, second = series.sessions
+    factories.make_session(series, capacity=20)  # a session capacity: counted per session
+    db.session.refresh(series)
+    alone = factories.make_registration(series, profile=profile, sessions=[first])
+    with recorded_statements() as one:
+        seats.count_seats(series)
+    for code in ("CR", "CR", "MX", "GT"):
+        factories.make_registration(series, profile=profile, country_code=code)
+    factories.make_registration(series, country_code="MX", sessions=[second])
+    for status in (RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED):
+        factories.make_registration(series, profile=profile, status=status)
+    with recorded_statements() as six:
+        occ = seats.count_seats(series)
+    assert len(six) == len(one) == 2
+    assert occ.total == 6
+    assert occ.by_profile_country == {
+        (profile.id, "CR"): 3,
+        (profile.id, "MX"): 1,
+        (profile.id, "GT"): 1,
+        (None, "MX"): 1,
+    }
+    assert occ.by_session[first.id] == 5 and occ.by_session[second.id] == 5
+    assert seats.count_seats(series, excluding=alone.id).total == 5
+
+
+def test_a_registration_joins_the_person_of_the_same_address_elsewhere(ctx) -> None:
+    earlier, later = factories.open_series(), factories.open_series()
+    first = services.register(earlier, registration_data(email="ana@example.gov"))
+    other = services.register(earlier, registration_data(email="luis@example.gov"))
+    again = services.register(later, registration_data(email="ANA@example.gov"))
+    assert first.participant_id is not None and other.participant_id is not None
+    assert again.participant_id == first.participant_id != other.participant_id
