@@ -13,6 +13,7 @@ import threading
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from webinars.extensions import db
@@ -51,6 +52,7 @@ def _work_pass(stop: threading.Event, previous: Holdup | None) -> Holdup | None:
 
 
 @click.command("work")
+@with_appcontext
 @click.option(
     "--interval",
     default=30.0,
