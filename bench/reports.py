@@ -163,8 +163,8 @@ def _measure(name: str, work: Callable[[], Any]) -> tuple[str, float, float, int
 
 
 def _run(app: Any, slug: str) -> list[tuple[str, float, float, int]]:
+    from webinars.exports import csv_chunks, pdf_table, xlsx_bytes
     from webinars.extensions import db
-    from webinars.reports.exports import csv_chunks, pdf_table, xlsx_bytes
     from webinars.reports.participants import (
         ListScope,
         iter_participants,

@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     INSTANCE_DIR.mkdir(exist_ok=True)
 
     from webinars import bodies, extensions, proxy, resilience, security, web
+    from webinars.extensions import login_manager
 
     extensions.init_app(app)
     # After the extensions: Flask runs end-of-request cleanup in reverse order, so this one's
@@ -45,7 +46,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     bodies.init_app(app)
     proxy.init_app(app)
 
+    from webinars import receivers
     from webinars.accounts import bp as accounts_bp
+    from webinars.accounts.sessions import current_user_for
     from webinars.api import register_api
     from webinars.health import bp as health_bp
     from webinars.public import bp as public_bp
@@ -60,6 +63,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(health_bp)
     register_api(app)
+    login_manager.user_loader(current_user_for)
+    receivers.connect()
 
     from webinars.cli import register_commands
 

@@ -17,9 +17,11 @@ def register_commands(app: Flask) -> None:
     from webinars.registration.cli import approvals_cli, quotas_cli, registrations_cli
     from webinars.reports.cli import participants_command, report_command
     from webinars.submissions.cli import submissions_cli
+    from webinars.worker import work_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    outbox_cli.add_command(work_command)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(quotas_cli)
     app.cli.add_command(approvals_cli)

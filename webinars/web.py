@@ -16,7 +16,6 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BuildError, IntegerConverter, Map
 
 from webinars import formatting, zones
-from webinars.extensions import login_manager
 from webinars.i18n import current_language
 from webinars.series import labels as series_labels
 
@@ -66,12 +65,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.jinja_env.globals.update(error_title=error_title, error_message=error_message)
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> Any:
-        from webinars.accounts.sessions import current_user_for
-
-        return current_user_for(user_id)
 
 
 def external_url(endpoint: str, **values: Any) -> str:

@@ -2,7 +2,7 @@
 
 A view names what it needs: `load_series(slug, need=may_see_registrations)` answers 404 for
 an unknown address (or a draft, with `public`), then 403 when the current user does not hold
-that permission (`accounts.permissions`) on the series. The API variant answers with the
+that permission (`webinars.policy`) on the series. The API variant answers with the
 API's JSON errors and checks the token's user, which the API views are given.
 """
 
@@ -27,7 +27,7 @@ from webinars.sessions.queries import session_by_id
 #: flask-smorest's abort, which raises (the package ships no types to say so).
 api_abort = cast(Callable[..., NoReturn], smorest_abort)
 
-#: A permission on one series, such as `accounts.permissions.may_view_series`.
+#: A permission on one series, such as `policy.may_view_series`.
 SeriesPermission = Callable[[User, Series], bool]
 
 

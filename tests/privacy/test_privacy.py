@@ -26,8 +26,8 @@ from webinars.invitations import flow
 from webinars.invitations.models import Invitation
 from webinars.mail.models import OutboxMessage
 from webinars.mail.outbox import enqueue
-from webinars.privacy import ANONYMISED_NAME, anonymised_email
 from webinars.registration import notifications, services
+from webinars.registration.anonymised import ANONYMISED_NAME, anonymised_email
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.tokens import public_token
 from webinars.reports.participants import ListScope, iter_participants

@@ -8,7 +8,7 @@ import pytest
 
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
-from webinars.registration import seats, services
+from webinars.registration import profiles, seats, services
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.tokens import find_by_public_token, public_token
 from webinars.series.models import ApprovalMode, SeriesStatus
@@ -258,4 +258,4 @@ def test_a_profile_in_use_cannot_be_deleted(ctx) -> None:
     profile = factories.make_profile(series, code="prosecutor")
     services.register(series, registration_data(profile_code="prosecutor"))
     with pytest.raises(scheduling.SchedulingError, match="1 registration uses this profile"):
-        scheduling.delete_profile(profile)
+        profiles.delete_profile(profile)

@@ -17,8 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from webinars.reports.certificate_pdf import CertificateText, certificate_pdf, certificates_zip
-from webinars.reports.exports import (
+from webinars.exports import (
     FORMULA_PREFIXES,
     Table,
     csv_bytes,
@@ -28,6 +27,7 @@ from webinars.reports.exports import (
     safe_cell,
     xlsx_bytes,
 )
+from webinars.reports.certificate_pdf import CertificateText, certificate_pdf, certificates_zip
 
 HEADER = ["Name", "E-mail", "Country", "Minutes"]
 ROWS = [

@@ -21,9 +21,9 @@ from pypdf import PdfReader
 
 from webinars.accounts.models import StaffRole
 from webinars.attendance.models import Attendance, AttendanceSource, AttendanceState
+from webinars.exports import Percent, _Wrapper, csv_bytes, pdf_table, xlsx_bytes
+from webinars.exports import Table as ExportTable
 from webinars.extensions import db
-from webinars.reports.exports import Percent, _Wrapper, csv_bytes, pdf_table, xlsx_bytes
-from webinars.reports.exports import Table as ExportTable
 from webinars.reports.report import build_report, load_report_data, report_json
 from webinars.series.models import Series
 from webinars.sessions.models import SessionStatus

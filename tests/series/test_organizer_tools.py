@@ -13,7 +13,7 @@ from webinars.extensions import db
 from webinars.mail.models import OutboxStatus
 from webinars.mail.outbox import enqueue
 from webinars.registration.models import RegistrationStatus
-from webinars.series.dashboard import series_dashboard
+from webinars.reports.series_dashboard import series_dashboard
 from webinars.series.models import Series, SeriesStatus
 from webinars.sessions.models import SessionStatus
 

@@ -1,7 +1,9 @@
-"""Who may see what in the staff area.
+"""Who may see what in the staff area, by the account alone.
 
 Anonymous visitors are sent to the login page; an admin without a second factor to set it up
-(`ADMIN_SECOND_FACTOR_REQUIRED`); staff without the right role get 403.
+(`ADMIN_SECOND_FACTOR_REQUIRED`); staff without the right role get 403. A focal point sees one
+country (`country_scope`). The rules that read a series or a registration are in
+`webinars.policy`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from flask import abort, redirect, url_for
 from flask_login import current_user, login_required
 
 from webinars.accounts import second_factor
-from webinars.accounts.models import StaffRole
+from webinars.accounts.models import StaffRole, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,3 +43,8 @@ def roles_required(*roles: StaffRole) -> Callable[[F], F]:
 staff_required = roles_required(*StaffRole)
 #: Those who create and edit series: organizers and admins.
 organizer_required = roles_required(StaffRole.ADMIN, StaffRole.ORGANIZER)
+
+
+def country_scope(user: User) -> str | None:
+    """The only country whose registrations `user` may see, or None for every country."""
+    return user.country_code if user.role == StaffRole.FOCAL_POINT else None

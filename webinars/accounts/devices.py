@@ -19,11 +19,7 @@ from werkzeug.wrappers import Response
 from webinars.accounts.models import User
 from webinars.extensions import db
 from webinars.mail.outbox import enqueue_template
-from webinars.registration import models as registration_models
 from webinars.web import external_url
-
-# The outbox refers to the registration model by name (see accounts.reset).
-assert registration_models.Registration is not None
 
 DEVICE_COOKIE = "staff_device"
 _DEVICE_SALT = "staff-device"

@@ -20,12 +20,7 @@ from webinars.accounts.models import User
 from webinars.accounts.services import normalize_email
 from webinars.extensions import db
 from webinars.mail.outbox import enqueue_template
-from webinars.registration import models as registration_models
 from webinars.web import external_url
-
-# The outbox's model refers to the registration's by name: both must be known before any
-# query is built, and this module may be the first to import the outbox.
-assert registration_models.Registration is not None
 
 _SALT = "staff-password-reset"
 KIND = "account.password_reset"

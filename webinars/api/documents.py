@@ -11,13 +11,13 @@ from flask_smorest.error_handler import ErrorSchema
 from werkzeug.exceptions import HTTPException
 
 from webinars.accounts.models import StaffRole, User
-from webinars.accounts.permissions import may_see_submissions
 from webinars.api.auth import staff_token_required
 from webinars.api.document_schemas import MaterialsSchema, SubmissionsSchema
 from webinars.api.errors import json_error
 from webinars.formatting import iso_utc
 from webinars.materials.queries import public_materials
 from webinars.materials.services import download_url
+from webinars.policy import may_see_submissions
 from webinars.public import queries as public_queries
 from webinars.submissions import queries
 from webinars.web_loaders import load_api_series

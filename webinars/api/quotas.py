@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 from werkzeug.exceptions import HTTPException
 
-from webinars.accounts import permissions
+from webinars import policy
+from webinars.accounts.access import country_scope
 from webinars.accounts.models import User
 from webinars.api.auth import staff_token_required
 from webinars.api.errors import json_error
@@ -85,8 +86,8 @@ def get_quotas(slug: str, user: User) -> dict[str, Any]:
     series = load_api_series(
         slug,
         user=user,
-        need=permissions.may_see_registrations,
+        need=policy.may_see_registrations,
         refusal=_("You may not see the registrations of this series."),
     )
-    scope = permissions.country_scope(user)
+    scope = country_scope(user)
     return quotas_body(target_matrix(series, country_code=scope), scoped=scope is not None)

@@ -11,7 +11,8 @@ from flask_smorest import Blueprint, abort
 from flask_smorest.error_handler import ErrorSchema
 from werkzeug.exceptions import HTTPException
 
-from webinars.accounts import permissions
+from webinars import policy
+from webinars.accounts.access import country_scope
 from webinars.accounts.models import User
 from webinars.api.auth import staff_token_required
 from webinars.api.errors import json_error
@@ -60,7 +61,7 @@ def get_report(
     series = load_api_series(
         slug,
         user=user,
-        need=permissions.may_see_registrations,
+        need=policy.may_see_registrations,
         refusal=_("You may not see the registrations of this series."),
     )
     if session is not None:
@@ -71,7 +72,7 @@ def get_report(
         event_session = None
     if (session is not None or session_id is not None) and event_session is None:
         abort(HTTPStatus.NOT_FOUND, message=_("This series has no such session."))
-    data = load_report_data(series, event_session, country_code=permissions.country_scope(user))
+    data = load_report_data(series, event_session, country_code=country_scope(user))
     body = report_json(build_report(data))
     body["evaluation"] = results_json(load_results(series, event_session))
     detail = f"report.json (API){f' session {event_session.number}' if event_session else ''}"

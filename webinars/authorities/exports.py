@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 
 from webinars.authorities.labels import TOPIC
 from webinars.authorities.models import DirectoryEntry
+from webinars.exports import Table
 from webinars.i18n import current_language
-from webinars.reports.exports import Table
 
 
 def header(language: str) -> list[str]:

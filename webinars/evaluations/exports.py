@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from webinars.evaluations.models import QuestionKind
 from webinars.evaluations.results import Results
-from webinars.reports.exports import Bar, BarChart, Table
+from webinars.exports import Bar, BarChart, Table
 
 
 def _mean(value: float | None) -> object:

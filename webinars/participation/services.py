@@ -18,7 +18,7 @@ from webinars.attendance.models import Attendance, AttendanceState
 from webinars.extensions import db
 from webinars.folding import fold_name
 from webinars.participation.models import DistinctParticipants, Participant
-from webinars.privacy import is_anonymised_email
+from webinars.registration.anonymised import is_anonymised_email
 from webinars.registration.models import Registration
 from webinars.series.models import Series
 from webinars.sessions.models import EventSession

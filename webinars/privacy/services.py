@@ -27,14 +27,14 @@ from webinars.extensions import db
 from webinars.invitations.models import Invitation
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.rendering import freeze_all
-from webinars.privacy import (
+from webinars.registration import services as registration_services
+from webinars.registration.anonymised import (
     ANONYMISED_KEY_PREFIX,
     ANONYMISED_NAME,
     ANONYMISED_TEXT,
     anonymised_email,
     is_anonymised_email,
 )
-from webinars.registration import services as registration_services
 from webinars.registration.models import Registration
 from webinars.registration.tokens import new_secret
 from webinars.series.models import Series

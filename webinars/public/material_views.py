@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
-from webinars.accounts.permissions import may_view_series
 from webinars.materials.queries import material_in_series
+from webinars.policy import may_view_series
 from webinars.public import bp
 from webinars.registration.models import RegistrationStatus
 from webinars.registration.tokens import find_by_public_token

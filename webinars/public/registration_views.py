@@ -35,6 +35,8 @@ from webinars.errors import show_field_error
 from webinars.extensions import db, limiter
 from webinars.i18n import current_language, speak_language_of_page
 from webinars.materials.queries import materials_of
+from webinars.privacy.services import delete_registration
+from webinars.public.display import registration_state
 from webinars.registration import services
 from webinars.registration.forms import (
     LANGUAGE_NAMES,
@@ -148,10 +150,6 @@ def _registration_or_404(token: str) -> Registration:
 
 
 def _closed(series: Series) -> str:
-    # Imported here: the public package configures the mappers when imported, and this module
-    # is imported while the models are still being defined.
-    from webinars.public.display import registration_state
-
     return render_template(
         "registration/closed.html", series=series, state=registration_state(series, utcnow())
     )
@@ -434,9 +432,6 @@ def delete(token: str) -> str | Response:
     An open registration is cancelled first (its seat goes to the waiting list). The link
     answers 404 afterwards, so the confirmation goes to the series' page.
     """
-    # Imported here: the privacy services use the invitation models, which import this package.
-    from webinars.privacy.services import delete_registration
-
     registration = _registration_or_404(token)
     series = registration.series
     form = ConfirmForm()

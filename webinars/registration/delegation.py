@@ -38,9 +38,10 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from webinars import textfiles
+from webinars.accounts.access import country_scope
 from webinars.accounts.models import User
-from webinars.accounts.permissions import country_scope
 from webinars.catalog.models import Country
+from webinars.exports import safe_cell
 from webinars.extensions import db
 from webinars.folding import fold_name
 from webinars.registration import services
@@ -52,7 +53,6 @@ from webinars.registration.services import (
     RegistrationError,
     fold_control_characters,
 )
-from webinars.reports.exports import safe_cell
 from webinars.series.models import Series
 from webinars.types import utcnow
 

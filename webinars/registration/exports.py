@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from webinars.exports import csv_bytes
 from webinars.registration.targets import Cell, TargetMatrix
-from webinars.reports.exports import csv_bytes
 
 
 def met_counts(matrix: TargetMatrix) -> list[int]:
@@ -21,7 +21,7 @@ def _cell_values(cell: Cell, *, target: bool) -> list[object]:
 
 
 def matrix_csv(matrix: TargetMatrix) -> bytes:
-    """The matrix as CSV for spreadsheets (`reports.exports.csv_bytes`: UTF-8 with a BOM,
+    """The matrix as CSV for spreadsheets (`webinars.exports.csv_bytes`: UTF-8 with a BOM,
     formulas neutralised).
 
     Columns: the country; per profile its confirmed, pending, waitlisted, minimum and met;

@@ -49,15 +49,6 @@ def notify(registration: Registration, event: str) -> None:
     _enqueue(registration, event)
 
 
-def sync_invitations(registration: Registration) -> None:
-    """Calendar invitations follow the registration's status and sessions (after `notify`)."""
-    # Imported here: `invitations.models` imports this package, so a module-level import of
-    # the flow would close a cycle whenever the invitation models are loaded first.
-    from webinars.invitations import flow
-
-    flow.sync_registration(registration)
-
-
 def send_manage_link(registration: Registration) -> None:
     """The private link again, to the registered address, in the registrant's language."""
     _enqueue(registration, MANAGE_LINK)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, text
 from sqlalchemy.orm import selectinload
 
+from webinars import signals
 from webinars.extensions import db
 from webinars.registration import approvals, notifications
 from webinars.registration.models import (
@@ -171,7 +172,7 @@ def promote_waitlist(series: Series) -> list[Registration]:
             registration.status = seated_status(series)
             registration.waitlisted_at = None
             notifications.notify(registration, "promoted")
-            notifications.sync_invitations(registration)
+            signals.registration_changed.send(registration)
             approvals.notify_waiting(registration)
             promoted.append(registration)
     db.session.flush()

@@ -5,8 +5,8 @@ Seats (the series lock, the count, the hard limits and the waiting list) live in
 change that takes or frees a seat here goes through it, under the series lock.
 
 Services flush and never commit; every status change enqueues an e-mail to the registrant in
-the same transaction (`notifications.notify`), then the calendar invitations or cancellations
-that follow from it (`notifications.sync_invitations`: one per session). Those e-mails are
+the same transaction (`notifications.notify`), then sends `signals.registration_changed`, on
+which the calendar invitations or cancellations follow (one per session). Those e-mails are
 deferred outbox rows, rendered by the delivery worker, so the series lock is held for the
 count and the inserts only, never for a template. A registration that starts to wait for a
 focal point's approval may tell them at once (`approvals`).
@@ -25,13 +25,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from webinars import signals
 from webinars.accounts.models import User
 from webinars.catalog.reference import MEMBER_ZONES
 from webinars.errors import FieldError
 from webinars.extensions import db
 from webinars.participation import services as participation
-from webinars.privacy import is_anonymised_email
 from webinars.registration import approvals, notifications, seats
+from webinars.registration.anonymised import is_anonymised_email
 from webinars.registration.models import (
     Registration,
     RegistrationStatus,
@@ -337,7 +338,7 @@ def _announce_placement(registration: Registration) -> None:
     its invitations, the approver."""
     participation.link([registration])
     notifications.notify(registration, _event_of(registration.status))
-    notifications.sync_invitations(registration)
+    signals.registration_changed.send(registration)
     approvals.notify_waiting(registration)
 
 
@@ -436,7 +437,7 @@ def approve(registration: Registration) -> None:
     registration.status = RegistrationStatus.CONFIRMED
     db.session.flush()
     notifications.notify(registration, "confirmed")
-    notifications.sync_invitations(registration)
+    signals.registration_changed.send(registration)
 
 
 def reject(registration: Registration, reason: str = "") -> list[Registration]:
@@ -456,7 +457,7 @@ def _close_as_rejected(registration: Registration, reason: str) -> None:
     registration.waitlisted_at = None
     db.session.flush()
     notifications.notify(registration, "rejected")
-    notifications.sync_invitations(registration)
+    signals.registration_changed.send(registration)
 
 
 @dataclass
@@ -516,7 +517,7 @@ def cancel(registration: Registration) -> list[Registration]:
     registration.waitlisted_at = None
     db.session.flush()
     notifications.notify(registration, "cancelled")
-    notifications.sync_invitations(registration)
+    signals.registration_changed.send(registration)
     return seats.promote_waitlist(registration.series)
 
 
@@ -549,7 +550,7 @@ def change_choice(
     registration.sessions = sessions
     db.session.flush()
     notifications.notify(registration, "updated")
-    notifications.sync_invitations(registration)
+    signals.registration_changed.send(registration)
     return seats.promote_waitlist(series)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from webinars.reports.exports import PDF_FONT_ENCODING, pdf_text
+from webinars.exports import PDF_FONT_ENCODING, pdf_text
 
 _FONT = "Helvetica"
 _BORDER_COLOUR = (31, 56, 100)

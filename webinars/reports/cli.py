@@ -11,8 +11,8 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from webinars.audit import services as audit
+from webinars.exports import csv_chunks, pdf_document, pdf_table, xlsx_bytes
 from webinars.extensions import db
-from webinars.reports.exports import csv_chunks, pdf_document, pdf_table, xlsx_bytes
 from webinars.reports.participants import (
     ListScope,
     iter_participants,

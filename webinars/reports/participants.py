@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, String, cast, func, or_
 from webinars.attendance.models import Attendance, AttendanceState
 from webinars.catalog.collation import SortKey, sort_key
 from webinars.catalog.models import Country
+from webinars.exports import Table
 from webinars.extensions import db
 from webinars.i18n import current_language
 from webinars.registration.labels import STATUS
@@ -28,7 +29,6 @@ from webinars.registration.models import (
     Registration,
     registration_sessions,
 )
-from webinars.reports.exports import Table
 from webinars.series.models import Series
 from webinars.sessions.models import EventSession
 

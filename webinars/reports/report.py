@@ -262,7 +262,7 @@ def load_report_data(
 ) -> ReportData:
     """Everything the report needs, in seven queries whatever the number of registrations.
 
-    `country_code` (a focal point's `permissions.country_scope`, the rule the quota matrix
+    `country_code` (a focal point's `accounts.access.country_scope`, the rule the quota matrix
     follows): only that country's registrations and attendees, no observer organization, and
     that country alone in the list of countries, so that every count, list and export of the
     report holds nothing of another country.

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 
 from webinars.catalog.collation import collated
+from webinars.exports import Bar, BarChart, Percent, Table
 from webinars.i18n import current_language, pick
 from webinars.registration.labels import SEX, SEX_NOT_STATED
 from webinars.registration.models import Sex
-from webinars.reports.exports import Bar, BarChart, Percent, Table
 from webinars.reports.report import (
     OTHER,
     SEX_KEYS,

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from webinars.catalog.collation import collated
+from webinars.exports import Percent, Table
 from webinars.i18n import current_language, pick
-from webinars.reports.exports import Percent, Table
 from webinars.reports.report import SEX_KEYS
 from webinars.reports.report_tables import sex_label
 from webinars.reports.yearly import NO_GROUP, YearFigures, YearlyReport

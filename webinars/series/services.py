@@ -8,7 +8,8 @@ Times arrive as wall-clock values in the series' IANA zone (what the organizer t
 stored in UTC (`to_utc`, which the session rules use too).
 
 A new conference link of the series goes on to the calendar invitations of the sessions that
-use it, in the same transaction (`invitations.flow.session_changed`).
+use it, in the same transaction (`invitations.flow.session_changed`). A capacity that may have
+grown is announced (`signals.capacity_changed`): the seats give it to the waiting list.
 """
 
 from __future__ import annotations
@@ -20,20 +21,16 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from webinars.accounts.models import User
-from webinars.accounts.permissions import visible_series
+from webinars import signals
 from webinars.catalog.models import Organization
 from webinars.errors import FieldError
 from webinars.extensions import db
 from webinars.folding import hyphenated
 from webinars.invitations import flow
-from webinars.registration.models import Registration
-from webinars.registration.seats import promote_waitlist
 from webinars.series.models import ApprovalMode, Modality, ParticipantProfile, Series, SeriesStatus
 from webinars.sessions.models import AgendaItem, EventSession, Role, SessionStatus
 from webinars.types import utcnow
@@ -62,12 +59,13 @@ class DashboardRow:
     first_start: datetime | None
 
 
-def staff_dashboard_rows(user: User) -> list[DashboardRow]:
-    """The series `user` may see with their number of sessions and first date, in one query.
+def staff_dashboard_rows(visible_series: Select[tuple[Series]]) -> list[DashboardRow]:
+    """The series a user may see (`policy.visible_series`) with their number of sessions and
+    first date, in one query.
 
     Undated series come first (they need work), then the most recent first.
     """
-    visible = visible_series(user).subquery()
+    visible = visible_series.subquery()
     rows = db.session.execute(
         db.select(Series, func.count(EventSession.id), func.min(EventSession.start_at))
         .join(visible, visible.c.id == Series.id)
@@ -205,7 +203,7 @@ def update_series(series: Series, data: SeriesData) -> None:
                 significant=True,
                 note=_l("The connection link of this session has changed."),
             )
-    promote_waitlist(series)
+    signals.capacity_changed.send(series)
 
 
 #: The longest slug (the column's length).
@@ -345,34 +343,6 @@ def delete_series(series: Series) -> None:
     db.session.flush()
 
 
-@dataclass(frozen=True)
-class SeriesContents:
-    """What deleting a series would delete with it."""
-
-    sessions: int
-    agenda_items: int
-    profiles: int
-    registrations: int
-
-
-def series_contents(series: Series) -> SeriesContents:
-    sessions, agenda_items = db.session.execute(
-        db.select(func.count(func.distinct(EventSession.id)), func.count(AgendaItem.id))
-        .select_from(EventSession)
-        .outerjoin(AgendaItem, AgendaItem.session_id == EventSession.id)
-        .where(EventSession.series_id == series.id)
-    ).one()
-    profiles = db.session.scalar(
-        db.select(func.count(ParticipantProfile.id)).where(
-            ParticipantProfile.series_id == series.id
-        )
-    )
-    registrations = db.session.scalar(
-        db.select(func.count(Registration.id)).where(Registration.series_id == series.id)
-    )
-    return SeriesContents(sessions, agenda_items, profiles or 0, registrations or 0)
-
-
 # --- participant profiles --------------------------------------------------------------------
 
 
@@ -438,25 +408,7 @@ def create_profile(series: Series, data: ProfileData) -> ParticipantProfile:
 def update_profile(profile: ParticipantProfile, data: ProfileData) -> None:
     """A raised `max_per_country` gives its new seats to the waiting list at once."""
     _apply_profile(profile, profile.series, data)
-    promote_waitlist(profile.series)
-
-
-def delete_profile(profile: ParticipantProfile) -> None:
-    """Only a profile nobody registered with can go: registrations keep their profile."""
-    used = db.session.scalar(
-        db.select(func.count(Registration.id)).where(Registration.profile_id == profile.id)
-    )
-    if used:
-        raise SchedulingError(
-            "profile",
-            ngettext(
-                "%(num)d registration uses this profile; it cannot be deleted.",
-                "%(num)d registrations use this profile; it cannot be deleted.",
-                used,
-            ),
-        )
-    db.session.delete(profile)
-    db.session.flush()
+    signals.capacity_changed.send(profile.series)
 
 
 # --- duplicating a series --------------------------------------------------------------------

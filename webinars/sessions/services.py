@@ -21,10 +21,10 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from webinars import signals
 from webinars.extensions import db
 from webinars.invitations import flow
 from webinars.invitations.models import Invitation
-from webinars.registration.seats import promote_waitlist
 from webinars.series.models import Series
 from webinars.series.services import SchedulingError, to_utc, to_wall_clock
 from webinars.sessions.models import EventSession, SessionStatus
@@ -143,7 +143,7 @@ def update_session(event_session: EventSession, data: SessionData) -> None:
         if retracked:
             notes.append(_l("The parallel track of this session has changed."))
         flow.session_changed(event_session, significant=False, note=_change_note(*notes))
-    promote_waitlist(event_session.series)  # a raised capacity seats the waiting list
+    signals.capacity_changed.send(event_session.series)  # the waiting list takes new seats
 
 
 def reschedule_session(

@@ -16,11 +16,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from webinars.accounts.access import organizer_required, staff_required
-from webinars.accounts.permissions import may_work_on_sessions
 from webinars.catalog.models import Country, Organization, Person
 from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.invitations.flow import speakers_without_email
+from webinars.policy import may_work_on_sessions
 from webinars.series import labels
 from webinars.sessions import agenda as services
 from webinars.sessions.agenda import AgendaError

@@ -21,7 +21,6 @@ from wtforms.fields.choices import SelectChoice
 from webinars import zones
 from webinars.accounts.access import staff_required
 from webinars.accounts.models import User
-from webinars.accounts.permissions import may_work_on_sessions
 from webinars.attendance import parsers, queries, services
 from webinars.attendance.forms import (
     MAX_REPORT_BYTES,
@@ -47,6 +46,7 @@ from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.folding import fold_name
 from webinars.i18n import current_language
+from webinars.policy import may_work_on_sessions
 from webinars.registration.labels import STATUS as STATUS_LABELS
 from webinars.registration.models import Registration
 from webinars.sessions.models import EventSession

@@ -14,13 +14,13 @@ from flask import Response, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from webinars.accounts.access import staff_required
-from webinars.accounts.permissions import country_scope, may_register_delegation
+from webinars.accounts.access import country_scope, staff_required
 from webinars.authorities import services as directory
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.i18n import current_language
+from webinars.policy import may_register_delegation
 from webinars.registration import delegation
 from webinars.registration.delegation import (
     DelegationFileError,

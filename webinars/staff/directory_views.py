@@ -13,11 +13,6 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webinars.accounts.access import staff_required
 from webinars.accounts.models import User
-from webinars.accounts.permissions import (
-    directory_scope,
-    may_keep_directory,
-    may_read_directory,
-)
 from webinars.authorities import services as directory
 from webinars.authorities.exports import directory_table, vcards
 from webinars.authorities.labels import TOPIC
@@ -25,10 +20,15 @@ from webinars.authorities.models import DirectoryEntry
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, WorkingGroup
 from webinars.errors import show_field_error
+from webinars.exports import xlsx_bytes
 from webinars.extensions import db
+from webinars.policy import (
+    directory_scope,
+    may_keep_directory,
+    may_read_directory,
+)
 from webinars.registration.delegation import DelegationFileError, read_xlsx_records
 from webinars.registration.services import RegistrationError
-from webinars.reports.exports import xlsx_bytes
 from webinars.staff import bp
 from webinars.staff.directory_forms import ConfirmForm, EntryForm, ImportForm
 from webinars.staff.report_views import XLSX_MIMETYPE

@@ -19,7 +19,6 @@ from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from webinars.accounts.access import organizer_required, staff_required
-from webinars.accounts.permissions import may_work_on_sessions
 from webinars.extensions import db
 from webinars.invitations import flow
 from webinars.invitations import queries as invitation_queries
@@ -27,6 +26,7 @@ from webinars.invitations.models import ICalMethod
 from webinars.mail import queries as mail_queries
 from webinars.mail.labels import STATUS as STATUS_LABELS
 from webinars.mail.models import OutboxStatus
+from webinars.policy import may_work_on_sessions
 from webinars.sessions import services as session_services
 from webinars.sessions.models import EventSession, SessionStatus
 from webinars.staff import bp

@@ -11,12 +11,12 @@ from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
 from webinars.accounts.access import staff_required
-from webinars.accounts.permissions import may_work_on_sessions
 from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.materials import services
 from webinars.materials.models import Material
 from webinars.materials.queries import materials_of
+from webinars.policy import may_work_on_sessions
 from webinars.series.labels import AGENDA_KIND
 from webinars.series.services import SchedulingError
 from webinars.sessions.models import EventSession

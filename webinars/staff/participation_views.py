@@ -1,7 +1,7 @@
 """Participation across series: a person's page, the suggested links, the yearly report.
 
 Organizers and admins see everyone; a focal point sees their own country's registrations only
-(`permissions.country_scope`). The yearly report holds only figures, for organizers and admins.
+(`accounts.access.country_scope`). The yearly report holds only figures, for organizers and admins.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from webinars.accounts.access import organizer_required, staff_required
-from webinars.accounts.permissions import country_scope, may_follow_participants
+from webinars.accounts.access import country_scope, organizer_required, staff_required
+from webinars.exports import pdf_document, xlsx_bytes
 from webinars.extensions import db
 from webinars.participation import services as participation
+from webinars.policy import may_follow_participants
 from webinars.registration.labels import STATUS as STATUS_LABELS
-from webinars.reports.exports import pdf_document, xlsx_bytes
 from webinars.reports.yearly import build_yearly, load_year_data, yearly_json
 from webinars.reports.yearly_tables import (
     by_country_table,

@@ -1,6 +1,6 @@
 """Staff pages for the registrations of a series and its country x profile quota matrix.
 
-Who sees what comes from `accounts.permissions`: organizers, admins and the series'
+Who sees what comes from `webinars.policy`: organizers, admins and the series'
 facilitators see every country; a focal point sees their own country only, on every page
 and in every count (`country_scope`). Approving and rejecting follow `may_approve`;
 cancelling a registration and revoking its private link are for organizers and admins.
@@ -19,11 +19,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from webinars.accounts import permissions
-from webinars.accounts.access import organizer_required, staff_required
+from webinars import policy
+from webinars.accounts.access import country_scope, organizer_required, staff_required
 from webinars.extensions import db
-from webinars.privacy import is_anonymised_email
 from webinars.registration import queries, services
+from webinars.registration.anonymised import is_anonymised_email
 from webinars.registration.delegation_reminders import remind_by_country
 from webinars.registration.exports import matrix_csv, met_counts
 from webinars.registration.labels import SEX, SEX_NOT_STATED
@@ -52,9 +52,9 @@ def _registration_or_404(series: Series, registration_id: int) -> Registration:
 
 
 def _approvable(slug: str, registration_id: int) -> tuple[Series, Registration]:
-    series = load_series(slug, need=permissions.may_see_registrations)
+    series = load_series(slug, need=policy.may_see_registrations)
     registration = _registration_or_404(series, registration_id)
-    if not permissions.may_approve(current_user, registration):
+    if not policy.may_approve(current_user, registration):
         abort(403)
     return series, registration
 
@@ -91,8 +91,8 @@ def _flash_promoted(promoted: Sequence[Registration]) -> None:
 @bp.route("/series/<slug>/registrations")
 @staff_required
 def registrations(slug: str) -> str:
-    series = load_series(slug, need=permissions.may_see_registrations)
-    scope = permissions.country_scope(current_user)
+    series = load_series(slug, need=policy.may_see_registrations)
+    scope = country_scope(current_user)
     form = RegistrationFilterForm(series, request.args, scoped=scope is not None)
     filters = form.filters()
     rows = queries.filtered_registrations(series, scope, filters)
@@ -107,11 +107,11 @@ def registrations(slug: str) -> str:
         session_counts=queries.session_counts(r.id for r in rows),
         delegating=queries.delegating_users(rows),
         status_labels=STATUS_LABELS,
-        may_approve=permissions.may_approve,
-        may_follow_participants=permissions.may_follow_participants,
+        may_approve=policy.may_approve,
+        may_follow_participants=policy.may_follow_participants,
         is_anonymised_email=is_anonymised_email,
         selectable_ids={
-            r.id for r in rows if not r.is_closed and permissions.may_approve(current_user, r)
+            r.id for r in rows if not r.is_closed and policy.may_approve(current_user, r)
         },
         select_all=request.args.get("select") == "all",
     )
@@ -175,7 +175,7 @@ def _selected(series: Series) -> list[Registration]:
     if not ids:
         return []
     chosen = queries.registrations_by_ids(series, ids)
-    if not all(permissions.may_approve(current_user, r) for r in chosen):
+    if not all(policy.may_approve(current_user, r) for r in chosen):
         abort(403)
     return chosen
 
@@ -200,7 +200,7 @@ def _flash_skipped(outcome: services.BatchOutcome) -> None:
 def registrations_batch(slug: str) -> str | Response:
     """Approve or reject the ticked registrations. Rejecting asks first, on a page with the
     reason (as the single rejection does); approving needs no confirmation."""
-    series = load_series(slug, need=permissions.may_see_registrations)
+    series = load_series(slug, need=policy.may_see_registrations)
     chosen = _selected(series)
     action = request.form.get("action", "")
     if not chosen or action not in ("approve", "reject", "confirm-reject"):
@@ -300,8 +300,8 @@ def registration_revoke_link(slug: str, registration_id: int) -> Response:
 @bp.route("/series/<slug>/quotas")
 @staff_required
 def quotas(slug: str) -> str:
-    series = load_series(slug, need=permissions.may_see_registrations)
-    scope = permissions.country_scope(current_user)
+    series = load_series(slug, need=policy.may_see_registrations)
+    scope = country_scope(current_user)
     matrix = target_matrix(series, country_code=scope)
     return render_template(
         "staff/quotas.html",
@@ -317,8 +317,8 @@ def quotas(slug: str) -> str:
 @bp.route("/series/<slug>/quotas.csv")
 @staff_required
 def quotas_csv(slug: str) -> Response:
-    series = load_series(slug, need=permissions.may_see_registrations)
-    matrix = target_matrix(series, country_code=permissions.country_scope(current_user))
+    series = load_series(slug, need=policy.may_see_registrations)
+    matrix = target_matrix(series, country_code=country_scope(current_user))
     return Response(
         matrix_csv(matrix),
         content_type="text/csv; charset=utf-8",

@@ -16,17 +16,17 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
-from webinars.accounts.access import organizer_required, staff_required
+from webinars.accounts.access import country_scope, organizer_required, staff_required
 from webinars.accounts.models import User
-from webinars.accounts.permissions import country_scope, may_see_registrations
 from webinars.audit import services as audit
 from webinars.audit.models import AuditEvent
 from webinars.evaluations.exports import evaluation_blocks, evaluation_tables
 from webinars.evaluations.results import load_results, results_json
+from webinars.exports import csv_chunks, pdf_document, pdf_table, xlsx_bytes
 from webinars.extensions import db
+from webinars.policy import may_see_registrations
 from webinars.reports import certificates
 from webinars.reports.certificate_pdf import certificates_zip
-from webinars.reports.exports import csv_chunks, pdf_document, pdf_table, xlsx_bytes
 from webinars.reports.participants import (
     ListScope,
     iter_participants,

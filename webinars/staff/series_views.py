@@ -13,14 +13,15 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webinars.accounts.access import organizer_required, staff_required
-from webinars.accounts.permissions import may_view_series, may_work_on_sessions
 from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.mail.labels import STATUS as OUTBOX_STATUS_LABELS
 from webinars.mail.models import OutboxStatus
+from webinars.policy import may_view_series, may_work_on_sessions
+from webinars.registration import profiles
 from webinars.registration.labels import STATUS as REGISTRATION_STATUS_LABELS
+from webinars.reports.series_dashboard import series_contents, series_dashboard
 from webinars.series import services
-from webinars.series.dashboard import series_dashboard
 from webinars.series.models import ParticipantProfile, Series, SeriesStatus
 from webinars.series.services import SchedulingError
 from webinars.sessions import services as session_services
@@ -108,7 +109,7 @@ def series_delete(slug: str) -> str | Response:
         db.session.commit()
         flash(_("The series and everything in it were deleted."), "success")
         return redirect(url_for("staff.dashboard"))
-    contents = services.series_contents(series)
+    contents = series_contents(series)
     consequences = [
         ngettext("%(num)d session", "%(num)d sessions", contents.sessions),
         ngettext("%(num)d agenda item", "%(num)d agenda items", contents.agenda_items),
@@ -145,7 +146,7 @@ def series_publication(slug: str) -> str | Response:
         "staff/series_publication.html",
         form=form,
         series=series,
-        contents=services.series_contents(series),
+        contents=series_contents(series),
     )
 
 
@@ -168,7 +169,7 @@ def series_duplicate(slug: str) -> str | Response:
         "staff/series_duplicate.html",
         form=form,
         series=series,
-        contents=services.series_contents(series),
+        contents=series_contents(series),
     )
 
 
@@ -316,7 +317,7 @@ def profile_delete(slug: str, profile_id: int) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.delete_profile(profile)
+            profiles.delete_profile(profile)
         except SchedulingError as error:
             db.session.rollback()
             flash(error.message, "error")

@@ -14,11 +14,11 @@ from flask_login import current_user
 
 from webinars.accounts.access import organizer_required, roles_required
 from webinars.accounts.models import StaffRole
-from webinars.accounts.permissions import may_see_submissions
 from webinars.audit import services as audit
 from webinars.catalog.models import Country
 from webinars.errors import show_field_error
 from webinars.extensions import db
+from webinars.policy import may_see_submissions
 from webinars.series.models import Series
 from webinars.series.services import SchedulingError
 from webinars.staff import bp

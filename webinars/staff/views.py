@@ -7,6 +7,7 @@ from flask_login import current_user
 from webinars.accounts.access import staff_required
 from webinars.accounts.models import StaffRole
 from webinars.authorities import services as directory
+from webinars.policy import visible_series
 from webinars.registration.approvals import waiting_for
 from webinars.series import services
 from webinars.staff import bp
@@ -17,7 +18,7 @@ from webinars.staff import bp
 def dashboard() -> str:
     return render_template(
         "staff/dashboard.html",
-        overview=services.staff_dashboard_rows(current_user),
+        overview=services.staff_dashboard_rows(visible_series(current_user)),
         waiting=waiting_for(current_user),
         is_focal_point=current_user.role == StaffRole.FOCAL_POINT,
         directory_member=directory.is_member(current_user.email),

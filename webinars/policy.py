@@ -1,7 +1,10 @@
-"""Which member of staff may see which series, in one place.
+"""Which member of staff may see which series, registration or directory entry, in one place.
 
 Organizers and admins see and edit everything; a facilitator works on the series assigned to
-them; a focal point follows the public series for their country.
+them; a focal point follows the public series for their country (`accounts.access.country_scope`,
+which depends on the account alone). The rules read the domain's models, so they live above
+the domain, beside the web loaders that apply them: only the delivery packages (`staff`,
+`public`, `api`) and `web_loaders` import this module, and no domain package does.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def may_work_on_sessions(user: User, series: Series) -> bool:
 
 def may_see_registrations(user: User, series: Series) -> bool:
     """Lists of registrations hold personal data: organizers, admins, the series' facilitators,
-    and focal points (for their own country only: see `registrations_filter`)."""
+    and focal points (for their own country only: see `accounts.access.country_scope`)."""
     return (
         user.can_manage_series
         or is_assigned(user, series)
@@ -60,11 +63,6 @@ def may_see_submissions(user: User, series: Series) -> bool:
     """What the countries sent for a series: organizers and admins, and focal points (their
     own country's) in a public series; never facilitators."""
     return user.can_manage_series or (user.role == StaffRole.FOCAL_POINT and series.is_public)
-
-
-def country_scope(user: User) -> str | None:
-    """The only country whose registrations `user` may see, or None for every country."""
-    return user.country_code if user.role == StaffRole.FOCAL_POINT else None
 
 
 def may_approve(user: User, registration: Registration) -> bool:
@@ -87,7 +85,7 @@ def may_register_delegation(user: User, series: Series) -> bool:
 def may_follow_participants(user: User) -> bool:
     """A person's participation across series, and the suggested links between registrations:
     organizers and admins for everyone, focal points for their own country's registrations
-    (`country_scope`)."""
+    (`accounts.access.country_scope`)."""
     return user.can_manage_series or user.role == StaffRole.FOCAL_POINT
 
 

@@ -1,5 +1,5 @@
 """The organizers' dashboard of one series: what needs their attention, in a fixed number of
-queries whatever the number of registrations or e-mails."""
+queries whatever the number of registrations or e-mails; and what deleting it would delete."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from webinars.extensions import db
 from webinars.mail.models import UNDELIVERED_STATUSES, OutboxMessage, OutboxStatus
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.registration.targets import target_matrix
-from webinars.series.models import Series
-from webinars.sessions.models import EventSession
+from webinars.series.models import ParticipantProfile, Series
+from webinars.sessions.models import AgendaItem, EventSession
 from webinars.types import utcnow
 
 
@@ -74,3 +74,31 @@ def series_dashboard(series: Series, *, now: datetime | None = None) -> SeriesDa
         next_session=upcoming[0] if upcoming else None,
         undelivered={status: mail.get(status, 0) for status in UNDELIVERED_STATUSES},
     )
+
+
+@dataclass(frozen=True)
+class SeriesContents:
+    """What deleting a series would delete with it."""
+
+    sessions: int
+    agenda_items: int
+    profiles: int
+    registrations: int
+
+
+def series_contents(series: Series) -> SeriesContents:
+    sessions, agenda_items = db.session.execute(
+        db.select(func.count(func.distinct(EventSession.id)), func.count(AgendaItem.id))
+        .select_from(EventSession)
+        .outerjoin(AgendaItem, AgendaItem.session_id == EventSession.id)
+        .where(EventSession.series_id == series.id)
+    ).one()
+    profiles = db.session.scalar(
+        db.select(func.count(ParticipantProfile.id)).where(
+            ParticipantProfile.series_id == series.id
+        )
+    )
+    registrations = db.session.scalar(
+        db.select(func.count(Registration.id)).where(Registration.series_id == series.id)
+    )
+    return SeriesContents(sessions, agenda_items, profiles or 0, registrations or 0)
