@@ -1,7 +1,7 @@
 """What a domain package announces to the packages above it: blinker signals, as Indico does.
 
 This is the one way a lower package reaches a higher one (never an import inside a function,
-`tests/test_architecture.py`). The registration services say "this registration changed";
+`tests/app/test_architecture.py`). The registration services say "this registration changed";
 they do not import the invitations, which import them. The packages that follow a signal
 connect their receivers in `webinars.receivers`, which `create_app` calls: blinker keeps one
 connection per receiver, so the many apps of the tests connect each receiver once.

@@ -20,6 +20,8 @@ def send_command(slug: str, number: int | None, session_id: int | None) -> None:
     """E-mail each confirmed registrant of a session of series SLUG the links to its
     materials (once per registrant): the NUMBER-th session (its number in the series, 1 = the
     first), or the session whose database id --session-id gives."""
+    if number is None and session_id is None:
+        raise click.UsageError("Name the session: its number N, or --session-id ID.")
     _series, event_session = required_session(slug, number, session_id)
     written = send_links(event_session)
     db.session.commit()

@@ -43,7 +43,7 @@ def required_session(
     """Series SLUG and the session `--session` or `--session-id` names, or a clear error."""
     series, event_session = chosen_session(slug, number, session_id)
     if event_session is None:
-        raise click.UsageError("Name the session: its number N, or --session-id ID.")
+        raise click.UsageError("Name the session with --session N or --session-id ID.")
     return series, event_session
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent / "webinars"
+ROOT = Path(__file__).resolve().parent.parent.parent / "webinars"
 
 #: Modules (paths under webinars/, a trailing "/" for a whole folder) whose functions may import
 #: `webinars` modules: the app factory, the registration of commands, blueprints and signal
