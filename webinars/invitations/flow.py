@@ -486,36 +486,8 @@ def render(message: OutboxMessage) -> Rendered:
     at when it was written plus the session's rises since (`OutboxMessage.ical_sequence`);
     DTSTAMP is when it was written, so a later message about the same event wins.
     """
-    sessions = shared(
-        (RENDERER, message.session_id),
-        lambda: _load_sessions([message.session_id] if message.session_id is not None else []),
-    )
-    row = (
-        db.session.scalars(
-            db.select(Invitation)
-            .where(
-                Invitation.session_id == message.session_id,
-                Invitation.email == message.to_address,
-            )
-            .options(
-                selectinload(Invitation.registration),
-                selectinload(Invitation.person).joinedload(Person.country),
-            )
-            # The invitee as they are now, even if loaded for an earlier message.
-            .execution_options(populate_existing=True)
-        ).one_or_none()
-        if sessions
-        else None
-    )
-    if row is None:
-        raise CannotRender("the session or the invitation of this message was deleted")
-    [event_session] = sessions.values()
-    if row.registration is not None:
-        name = row.registration.full_name
-    elif row.person is not None:
-        name = row.person.name
-    else:
-        name = row.name
+    event_session, row = _session_and_invitee(message)
+    name = _invitee_name(row)
     reader = _reader(event_session, row)
     language = message.language
     method = ICalMethod(message.ical_method)
@@ -559,6 +531,45 @@ def render(message: OutboxMessage) -> Rendered:
         venue=series.t("venue", language) if series.modality != Modality.ONLINE else "",
         manage_url=reader.manage_url,
     )
+
+
+def _session_and_invitee(message: OutboxMessage) -> tuple[EventSession, Invitation]:
+    """The message's session (shared within a delivery batch) and its invitation row, read
+    afresh; CannotRender when either was deleted."""
+    sessions = shared(
+        (RENDERER, message.session_id),
+        lambda: _load_sessions([message.session_id] if message.session_id is not None else []),
+    )
+    row = (
+        db.session.scalars(
+            db.select(Invitation)
+            .where(
+                Invitation.session_id == message.session_id,
+                Invitation.email == message.to_address,
+            )
+            .options(
+                selectinload(Invitation.registration),
+                selectinload(Invitation.person).joinedload(Person.country),
+            )
+            # The invitee as they are now, even if loaded for an earlier message.
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        if sessions
+        else None
+    )
+    if row is None:
+        raise CannotRender("the session or the invitation of this message was deleted")
+    [event_session] = sessions.values()
+    return event_session, row
+
+
+def _invitee_name(row: Invitation) -> str:
+    """The registrant's name as it is now, else the speaker's, else the name written."""
+    if row.registration is not None:
+        return row.registration.full_name
+    if row.person is not None:
+        return row.person.name
+    return row.name
 
 
 def freeze_pending(invitations: Select[tuple[Invitation]]) -> None:

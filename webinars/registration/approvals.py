@@ -164,49 +164,22 @@ def send_due_digests(now: datetime | None = None) -> int:
     whatever the number of registrations.
     """
     now = now or utcnow()
-    waiting_rows = (
-        _waiting_in_scope()
-        .with_only_columns(
-            Registration.series_id, Registration.country_code, func.max(Registration.updated_at)
-        )
-        .group_by(Registration.series_id, Registration.country_code)
-    )
-    latest: dict[tuple[int, str], datetime] = {
-        (series_id, code): last for series_id, code, last in db.session.execute(waiting_rows)
-    }
+    latest = _last_changes()
     if not latest:
         return 0
     users = _focal_points(code for _s, code in latest)
-    last_notice: dict[tuple[int, int], datetime] = {
-        (user_id, series_id): sent_at
-        for user_id, series_id, sent_at in db.session.execute(
-            db.select(
-                ApprovalNotice.user_id, ApprovalNotice.series_id, func.max(ApprovalNotice.sent_at)
-            )
-            .where(ApprovalNotice.user_id.in_([u.id for u in users]))
-            .group_by(ApprovalNotice.user_id, ApprovalNotice.series_id)
-        )
-    }
-    due: list[tuple[User, int]] = []
-    for user in users:
-        for (series_id, code), last_change in latest.items():
-            if code != user.country_code:
-                continue
-            previous = last_notice.get((user.id, series_id))
-            if previous is None or (previous <= now - DIGEST_INTERVAL and last_change > previous):
-                due.append((user, series_id))
+    last_notice = _last_notices(users)
+    due = [
+        (user, series_id)
+        for user in users
+        for (series_id, code), last_change in latest.items()
+        if code == user.country_code
+        and _digest_due(last_notice.get((user.id, series_id)), last_change, now)
+    ]
     claimed = _claim([(u.id, s) for u, s in due], DIGEST, now)
     if not claimed:
         return 0
-    registrations = db.session.scalars(
-        _waiting_in_scope()
-        .where(Registration.series_id.in_({s for _u, s in claimed}))
-        .options(selectinload(Registration.profile), selectinload(Registration.series))
-        .order_by(Registration.created_at, Registration.id)
-    )
-    by_key: defaultdict[tuple[int, str | None], list[Registration]] = defaultdict(list)
-    for registration in registrations:
-        by_key[(registration.series_id, registration.country_code)].append(registration)
+    by_key = _waiting_by_series_and_country({s for _u, s in claimed})
     sent = 0
     for user, series_id in due:
         if (user.id, series_id) not in claimed:
@@ -217,6 +190,53 @@ def send_due_digests(now: datetime | None = None) -> int:
         _enqueue(user, waiting[0].series, waiting, DIGEST, new=new)
         sent += 1
     return sent
+
+
+def _last_changes() -> dict[tuple[int, str], datetime]:
+    """Per series and country with registrations waiting, when the last one changed."""
+    waiting_rows = (
+        _waiting_in_scope()
+        .with_only_columns(
+            Registration.series_id, Registration.country_code, func.max(Registration.updated_at)
+        )
+        .group_by(Registration.series_id, Registration.country_code)
+    )
+    return {(series_id, code): last for series_id, code, last in db.session.execute(waiting_rows)}
+
+
+def _last_notices(users: Sequence[User]) -> dict[tuple[int, int], datetime]:
+    """Per focal point and series, when the last e-mail about waiting registrations went."""
+    return {
+        (user_id, series_id): sent_at
+        for user_id, series_id, sent_at in db.session.execute(
+            db.select(
+                ApprovalNotice.user_id, ApprovalNotice.series_id, func.max(ApprovalNotice.sent_at)
+            )
+            .where(ApprovalNotice.user_id.in_([u.id for u in users]))
+            .group_by(ApprovalNotice.user_id, ApprovalNotice.series_id)
+        )
+    }
+
+
+def _digest_due(previous: datetime | None, last_change: datetime, now: datetime) -> bool:
+    """Never told, or told long enough ago and something started to wait since."""
+    return previous is None or (previous <= now - DIGEST_INTERVAL and last_change > previous)
+
+
+def _waiting_by_series_and_country(
+    series_ids: set[int],
+) -> defaultdict[tuple[int, str | None], list[Registration]]:
+    """The registrations waiting in these series, oldest first, by series and country."""
+    registrations = db.session.scalars(
+        _waiting_in_scope()
+        .where(Registration.series_id.in_(series_ids))
+        .options(selectinload(Registration.profile), selectinload(Registration.series))
+        .order_by(Registration.created_at, Registration.id)
+    )
+    by_key: defaultdict[tuple[int, str | None], list[Registration]] = defaultdict(list)
+    for registration in registrations:
+        by_key[(registration.series_id, registration.country_code)].append(registration)
+    return by_key
 
 
 @dataclass(frozen=True)
