@@ -11,9 +11,16 @@ import click
 from flask.cli import AppGroup
 
 from webinars.attendance import services
-from webinars.attendance.parsers import ColumnMapping, ReportError, ReportFormat, UnknownLayout
+from webinars.attendance.parsers import (
+    ColumnMapping,
+    ParsedReport,
+    ReportError,
+    ReportFormat,
+    UnknownLayout,
+)
 from webinars.extensions import db
 from webinars.sessions.cli_options import required_session, session_options
+from webinars.sessions.models import EventSession
 
 attendance_cli = AppGroup("attendance", help="Attendance of the sessions.")
 
@@ -48,6 +55,57 @@ def _mapping_options(command: Callable[..., None]) -> Callable[..., None]:
             help=f"For a layout not recognised: the column holding the {name.replace('_', ' ')}.",
         )(command)
     return command
+
+
+def _check_zone(zone: str) -> None:
+    if zone:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise click.BadParameter(
+                f"{zone!r} is no IANA time zone.", param_hint="--zone"
+            ) from None
+
+
+def _read(
+    event_session: EventSession,
+    path: Path,
+    data: bytes,
+    report_format: str,
+    mapping: ColumnMapping | None,
+    zone: str,
+) -> tuple[ParsedReport, ColumnMapping | None]:
+    """The report and the mapping used; a layout not recognised stops with its first lines
+    and the column options to name its columns."""
+    chosen = None if report_format == "auto" else ReportFormat(report_format)
+    try:
+        return services.read_report(
+            event_session, data, report_format=chosen, mapping=mapping, zone=zone
+        )
+    except UnknownLayout as unknown:
+        lines = "\n".join(f"  line {line}: {' | '.join(cells)}" for line, cells in unknown.records)
+        options = ", ".join(_MAPPING_OPTIONS.values())
+        raise click.ClickException(
+            f"{path.name}: {unknown}\n{lines}\nSay which column holds what with {options}"
+            " (and --date-order, --zone)."
+        ) from unknown
+    except ReportError as error:
+        raise click.ClickException(f"{path.name}: {error}") from error
+
+
+def _echo_plan(path: Path, report: ParsedReport, plan: services.ImportPlan) -> None:
+    click.echo(
+        f"{path.name} ({report.layout or report.format.value}): {report.source_rows} join"
+        f" row(s), {len(plan.rows)} people; {plan.matched} matched, {report.merged} merged,"
+        f" {plan.unmatched} unmatched, {len(report.skipped)} row(s) left out;"
+        f" {plan.changes} change(s)."
+    )
+    for problem in report.skipped:
+        click.echo(f"  left out: {problem}")
+    for planned in plan.rows:
+        if planned.needs_a_person:
+            row = planned.row
+            click.echo(f"  unmatched: {row.name} <{row.email or 'no e-mail'}> {row.minutes} min")
 
 
 @attendance_cli.command("import")
@@ -86,42 +144,12 @@ def import_command(
     column options) into one session of series SLUG: --session N (its number, 1 = the first)
     or --session-id ID (its database id)."""
     series, event_session = required_session(slug, number, session_id)
-    if zone:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise click.BadParameter(
-                f"{zone!r} is no IANA time zone.", param_hint="--zone"
-            ) from None
+    _check_zone(zone)
     mapping = _mapping(columns, date_order)
     data = path.read_bytes()
-    chosen = None if report_format == "auto" else ReportFormat(report_format)
-    try:
-        report, used = services.read_report(
-            event_session, data, report_format=chosen, mapping=mapping, zone=zone
-        )
-    except UnknownLayout as unknown:
-        lines = "\n".join(f"  line {line}: {' | '.join(cells)}" for line, cells in unknown.records)
-        options = ", ".join(_MAPPING_OPTIONS.values())
-        raise click.ClickException(
-            f"{path.name}: {unknown}\n{lines}\nSay which column holds what with {options}"
-            " (and --date-order, --zone)."
-        ) from unknown
-    except ReportError as error:
-        raise click.ClickException(f"{path.name}: {error}") from error
+    report, used = _read(event_session, path, data, report_format, mapping, zone)
     plan = services.plan_import(event_session, report)
-    click.echo(
-        f"{path.name} ({report.layout or report.format.value}): {report.source_rows} join"
-        f" row(s), {len(plan.rows)} people; {plan.matched} matched, {report.merged} merged,"
-        f" {plan.unmatched} unmatched, {len(report.skipped)} row(s) left out;"
-        f" {plan.changes} change(s)."
-    )
-    for problem in report.skipped:
-        click.echo(f"  left out: {problem}")
-    for planned in plan.rows:
-        if planned.needs_a_person:
-            row = planned.row
-            click.echo(f"  unmatched: {row.name} <{row.email or 'no e-mail'}> {row.minutes} min")
+    _echo_plan(path, report, plan)
     if dry_run:
         click.echo("Dry run: nothing written.")
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from sqlalchemy import func
 
@@ -109,12 +110,13 @@ class TargetMatrix:
         return [r for r in self.rows if not r.complete]
 
 
-def target_matrix(
-    series: Series, *, country_code: str | None = None, language: str | None = None
-) -> TargetMatrix:
-    """The matrix for every member country, or for one (a focal point's); countries in the
-    alphabetical order of their names in `language` (default: the reader's)."""
-    counts: Counter[tuple[str | None, int | None, RegistrationStatus]] = Counter()
+#: (country code, profile id, status) -> active registrations; None: observer, or "other".
+_Counts: TypeAlias = Counter[tuple[str | None, int | None, RegistrationStatus]]
+
+
+def _counts(series: Series) -> _Counts:
+    """The cells in one grouped query."""
+    counts: _Counts = Counter()
     query = (
         db.select(
             Registration.country_code,
@@ -130,31 +132,51 @@ def target_matrix(
     )
     for code, profile_id, status, n in db.session.execute(query):
         counts[(code, profile_id, status)] = n
+    return counts
+
+
+def _cell(counts: _Counts, code: str, profile: ParticipantProfile | None) -> Cell:
+    pid = profile.id if profile else None
+    return Cell(
+        profile,
+        counts[(code, pid, S.CONFIRMED)],
+        counts[(code, pid, S.PENDING)],
+        counts[(code, pid, S.WAITLISTED)],
+    )
+
+
+def _country_rows(
+    counts: _Counts,
+    profiles: list[ParticipantProfile],
+    country_code: str | None,
+    language: str | None,
+) -> list[CountryRow]:
+    """A row per member country (or the one), in the order of their names in `language`."""
     countries_query = db.select(Country)
     if country_code is not None:
         countries_query = countries_query.where(Country.code == country_code)
-    profiles = list(series.profiles)
-
-    def cell(code: str, profile: ParticipantProfile | None) -> Cell:
-        pid = profile.id if profile else None
-        return Cell(
-            profile,
-            counts[(code, pid, S.CONFIRMED)],
-            counts[(code, pid, S.PENDING)],
-            counts[(code, pid, S.WAITLISTED)],
+    return [
+        CountryRow(
+            country,
+            [_cell(counts, country.code, p) for p in profiles],
+            _cell(counts, country.code, None),
         )
-
-    rows = [
-        CountryRow(country, [cell(country.code, p) for p in profiles], cell(country.code, None))
         for country in collated(
             db.session.scalars(countries_query), lambda c: c.t("name", language), language
         )
     ]
+
+
+def _observers(counts: _Counts) -> Counter[RegistrationStatus]:
     observers: Counter[RegistrationStatus] = Counter()
-    if country_code is None:
-        for (code, _pid, status), n in counts.items():
-            if code is None:
-                observers[status] += n
+    for (code, _pid, status), n in counts.items():
+        if code is None:
+            observers[status] += n
+    return observers
+
+
+def _confirmed_by_sex(series: Series, country_code: str | None) -> dict[str, Counter[Sex | None]]:
+    """The second grouped query: confirmed registrations by country and sex."""
     by_sex: dict[str, Counter[Sex | None]] = {}
     sex_query = (
         db.select(Registration.country_code, Registration.sex, func.count(Registration.id))
@@ -169,6 +191,19 @@ def target_matrix(
         sex_query = sex_query.where(Registration.country_code == country_code)
     for code, sex, n in db.session.execute(sex_query):
         by_sex.setdefault(code, Counter())[sex] = n
+    return by_sex
+
+
+def target_matrix(
+    series: Series, *, country_code: str | None = None, language: str | None = None
+) -> TargetMatrix:
+    """The matrix for every member country, or for one (a focal point's); countries in the
+    alphabetical order of their names in `language` (default: the reader's)."""
+    counts = _counts(series)
+    profiles = list(series.profiles)
+    rows = _country_rows(counts, profiles, country_code, language)
+    observers = _observers(counts) if country_code is None else Counter()
+    by_sex = _confirmed_by_sex(series, country_code)
     return TargetMatrix(
         series=series, profiles=profiles, rows=rows, observers=observers, by_sex=by_sex
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, String, cast, func, or_
+from sqlalchemy import ColumnElement, Row, Select, String, cast, func, or_
 
 from webinars.attendance.models import Attendance, AttendanceState
 from webinars.catalog.collation import SortKey, sort_key
@@ -112,18 +112,35 @@ def _order(origin: str, observer: bool, last: str, first: str, language: str) ->
     return (observer, *keys)
 
 
-def iter_participants(scope: ListScope) -> Iterator[Participant]:
-    """The list's rows in the current language and its collation: registrants by country (or
-    organization) and name, then the unregistered attendees by country and name."""
-    language = current_language()
-    series = scope.series
-    numbers = {s.id: n for n, s in enumerate(series.sessions, start=1)}
-    minimum = {s.id: s.minutes_to_attend for s in series.sessions}
-    countries = {c.code: c.name for c in db.session.scalars(db.select(Country))}
-    profiles = {p.id: p.label for p in series.profiles}
-    other = _("Other")
-    statuses = {status: str(label) for status, label in STATUS.items()}
-    session_ids = list(numbers)
+@dataclass(frozen=True)
+class _Lookups:
+    """What a list's rows are read with, in the current language."""
+
+    language: str
+    #: Session id -> its number in the series, and the minutes present that count as attended.
+    numbers: dict[int, int]
+    minimum: dict[int, int]
+    countries: dict[str, str]
+    profiles: dict[int, str]
+    other: str
+    statuses: dict[Any, str]
+
+
+def _lookups(series: Series) -> _Lookups:
+    return _Lookups(
+        language=current_language(),
+        numbers={s.id: n for n, s in enumerate(series.sessions, start=1)},
+        minimum={s.id: s.minutes_to_attend for s in series.sessions},
+        countries={c.code: c.name for c in db.session.scalars(db.select(Country))},
+        profiles={p.id: p.label for p in series.profiles},
+        other=_("Other"),
+        statuses={status: str(label) for status, label in STATUS.items()},
+    )
+
+
+def _registrations_query(scope: ListScope, session_ids: list[int]) -> Select[Any]:
+    """The one query of the registrations, each with its chosen sessions ("3,5") and its
+    minutes present ("3:50,5:12") aggregated in the database."""
     chosen = _per_registration(
         registration_sessions, session_ids, cast(registration_sessions.c.session_id, String)
     )
@@ -133,7 +150,7 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
         cast(Attendance.session_id, String) + ":" + cast(Attendance.minutes, String),
         Attendance.state == AttendanceState.REGISTERED,
     )
-    query = (
+    return (
         db.select(
             Registration.first_name,
             Registration.last_name,
@@ -153,35 +170,56 @@ def iter_participants(scope: ListScope) -> Iterator[Participant]:
         .where(*_conditions(scope))
         .order_by(Registration.id)
     )
+
+
+def _in_reading_order(query: Select[Any], lookups: _Lookups) -> list[tuple[str, Row[Any]]]:
+    """(origin, row) of each registration, sorted in the reader's collation."""
     rows = []
     for reg in db.session.execute(query):
         origin = (
-            countries.get(reg.country_code, "") if reg.country_code else reg.observer_organization
+            lookups.countries.get(reg.country_code, "")
+            if reg.country_code
+            else reg.observer_organization
         )
-        order = _order(origin, not reg.country_code, reg.last_name, reg.first_name, language)
+        order = _order(
+            origin, not reg.country_code, reg.last_name, reg.first_name, lookups.language
+        )
         rows.append((order, origin, reg))
     rows.sort(key=lambda row: row[0])  # stable: twins stay in the order of their ids
-    for _order_key, origin, reg in rows:
-        participant = Participant(
-            last_name=reg.last_name,
-            first_name=reg.first_name,
-            origin=origin,
-            institution=reg.institution,
-            position=reg.position,
-            profile=profiles.get(reg.profile_id, other) if reg.profile_id else other,
-            status=statuses[reg.status],
-            email=reg.email if reg.consent_to_list else "",
-        )
-        if reg.chosen:
-            participant.sessions = sorted(numbers[int(sid)] for sid in reg.chosen.split(","))
-        if reg.present:
-            for pair in sorted(reg.present.split(","), key=lambda p: numbers[int(p.split(":")[0])]):
-                sid, minutes = (int(part) for part in pair.split(":"))
-                participant.minutes[numbers[sid]] = minutes
-                if minutes >= minimum[sid]:
-                    participant.attended.append(numbers[sid])
-        yield participant
-    yield from _guests(scope, numbers, minimum, countries, language)
+    return [(origin, reg) for _order_key, origin, reg in rows]
+
+
+def _participant(origin: str, reg: Row[Any], lookups: _Lookups) -> Participant:
+    numbers, minimum, other = lookups.numbers, lookups.minimum, lookups.other
+    participant = Participant(
+        last_name=reg.last_name,
+        first_name=reg.first_name,
+        origin=origin,
+        institution=reg.institution,
+        position=reg.position,
+        profile=lookups.profiles.get(reg.profile_id, other) if reg.profile_id else other,
+        status=lookups.statuses[reg.status],
+        email=reg.email if reg.consent_to_list else "",
+    )
+    if reg.chosen:
+        participant.sessions = sorted(numbers[int(sid)] for sid in reg.chosen.split(","))
+    if reg.present:
+        for pair in sorted(reg.present.split(","), key=lambda p: numbers[int(p.split(":")[0])]):
+            sid, minutes = (int(part) for part in pair.split(":"))
+            participant.minutes[numbers[sid]] = minutes
+            if minutes >= minimum[sid]:
+                participant.attended.append(numbers[sid])
+    return participant
+
+
+def iter_participants(scope: ListScope) -> Iterator[Participant]:
+    """The list's rows in the current language and its collation: registrants by country (or
+    organization) and name, then the unregistered attendees by country and name."""
+    lookups = _lookups(scope.series)
+    query = _registrations_query(scope, list(lookups.numbers))
+    for origin, reg in _in_reading_order(query, lookups):
+        yield _participant(origin, reg, lookups)
+    yield from _guests(scope, lookups.numbers, lookups.minimum, lookups.countries, lookups.language)
 
 
 def _guests(

@@ -444,17 +444,10 @@ def _copy_roles(roles: list[Role]) -> list[Role]:
     ]
 
 
-def duplicate_series(series: Series, data: DuplicateData) -> Series:
-    """A draft copy of `series` for a new edition, as the conference repeats its formats.
-
-    Kept: the concept note, settings, partners, participant profiles, and every scheduled
-    session with its agenda and its people (roles), all moved so that the first session falls
-    on `data.first_day` and every other keeps its distance from it (same wall-clock times in
-    the series' zone); the registration window moves by as many days. Not kept: registrations,
-    invitations, attendance, facilitator assignments, cancelled sessions. The sessions get new
-    calendar UIDs: they are new events. An empty slug is proposed from the English title.
-    """
-    sessions = list(
+def _scheduled_sessions(series: Series) -> list[EventSession]:
+    """The sessions a copy takes: the scheduled ones, in time order, with their roles and
+    agenda loaded."""
+    return list(
         db.session.scalars(
             db.select(EventSession)
             .where(
@@ -468,12 +461,19 @@ def duplicate_series(series: Series, data: DuplicateData) -> Series:
             )
         )
     )
-    zone = series.timezone
-    days = 0
-    if sessions:
-        if data.first_day is None:
-            raise SchedulingError("first_day", _("Give the date of the first session."))
-        days = (data.first_day - to_wall_clock(sessions[0].start_at, zone).date()).days
+
+
+def _days_moved(sessions: list[EventSession], first_day: date | None, zone: str) -> int:
+    """How many days the copy moves so that its first session falls on `first_day`."""
+    if not sessions:
+        return 0
+    if first_day is None:
+        raise SchedulingError("first_day", _("Give the date of the first session."))
+    return (first_day - to_wall_clock(sessions[0].start_at, zone).date()).days
+
+
+def _new_edition(series: Series, data: DuplicateData) -> Series:
+    """The draft copy of the series itself, under a free address, without its children."""
     copy = Series(
         slug=data.slug or available_slug(data.title_en),
         title_en=data.title_en,
@@ -488,10 +488,17 @@ def duplicate_series(series: Series, data: DuplicateData) -> Series:
         raise SchedulingError("slug", _("This address is reserved; choose another one."))
     if slug_taken(copy.slug, copy):
         raise SchedulingError("slug", _("Another series already uses this address."))
+    return copy
+
+
+def _shift_registration_window(copy: Series, series: Series, days: int, zone: str) -> None:
     for name in ("registration_opens_at", "registration_closes_at"):
         instant = getattr(series, name)
         setattr(copy, name, _shifted(instant, days, zone) if instant is not None else None)
-    copy.profiles = [
+
+
+def _copy_profiles(profiles: list[ParticipantProfile]) -> list[ParticipantProfile]:
+    return [
         ParticipantProfile(
             code=p.code,
             label_en=p.label_en,
@@ -502,35 +509,56 @@ def duplicate_series(series: Series, data: DuplicateData) -> Series:
             max_per_country=p.max_per_country,
             position=p.position,
         )
-        for p in series.profiles
+        for p in profiles
     ]
-    copy.sessions = [
-        EventSession(
-            topic_en=s.topic_en,
-            topic_es=s.topic_es,
-            start_at=_shifted(s.start_at, days, zone),
-            end_at=_shifted(s.end_at, days, zone),
-            capacity=s.capacity,
-            track_en=s.track_en,
-            track_es=s.track_es,
-            conference_url=s.conference_url,
-            roles=_copy_roles(s.roles),
-            agenda_items=[
-                AgendaItem(
-                    kind=item.kind,
-                    start_at=_shifted(item.start_at, days, zone),
-                    end_at=_shifted(item.end_at, days, zone),
-                    title_en=item.title_en,
-                    title_es=item.title_es,
-                    sub_points=[dict(point) for point in item.sub_points or []],
-                    position=item.position,
-                    roles=_copy_roles(item.roles),
-                )
-                for item in s.agenda_items
-            ],
-        )
-        for s in sessions
-    ]
+
+
+def _copy_agenda_item(item: AgendaItem, days: int, zone: str) -> AgendaItem:
+    return AgendaItem(
+        kind=item.kind,
+        start_at=_shifted(item.start_at, days, zone),
+        end_at=_shifted(item.end_at, days, zone),
+        title_en=item.title_en,
+        title_es=item.title_es,
+        sub_points=[dict(point) for point in item.sub_points or []],
+        position=item.position,
+        roles=_copy_roles(item.roles),
+    )
+
+
+def _copy_session(session: EventSession, days: int, zone: str) -> EventSession:
+    """A new event (new calendar UID) `days` later, with its people and agenda."""
+    return EventSession(
+        topic_en=session.topic_en,
+        topic_es=session.topic_es,
+        start_at=_shifted(session.start_at, days, zone),
+        end_at=_shifted(session.end_at, days, zone),
+        capacity=session.capacity,
+        track_en=session.track_en,
+        track_es=session.track_es,
+        conference_url=session.conference_url,
+        roles=_copy_roles(session.roles),
+        agenda_items=[_copy_agenda_item(item, days, zone) for item in session.agenda_items],
+    )
+
+
+def duplicate_series(series: Series, data: DuplicateData) -> Series:
+    """A draft copy of `series` for a new edition, as the conference repeats its formats.
+
+    Kept: the concept note, settings, partners, participant profiles, and every scheduled
+    session with its agenda and its people (roles), all moved so that the first session falls
+    on `data.first_day` and every other keeps its distance from it (same wall-clock times in
+    the series' zone); the registration window moves by as many days. Not kept: registrations,
+    invitations, attendance, facilitator assignments, cancelled sessions. The sessions get new
+    calendar UIDs: they are new events. An empty slug is proposed from the English title.
+    """
+    sessions = _scheduled_sessions(series)
+    zone = series.timezone
+    days = _days_moved(sessions, data.first_day, zone)
+    copy = _new_edition(series, data)
+    _shift_registration_window(copy, series, days, zone)
+    copy.profiles = _copy_profiles(series.profiles)
+    copy.sessions = [_copy_session(s, days, zone) for s in sessions]
     db.session.add(copy)
     _flush_series()
     return copy

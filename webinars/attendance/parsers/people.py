@@ -230,22 +230,80 @@ def _read_visits(visits: list[Visit], reading: Reading) -> tuple[list[_Timed], l
     return timed, problems
 
 
+def _file_end(timed: list[_Timed]) -> datetime | None:
+    """The last moment the file shows: where a visit "until the end" of the file ends."""
+    return max(
+        (moment for t in timed for moment in (t.join, t.leave, *t.marks) if moment is not None),
+        default=None,
+    )
+
+
+def _leave(item: _Timed, reading: Reading, file_end: datetime | None) -> datetime | None:
+    """The visit's leave time; one that lasts until the end ends with the session (when it
+    says so and the window is known) or with the file."""
+    visit, leave = item.visit, item.leave
+    if visit.until_end:
+        session_end = reading.window[1] if reading.window else None
+        leave = leave or (session_end if visit.until_session_end else None) or file_end
+    return leave
+
+
+def _new_person(visit: Visit) -> _Person:
+    return _Person(
+        ReportRow(
+            name=visit.name,
+            email=visit.email,
+            role=visit.role,
+            minutes=0,
+            first_join=None,
+            last_leave=None,
+            lines=[],
+            registration_email=visit.registration_email,
+        )
+    )
+
+
+def _add_visit(person: _Person, item: _Timed, leave: datetime | None) -> None:
+    """The visit into its person's row: the highest role, its lines, and its time."""
+    visit, join = item.visit, item.join
+    row = person.row
+    if ROLE_RANK[visit.role] > ROLE_RANK[row.role]:
+        row.role = visit.role
+    row.lines.extend(visit.lines)
+    row.country_region = row.country_region or visit.country_region
+    row.email = row.email or visit.email
+    if visit.continues:
+        return
+    if join:
+        row.first_join = min(join, row.first_join or join)
+    if leave:
+        row.last_leave = max(leave, row.last_leave or leave)
+    if join and leave and not visit.trust_stated:
+        person.intervals.append((join, leave))
+    elif item.stated_us is not None:
+        person.stated_us += item.stated_us
+
+
+def _finished_rows(people: dict[str, _Person]) -> list[ReportRow]:
+    rows = []
+    for person in people.values():
+        person.row.minutes = person.minutes()
+        person.row.lines.sort()
+        rows.append(person.row)
+    return rows
+
+
 def merge_people(
     visits: list[Visit], reading: Reading
 ) -> tuple[list[ReportRow], list[RowProblem], int]:
     """The people of the visits, the rows left out, and the number of visits used."""
     timed, problems = _read_visits(visits, reading)
-    file_end = max(
-        (moment for t in timed for moment in (t.join, t.leave, *t.marks) if moment is not None),
-        default=None,
-    )
+    file_end = _file_end(timed)
     people: dict[str, _Person] = {}
     used = 0
     for item in timed:
-        visit, join, leave = item.visit, item.join, item.leave
-        if visit.until_end:
-            session_end = reading.window[1] if reading.window else None
-            leave = leave or (session_end if visit.until_session_end else None) or file_end
+        visit = item.visit
+        leave = _leave(item, reading, file_end)
         person = people.get(visit.key)
         if person is None:
             if visit.continues:
@@ -255,39 +313,8 @@ def merge_people(
                     )
                 )
                 continue
-            person = people[visit.key] = _Person(
-                ReportRow(
-                    name=visit.name,
-                    email=visit.email,
-                    role=visit.role,
-                    minutes=0,
-                    first_join=None,
-                    last_leave=None,
-                    lines=[],
-                    registration_email=visit.registration_email,
-                )
-            )
+            person = people[visit.key] = _new_person(visit)
         used += 1
-        row = person.row
-        if ROLE_RANK[visit.role] > ROLE_RANK[row.role]:
-            row.role = visit.role
-        row.lines.extend(visit.lines)
-        row.country_region = row.country_region or visit.country_region
-        row.email = row.email or visit.email
-        if visit.continues:
-            continue
-        if join:
-            row.first_join = min(join, row.first_join or join)
-        if leave:
-            row.last_leave = max(leave, row.last_leave or leave)
-        if join and leave and not visit.trust_stated:
-            person.intervals.append((join, leave))
-        elif item.stated_us is not None:
-            person.stated_us += item.stated_us
-    rows = []
-    for person in people.values():
-        person.row.minutes = person.minutes()
-        person.row.lines.sort()
-        rows.append(person.row)
+        _add_visit(person, item, leave)
     problems.sort(key=lambda problem: problem.line)
-    return rows, problems, used
+    return _finished_rows(people), problems, used
