@@ -211,3 +211,19 @@ def test_every_other_two_way_pair_is_written_down() -> None:
     assert [sorted(pair) for pair in TWO_WAY_PAIRS if pair not in cycles] == [], (
         "a cycle was broken: remove it from TWO_WAY_PAIRS"
     )
+
+
+#: A function longer than this is split into named steps (ruff counts statements and
+#: branches; this counts lines, docstring included).
+MAX_FUNCTION_LINES = 60
+
+
+def test_no_function_is_longer_than_sixty_lines() -> None:
+    long = []
+    for path in sorted(ROOT.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT.parent)}:{node.lineno} {node.name}")
+    assert long == []
