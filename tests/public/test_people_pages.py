@@ -21,8 +21,8 @@ from webinars.registration import services
 from webinars.registration.models import Registration
 from webinars.registration.services import RegistrationError, TransitionError
 from webinars.registration.tokens import public_token
-from webinars.series import labels
 from webinars.series.models import Series
+from webinars.sessions import labels
 from webinars.sessions.models import AgendaKind
 
 from .. import factories

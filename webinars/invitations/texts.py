@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from webinars.formatting import time_in
 from webinars.invitations.ical import EventText
-from webinars.series import labels
 from webinars.series.models import Modality
+from webinars.sessions import labels
 from webinars.sessions.models import EventSession
 
 #: Longest series title in a SUMMARY after the topic: calendar views cut what follows.

@@ -16,7 +16,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from webinars.catalog.models import Organization
-from webinars.series.labels import ROLE_KIND
+from webinars.sessions.labels import ROLE_KIND
 from webinars.sessions.models import EventSession, Role, RoleKind
 
 #: The order roles are read in: who opens, who leads, who speaks, who writes it down.

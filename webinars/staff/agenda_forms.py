@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from webinars.catalog.collation import collated
 from webinars.catalog.models import Country, Organization, Person
 from webinars.i18n import current_language
-from webinars.series import labels
+from webinars.sessions import labels
 from webinars.sessions.models import AgendaItem, AgendaKind, RoleKind
 
 NONE_CHOSEN = ("", "—")

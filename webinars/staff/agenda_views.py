@@ -21,8 +21,8 @@ from webinars.errors import show_field_error
 from webinars.extensions import db
 from webinars.invitations.flow import speakers_without_email
 from webinars.policy import may_work_on_sessions
-from webinars.series import labels
 from webinars.sessions import agenda as services
+from webinars.sessions import labels
 from webinars.sessions.agenda import AgendaError
 from webinars.sessions.models import AgendaItem, EventSession, Role
 from webinars.staff import bp

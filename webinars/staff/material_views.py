@@ -17,8 +17,8 @@ from webinars.materials import services
 from webinars.materials.models import Material
 from webinars.materials.queries import materials_of
 from webinars.policy import may_work_on_sessions
-from webinars.series.labels import AGENDA_KIND
 from webinars.series.services import SchedulingError
+from webinars.sessions.labels import AGENDA_KIND
 from webinars.sessions.models import EventSession
 from webinars.staff import bp
 from webinars.staff.material_forms import VISIBILITY_LABELS, MaterialForm
