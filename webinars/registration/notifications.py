@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import joinedload, selectinload
 
+from webinars import signals
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.mail.outbox import (
@@ -47,6 +48,14 @@ def notify(registration: Registration, event: str) -> None:
     """Enqueue the e-mail for `event` (one of EVENTS) to the registrant (rendered when sent)."""
     assert event in EVENTS, event
     _enqueue(registration, event)
+
+
+def announce(registration: Registration, event: str) -> None:
+    """A change of status or sessions: its e-mail (`notify`), then `registration_changed`,
+    which the calendar invitations follow; in that order, so the registrant's outbox reads
+    the status before the invitations or cancellations it causes."""
+    notify(registration, event)
+    signals.registration_changed.send(registration)
 
 
 def send_manage_link(registration: Registration) -> None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, text
 from sqlalchemy.orm import selectinload
 
-from webinars import signals
 from webinars.extensions import db
 from webinars.registration import approvals, notifications
 from webinars.registration.models import (
@@ -171,8 +170,7 @@ def promote_waitlist(series: Series) -> list[Registration]:
             )
             registration.status = seated_status(series)
             registration.waitlisted_at = None
-            notifications.notify(registration, "promoted")
-            signals.registration_changed.send(registration)
+            notifications.announce(registration, "promoted")
             approvals.notify_waiting(registration)
             promoted.append(registration)
     db.session.flush()

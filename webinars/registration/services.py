@@ -5,8 +5,8 @@ Seats (the series lock, the count, the hard limits and the waiting list) live in
 change that takes or frees a seat here goes through it, under the series lock.
 
 Services flush and never commit; every status change enqueues an e-mail to the registrant in
-the same transaction (`notifications.notify`), then sends `signals.registration_changed`, on
-which the calendar invitations or cancellations follow (one per session). Those e-mails are
+the same transaction, then sends `signals.registration_changed`, on which the calendar
+invitations or cancellations follow (one per session): both in `notifications.announce`. Those e-mails are
 deferred outbox rows, rendered by the delivery worker, so the series lock is held for the
 count and the inserts only, never for a template. A registration that starts to wait for a
 focal point's approval may tell them at once (`approvals`).
@@ -25,7 +25,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from webinars import signals
 from webinars.accounts.models import User
 from webinars.catalog.reference import MEMBER_ZONES
 from webinars.errors import FieldError
@@ -337,8 +336,7 @@ def _announce_placement(registration: Registration) -> None:
     to the same person's other registrations by that address, then its e-mails: its status,
     its invitations, the approver."""
     participation.link([registration])
-    notifications.notify(registration, _event_of(registration.status))
-    signals.registration_changed.send(registration)
+    notifications.announce(registration, _event_of(registration.status))
     approvals.notify_waiting(registration)
 
 
@@ -436,8 +434,7 @@ def approve(registration: Registration) -> None:
         raise TransitionError(_l("Only a pending registration can be approved."))
     registration.status = RegistrationStatus.CONFIRMED
     db.session.flush()
-    notifications.notify(registration, "confirmed")
-    signals.registration_changed.send(registration)
+    notifications.announce(registration, "confirmed")
 
 
 def reject(registration: Registration, reason: str = "") -> list[Registration]:
@@ -456,8 +453,7 @@ def _close_as_rejected(registration: Registration, reason: str) -> None:
     registration.rejection_reason = reason.strip()
     registration.waitlisted_at = None
     db.session.flush()
-    notifications.notify(registration, "rejected")
-    signals.registration_changed.send(registration)
+    notifications.announce(registration, "rejected")
 
 
 @dataclass
@@ -516,8 +512,7 @@ def cancel(registration: Registration) -> list[Registration]:
     registration.status = RegistrationStatus.CANCELLED
     registration.waitlisted_at = None
     db.session.flush()
-    notifications.notify(registration, "cancelled")
-    signals.registration_changed.send(registration)
+    notifications.announce(registration, "cancelled")
     return seats.promote_waitlist(registration.series)
 
 
@@ -549,8 +544,7 @@ def change_choice(
     registration.profile = profile
     registration.sessions = sessions
     db.session.flush()
-    notifications.notify(registration, "updated")
-    signals.registration_changed.send(registration)
+    notifications.announce(registration, "updated")
     return seats.promote_waitlist(series)
 
 
