@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument(
         "--statements", action="store_true", help="print the SQL of one registration first"
     )
+    parser.add_argument("--dump", help="also write the raw profile to this file (for pstats)")
     args = parser.parse_args()
     _psql(f"DROP DATABASE IF EXISTS {DB}")
     _psql(f"CREATE DATABASE {DB}")
@@ -119,6 +120,8 @@ def main() -> None:
         out = io.StringIO()
         if not args.plain:
             pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
+            if args.dump:
+                profile.dump_stats(args.dump)
         print(out.getvalue())
         with app.app_context():
             db.engine.dispose()

@@ -51,7 +51,7 @@ from webinars.invitations.models import ICalMethod, Invitation
 from webinars.invitations.texts import event_text
 from webinars.mail.delivery import smtp_address
 from webinars.mail.models import OutboxMessage, OutboxStatus
-from webinars.mail.outbox import enqueue_deferred, render_email
+from webinars.mail.outbox import enqueue_deferred, one_insert, render_email
 from webinars.mail.rendering import CannotRender, Rendered, freeze_all, renderer, shared
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.notifications import manage_url, view_url
@@ -116,6 +116,7 @@ def organizer(language: str) -> ical.Organizer:
 # --- entry points ------------------------------------------------------------------------------
 
 
+@one_insert()
 def sync_registration(registration: Registration) -> None:
     """Invite a confirmed registration to its chosen scheduled sessions; withdraw the rest.
 
@@ -216,6 +217,7 @@ def sync_person(person: Person) -> None:
     _sync_speakers(db.session.scalars(union(in_sessions, in_items, invited)))
 
 
+@one_insert()
 def _sync_speakers(session_ids: Iterable[int]) -> None:
     sessions = _load_sessions(session_ids)
     rows_by_session = _rows_of(sessions.values())
@@ -246,6 +248,7 @@ def _sync_speakers(session_ids: Iterable[int]) -> None:
     db.session.flush()
 
 
+@one_insert()
 def session_changed(event_session: EventSession, *, significant: bool, note: Note = "") -> None:
     """Tell everyone invited to the session that it changed.
 

@@ -14,12 +14,17 @@ series and registration.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.utils import make_msgid
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import insert
 
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
@@ -39,11 +44,20 @@ def _checked_address(address: str) -> str:
     Input is checked where it is typed; this is the last guard, so that the outbox never
     holds a message that fails for good (a line break in an address or a name does).
     """
+    if not _sendable(address):
+        raise UnsendableAddress(address)
+    return address
+
+
+@lru_cache(maxsize=4096)
+def _sendable(address: str) -> bool:
+    """Whether a mail server could take the address: asked once per address and process
+    (a registration's receipt and invitations go to one address)."""
     try:
         validate_email(address, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise UnsendableAddress(address) from error
-    return address
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def _one_line(text: str) -> str:
@@ -108,33 +122,65 @@ def enqueue_deferred(
     ical_sequence: int | None = None,
     session_sequence: int | None = None,
     note: str = "",
-) -> OutboxMessage:
-    """Add one message that `renderer` writes when it is delivered or read; no flush.
+) -> None:
+    """Write one message that `renderer` writes when it is delivered or read.
 
     Nothing is rendered here: the row holds what the renderer needs to find its subject
     (the registration, the session) and, for a calendar message, the METHOD, the SEQUENCE
     the address stood at and the session's own SEQUENCE then (`session_sequence`), from
-    which the SEQUENCE at delivery follows. The caller's next flush writes it (several
-    deferred rows of one request go in one INSERT).
+    which the SEQUENCE at delivery follows. It is inserted at once, without the ORM's unit
+    of work (nothing reads it back in the request), or at the end of the `one_insert` block
+    around the call, with the others of the block.
     """
-    to_address = _checked_address(to_address)
-    message = OutboxMessage(
-        kind=kind,
-        renderer=renderer,
-        to_address=to_address,
-        to_name=_one_line(to_name),
-        language=language,
-        message_id=_new_message_id(),
-        series_id=series_id,
-        registration_id=registration_id,
-        session_id=session_id,
-        ical_method=ical_method,
-        stored_sequence=ical_sequence,
-        session_sequence=session_sequence,
-        note=note,
-    )
-    db.session.add(message)
-    return message
+    row = {
+        "kind": kind,
+        "renderer": renderer,
+        "to_address": _checked_address(to_address),
+        "to_name": _one_line(to_name),
+        "language": language,
+        "message_id": _new_message_id(),
+        "series_id": series_id,
+        "registration_id": registration_id,
+        "session_id": session_id,
+        "ical_method": ical_method,
+        "stored_sequence": ical_sequence,
+        "session_sequence": session_sequence,
+        "note": note,
+    }
+    batch = _batch.get()
+    if batch is None:
+        _insert([row])
+    else:
+        batch.append(row)
+
+
+#: The deferred rows enqueued inside the open `one_insert` block; None outside one.
+_batch: ContextVar[list[dict[str, Any]] | None] = ContextVar("outbox_batch", default=None)
+
+
+@contextmanager
+def one_insert() -> Iterator[None]:
+    """The deferred messages enqueued inside the block are written at its end, in the order
+    they were enqueued, together: the receipt and invitations of a registration, or a
+    session's update to every invitee, is one statement instead of one per message. A block
+    inside another writes at the end of the outer one. Inside the block the outbox does not
+    show them yet (nothing in a request that enqueues reads them back)."""
+    if _batch.get() is not None:
+        yield
+        return
+    rows: list[dict[str, Any]] = []
+    token = _batch.set(rows)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _insert(rows)
+
+
+def _insert(rows: list[dict[str, Any]]) -> None:
+    """One INSERT of deferred rows (an executemany: one round trip on PostgreSQL)."""
+    if rows:
+        db.session.execute(insert(OutboxMessage).execution_options(render_nulls=True), rows)
 
 
 def _new_message_id() -> str:
@@ -241,8 +287,6 @@ def enqueue_to_registrant(
     )
 
 
-def enqueue_deferred_to_registrant(
-    renderer: str, registration: Registration, *, kind: str
-) -> OutboxMessage:
+def enqueue_deferred_to_registrant(renderer: str, registration: Registration, *, kind: str) -> None:
     """`enqueue_deferred` to the registrant, filed as `enqueue_to_registrant` files it."""
-    return enqueue_deferred(renderer, kind=kind, **_registrant(registration))
+    enqueue_deferred(renderer, kind=kind, **_registrant(registration))

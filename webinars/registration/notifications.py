@@ -15,6 +15,7 @@ from webinars.mail.models import OutboxMessage
 from webinars.mail.outbox import (
     enqueue_deferred_to_registrant,
     enqueue_to_registrant,
+    one_insert,
     render_email,
 )
 from webinars.mail.rendering import CannotRender, Rendered, renderer
@@ -54,8 +55,9 @@ def announce(registration: Registration, event: str) -> None:
     """A change of status or sessions: its e-mail (`notify`), then `registration_changed`,
     which the calendar invitations follow; in that order, so the registrant's outbox reads
     the status before the invitations or cancellations it causes."""
-    notify(registration, event)
-    signals.registration_changed.send(registration)
+    with one_insert():  # the status e-mail and the invitations: one INSERT
+        notify(registration, event)
+        signals.registration_changed.send(registration)
 
 
 def send_manage_link(registration: Registration) -> None:

@@ -38,8 +38,12 @@ class NotInTransaction(RuntimeError):
 def lock_series(series_id: int) -> None:
     """Serialize every seat-changing transaction of one series, until the caller commits.
 
-    PostgreSQL: `SELECT ... FOR UPDATE` on the series row. SQLite has no row locks; a no-op
-    write takes its database write lock at once, which serializes writers the same way.
+    PostgreSQL: `SELECT ... FOR NO KEY UPDATE` on the series row. It excludes the same lock
+    in every other transaction, not the key-share lock that inserting a registration (its
+    foreign key) takes: `register` writes the row before it asks for the lock, and two such
+    transactions asking `FOR UPDATE` would deadlock on each other's key-share lock. SQLite
+    has no row locks; a no-op write takes its database write lock at once, which serializes
+    writers the same way.
     Refuses a connection in autocommit mode: there the lock would end with the statement and
     two registrations could take the last seat.
     """
@@ -47,7 +51,9 @@ def lock_series(series_id: int) -> None:
     if _autocommits(connection):
         raise NotInTransaction("the series lock needs a transaction")
     if connection.dialect.name == "postgresql":
-        db.session.execute(db.select(Series.id).where(Series.id == series_id).with_for_update())
+        db.session.execute(
+            db.select(Series.id).where(Series.id == series_id).with_for_update(key_share=True)
+        )
     else:
         db.session.execute(text("UPDATE series SET id = id WHERE id = :id"), {"id": series_id})
 

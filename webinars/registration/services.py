@@ -258,23 +258,32 @@ def register(
         raise RegistrationClosed()
     checked = _check(series, data)
     people = _people_of_address(series, checked.email)
-    participant_id = None
     if needs_verification(series, registered_by):
         # It holds no seat: nothing to count, nothing to lock; linked once verified.
-        status = RegistrationStatus.UNVERIFIED
-    else:
-        participant_id = participation.person_for(checked.email, people)
-        # From here to the commit the series is locked: only the count and the inserts (the
-        # registration, its sessions, its invitation rows and the small deferred outbox rows:
-        # nothing is rendered). A duplicate sent at the same moment is caught by the unique
-        # key.
-        seats.lock_series(series.id)
-        occ = seats.count_seats(series)
-        seated = seats.fits(occ, series, checked.profile, checked.country_code, checked.sessions)
-        status = seats.seated_status(series) if seated else RegistrationStatus.WAITLISTED
-    registration = _new_registration(series, data, checked, status, now)
+        registration = _insert(
+            _new_registration(series, data, checked, RegistrationStatus.UNVERIFIED, now)
+        )
+        notifications.send_verification(registration)
+        return registration
+    # Written before the series lock with the status of a seat, which no other transaction
+    # sees before the commit; under the lock only the count, the status if no seat is left,
+    # and the e-mails' small rows (nothing is rendered). So registrations of one series wait
+    # for each other as briefly as possible.
+    registration = _new_registration(series, data, checked, seats.seated_status(series), now)
     registration.registered_by_id = registered_by.id if registered_by else None
-    registration.participant_id = participant_id
+    registration.participant_id = participation.person_for(checked.email, people)
+    _insert(registration)
+    seats.lock_series(series.id)
+    occ = seats.count_seats(series, excluding=registration.id)
+    if not seats.fits(occ, series, checked.profile, checked.country_code, checked.sessions):
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlisted_at = now
+    _announce_placement(registration)
+    return registration
+
+
+def _insert(registration: Registration) -> Registration:
+    """The new registration, flushed; DuplicateRegistration when the address beat us to it."""
     db.session.add(registration)
     try:
         db.session.flush()
@@ -283,10 +292,6 @@ def register(
         # second. The transaction is spoiled: the caller rolls back, as after any
         # RegistrationError.
         raise DuplicateRegistration() from error
-    if status == RegistrationStatus.UNVERIFIED:
-        notifications.send_verification(registration)
-    else:
-        _announce_placement(registration)
     return registration
 
 
