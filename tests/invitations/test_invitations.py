@@ -7,7 +7,6 @@ vobject, RFC 5546's table, CRLF and folding).
 from __future__ import annotations
 
 import re
-
 from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes, policy
 from typing import Any
@@ -565,7 +564,7 @@ def test_registering_issues_the_same_queries_whatever_the_number_of_sessions(
     assert selects(plain) == 3, plain
     # The writes do not grow either: the invitation rows of every session go in one INSERT,
     # and their e-mails with the receipt in another (`outbox.one_insert`).
-    assert len(for_many) == len(for_few)
+    assert len(for_many) == len(for_few), "\n".join(s[:60] for s in for_many)
 
 
 def _moved_with_invitees(registrants: int) -> list[str]:

@@ -41,7 +41,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, or_, union
+from sqlalchemy import Select, and_, insert, or_, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from webinars.catalog.models import Person
@@ -183,9 +183,10 @@ def _sync_rows(
         )
     now = utcnow()
     wanted = _Wanted(registration.email, registration.full_name, registration=registration)
+    new: list[Invitation] = []
     for session_id in arriving:
         event_session = sessions[session_id]
-        row = rows.get(session_id) or _new_row(event_session, wanted.email)
+        row = rows.get(session_id) or _new_row(event_session, wanted.email, new)
         _take(row, wanted)
         _send(event_session, row, ICalMethod.REQUEST, NEW, now)
     for row in leaving:
@@ -193,6 +194,7 @@ def _sync_rows(
             row.registration = None  # still invited as a speaker
         else:
             _send(sessions[row.session_id], row, ICalMethod.CANCEL, WITHDRAWN, now)
+    _insert_new(new)
     db.session.flush()
 
 
@@ -222,6 +224,7 @@ def _sync_speakers(session_ids: Iterable[int]) -> None:
     sessions = _load_sessions(session_ids)
     rows_by_session = _rows_of(sessions.values())
     now = utcnow()
+    new: list[Invitation] = []
     for event_session in sessions.values():
         rows = rows_by_session[event_session.id]
         wanted = {} if event_session.is_cancelled else _speakers(event_session)
@@ -233,7 +236,7 @@ def _sync_speakers(session_ids: Iterable[int]) -> None:
                 if chair_changed:
                     _send(event_session, row, ICalMethod.REQUEST, UPDATE, now)
                 continue
-            row = row or _new_row(event_session, email)
+            row = row or _new_row(event_session, email, new)
             _take(row, speaker)
             _send(event_session, row, ICalMethod.REQUEST, NEW, now)
         for email, row in rows.items():
@@ -245,6 +248,7 @@ def _sync_speakers(session_ids: Iterable[int]) -> None:
                 _send(event_session, row, ICalMethod.REQUEST, UPDATE, now)
             else:
                 _send(event_session, row, ICalMethod.CANCEL, WITHDRAWN, now)
+    _insert_new(new)
     db.session.flush()
 
 
@@ -282,16 +286,18 @@ def session_changed(event_session: EventSession, *, significant: bool, note: Not
             registration=registrant.registration if registrant else None,
             person=speaker.person,
         )
+    new: list[Invitation] = []
     for email, person in wanted.items():
         row = rows.get(email)
         was_active = row is not None and row.active
-        row = row or _new_row(event_session, email)
+        row = row or _new_row(event_session, email, new)
         _take(row, person)
         event = UPDATE if was_active else NEW
         _send(event_session, row, ICalMethod.REQUEST, event, now, note, significant=significant)
     for email, row in rows.items():
         if row.active and email not in wanted:
             _send(event_session, row, ICalMethod.CANCEL, WITHDRAWN, now)
+    _insert_new(new)
     db.session.flush()
 
 
@@ -388,10 +394,33 @@ def _rows_of(sessions: Iterable[EventSession]) -> dict[int, dict[str, Invitation
     return rows
 
 
-def _new_row(event_session: EventSession, email: str) -> Invitation:
-    row = Invitation(event_session=event_session, email=email, method=ICalMethod.REQUEST)
-    db.session.add(row)
+def _new_row(event_session: EventSession, email: str, new: list[Invitation]) -> Invitation:
+    """A row for an address not invited to the session yet, kept out of the ORM session and
+    added to `new`: `_insert_new` writes all the new rows of one change in one INSERT,
+    without the unit of work (nothing in the request reads them back as objects)."""
+    row = Invitation(session_id=event_session.id, email=email, method=ICalMethod.REQUEST)
+    new.append(row)
     return row
+
+
+def _insert_new(rows: list[Invitation]) -> None:
+    if not rows:
+        return
+    values = [
+        {
+            "session_id": row.session_id,
+            "email": row.email,
+            "name": row.name,
+            "chair": row.chair,
+            "registration_id": row.registration.id if row.registration is not None else None,
+            "person_id": row.person.id if row.person is not None else None,
+            "method": row.method,
+            "sequence": row.sequence,
+            "updated_at": row.updated_at,
+        }
+        for row in rows
+    ]
+    db.session.execute(insert(Invitation).execution_options(render_nulls=True), values)
 
 
 def _take(row: Invitation, wanted: _Wanted) -> None:
