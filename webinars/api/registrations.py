@@ -89,7 +89,8 @@ CONFLICT_DESCRIPTION = (
 
 @blp.route("/series/<slug>/registrations", methods=["POST"])
 @registrations_limited
-@blp.arguments(RegistrationBodySchema, description="The official and their choices.")
+# An instance, not the class: webargs would build a new schema for every request.
+@blp.arguments(RegistrationBodySchema(), description="The official and their choices.")
 @blp.response(HTTPStatus.CREATED, RegistrationReceivedSchema)
 @blp.alt_response(
     HTTPStatus.NOT_FOUND, schema=ErrorSchema, description="No public series at this address."

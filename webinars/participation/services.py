@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from sqlalchemy import or_
+from sqlalchemy import insert, or_
 from sqlalchemy.orm import selectinload
 
 from webinars.attendance.models import Attendance, AttendanceState
@@ -66,10 +66,8 @@ def person_for(email: str, known: Iterable[int | None]) -> int | None:
     ids = [participant_id for participant_id in known if participant_id is not None]
     if ids:
         return min(ids)
-    participant = Participant()
-    db.session.add(participant)
-    db.session.flush()
-    return participant.id
+    # One INSERT ... RETURNING, without the unit of work: the row is the person's id only.
+    return db.session.execute(insert(Participant).returning(Participant.id)).scalar_one()
 
 
 def link_all() -> int:
