@@ -420,7 +420,7 @@ def _insert_new(rows: list[Invitation]) -> None:
         }
         for row in rows
     ]
-    db.session.execute(insert(Invitation).execution_options(render_nulls=True), values)
+    db.session.execute(insert(Invitation.__table__), values)
 
 
 def _take(row: Invitation, wanted: _Wanted) -> None:

@@ -143,7 +143,7 @@ def enqueue_deferred(
         "registration_id": registration_id,
         "session_id": session_id,
         "ical_method": ical_method,
-        "stored_sequence": ical_sequence,
+        "ical_sequence": ical_sequence,
         "session_sequence": session_sequence,
         "note": note,
     }
@@ -178,9 +178,10 @@ def one_insert() -> Iterator[None]:
 
 
 def _insert(rows: list[dict[str, Any]]) -> None:
-    """One INSERT of deferred rows (an executemany: one round trip on PostgreSQL)."""
+    """One INSERT of deferred rows (an executemany: one round trip on PostgreSQL), on the
+    table: the rows are keyed by column."""
     if rows:
-        db.session.execute(insert(OutboxMessage).execution_options(render_nulls=True), rows)
+        db.session.execute(insert(OutboxMessage.__table__), rows)
 
 
 def _new_message_id() -> str:
