@@ -29,7 +29,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.registration import PG, SLUG, _prepare, _psql  # noqa: E402
+from bench.registration import PG, SLUG, WAITLIST_SLUG, _prepare, _psql  # noqa: E402
 
 DB = "webinars_bench_profile"
 
@@ -66,6 +66,9 @@ def _arguments() -> argparse.Namespace:
         "--statements", action="store_true", help="print the SQL of one registration first"
     )
     parser.add_argument("--dump", help="also write the raw profile to this file (for pstats)")
+    parser.add_argument(
+        "--waitlisted", action="store_true", help="the waitlisted path (its one seat is taken)"
+    )
     return parser.parse_args()
 
 
@@ -91,7 +94,7 @@ def main() -> None:
 
         app = create_app()
         client = app.test_client()
-        path = f"/api/v1/series/{SLUG}/registrations"
+        path = f"/api/v1/series/{WAITLIST_SLUG if args.waitlisted else SLUG}/registrations"
 
         def post(n: int, tag: str) -> None:
             body = {
@@ -141,7 +144,8 @@ def main() -> None:
         app_cpu, db_cpu = time.process_time() - app_cpu, _cpu(backends) - db_cpu
         event.remove(engine, "before_cursor_execute", count)
         print(
-            f"{args.count} confirmed registrations in-process"
+            f"{args.count} {'waitlisted' if args.waitlisted else 'confirmed'} registrations"
+            " in-process"
             f"{'' if args.plain else ' under cProfile'}:"
             f" {elapsed / args.count * 1000:.1f} ms each,"
             f" {statements / args.count:.1f} SQL statements each;"
