@@ -16,7 +16,7 @@ on the row is an ordinary stored message, and a re-send sends the same text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -48,19 +48,32 @@ T = TypeVar("T")
 
 #: What the renderers of one delivery batch share (`shared_reads`); None outside a batch.
 _shared: ContextVar[dict[Hashable, Any] | None] = ContextVar("outbox_shared_reads", default=None)
+#: The messages of the delivery batch being rendered (`shared_reads`).
+_batch: ContextVar[Sequence[OutboxMessage]] = ContextVar("outbox_batch", default=())
 
 
 @contextmanager
-def shared_reads() -> Iterator[None]:
+def shared_reads(batch: Sequence[OutboxMessage] = ()) -> Iterator[None]:
     """Inside the block, `shared` loads each key once: the delivery worker opens one per
-    batch (at most `batch` messages, well under a second), so the invitations of one session
-    read its agenda and speakers once instead of once per message. What belongs to one
-    recipient (their name, link, zone) is never shared."""
+    claimed batch (at most `batch` messages, well under a second), so the invitations of one
+    session read its agenda and speakers once instead of once per message.
+
+    `batch` is the messages the worker is about to send: a renderer may read what belongs to
+    each of their recipients (their name, link, zone) in one query for all of them
+    (`batch_of`), at the start of the batch rather than right before each send."""
     token = _shared.set({})
+    batch_token = _batch.set(batch)
     try:
         yield
     finally:
+        _batch.reset(batch_token)
         _shared.reset(token)
+
+
+def batch_of(message: OutboxMessage) -> Sequence[OutboxMessage]:
+    """The delivery batch `message` belongs to (`shared_reads`), else the message alone."""
+    batch = _batch.get()
+    return batch if any(m is message for m in batch) else (message,)
 
 
 def shared(key: Hashable, load: Callable[[], T]) -> T:
