@@ -49,7 +49,7 @@ from types import TracebackType
 from typing import Any
 
 from flask import Config, Flask, current_app
-from sqlalchemy import ColumnElement, ScalarSelect, func, or_
+from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, func, or_
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -607,7 +607,20 @@ def _lock(message: OutboxMessage, now: datetime) -> tuple[int, int] | None:
     an erasure) waiting until the outcome is written, as the claim's lock did when each
     message was claimed on its own; a change made since the claim is read here.
     """
-    since = now - timedelta(days=1)
+    row = db.session.execute(
+        _lock_statement(), {"message_id": message.id, "since": now - timedelta(days=1)}
+    ).one_or_none()
+    if row is None:
+        return None
+    renderer, total, requested = row
+    if renderer != message.renderer:
+        db.session.refresh(message)  # frozen since the claim: send what it stores
+    return total, requested
+
+
+@functools.cache
+def _lock_statement() -> Select[tuple[str, int, int]]:
+    """`_lock`'s statement, built once (building it costs more than running it)."""
     sent = aliased(OutboxMessage)
 
     def count(*more: ColumnElement[bool]) -> ScalarSelect[int]:
@@ -617,23 +630,20 @@ def _lock(message: OutboxMessage, now: datetime) -> tuple[int, int] | None:
             .where(
                 sent.to_address == OutboxMessage.to_address,
                 sent.status == OutboxStatus.SENT,
-                sent.sent_at >= since,
+                sent.sent_at >= bindparam("since"),
                 *more,
             )
             .scalar_subquery()
         )
 
-    row = db.session.execute(
+    return (
         db.select(OutboxMessage.renderer, count(), count(sent.kind.in_(REQUESTED_KINDS)))
-        .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.PENDING)
+        .where(
+            OutboxMessage.id == bindparam("message_id"),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
         .with_for_update(of=OutboxMessage)
-    ).one_or_none()
-    if row is None:
-        return None
-    renderer, total, requested = row
-    if renderer != message.renderer:
-        db.session.refresh(message)  # frozen since the claim: send what it stores
-    return total, requested
+    )
 
 
 def _release(messages: list[OutboxMessage]) -> None:
