@@ -148,34 +148,16 @@ def _one_line(value: str) -> str:
     return value
 
 
-def _encoded_words(text: str) -> list[str]:
-    """`text` as RFC 2047 encoded words (UTF-8, base64), each short enough for one line.
-
-    A character is never split between two words; the space between two encoded words is
-    not part of the text (RFC 2047 section 6.2), so the words may be cut anywhere.
-    """
-    chunks: list[bytes] = []
-    chunk = b""
-    for character in text:
-        encoded = character.encode("utf-8")
-        if len(chunk) + len(encoded) > _ENCODED_WORD_BYTES:
-            chunks.append(chunk)
-            chunk = b""
-        chunk += encoded
-    chunks.append(chunk)
-    return [f"=?utf-8?b?{base64.b64encode(chunk).decode('ascii')}?=" for chunk in chunks]
-
-
 def _unstructured(text: str) -> str:
-    """A Subject: as it is when printable ASCII, else encoded words."""
+    """A Subject: as it is when printable ASCII, else with its other words encoded."""
     _one_line(text)
     if _PRINTABLE.fullmatch(text) and "=?" not in text:
         return text
-    return " ".join(_encoded_words(text))
+    return _encoded(text, _PRINTABLE, chunked=True)
 
 
 def _mailbox(name: str, address: str) -> str:
-    """`Name <address>`, the name as atoms, a quoted string or encoded words."""
+    """`Name <address>`, the name as atoms, a quoted string or with encoded words."""
     _one_line(name)
     if not address.isascii() or not _PRINTABLE.fullmatch(address):
         raise ValueError(f"the address needs SMTPUTF8, which is not used: {address!r}")
@@ -186,13 +168,54 @@ def _mailbox(name: str, address: str) -> str:
     elif _PRINTABLE.fullmatch(name) and "=?" not in name:
         phrase = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
     else:
-        phrase = " ".join(_encoded_words(name))
+        phrase = _encoded(name, _ATOMS, chunked=False)
     return f"{phrase} <{address}>"
+
+
+def _encoded(text: str, plain: re.Pattern[str], *, chunked: bool) -> str:
+    """`text` with each run of words that `plain` does not match as RFC 2047 encoded words
+    (UTF-8, base64); the words it matches stay as they are, one space between each.
+
+    Two encoded words are never next to each other unless `chunked`: a decoder drops the
+    space between two encoded words (RFC 2047 section 6.2) and the phrase parser of Python's
+    `email` package keeps it, so a display name is one encoded word per run (possibly
+    longer than 75 characters, which decoders accept). A Subject's runs are cut into words
+    that fit on a line: every parser drops the space between them in unstructured text.
+    """
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*text.split(" "), None]:
+        if word is None or (word and plain.fullmatch(word) and "=?" not in word):
+            if run:
+                out += _encoded_words(" ".join(run), chunked=chunked)
+                run = []
+            if word is not None:
+                out.append(word)
+        else:
+            run.append(word)
+    return " ".join(out)
+
+
+def _encoded_words(text: str, *, chunked: bool) -> list[str]:
+    """`text` as encoded words; `chunked`: each short enough for one line, a character never
+    split between two."""
+    chunks: list[bytes] = []
+    chunk = b""
+    for character in text:
+        encoded = character.encode("utf-8")
+        if chunked and len(chunk) + len(encoded) > _ENCODED_WORD_BYTES:
+            chunks.append(chunk)
+            chunk = b""
+        chunk += encoded
+    chunks.append(chunk)
+    return [f"=?utf-8?b?{base64.b64encode(chunk).decode('ascii')}?=" for chunk in chunks]
 
 
 def _fold(line: str) -> str:
     """A header line folded before spaces so that no line passes `MAX_HEADER_LINE` where a
-    space allows it; unfolding (removing each CRLF) gives `line` back."""
+    space allows it; unfolding (removing each CRLF) gives `line` back. The first line keeps
+    the name and the first word: a value that starts on the next line would start with the
+    folding space."""
     if len(line) <= MAX_HEADER_LINE:
         return line
     lines: list[str] = []
@@ -200,7 +223,7 @@ def _fold(line: str) -> str:
     for index, word in enumerate(line.split(" ")):
         if index == 0:
             current = word
-        elif word and len(current) + 1 + len(word) > MAX_HEADER_LINE and current.strip():
+        elif word and index > 1 and len(current) + 1 + len(word) > MAX_HEADER_LINE:
             lines.append(current)
             current = " " + word
         else:
@@ -269,7 +292,7 @@ def _multipart(subtype: str, parts: list[_Part]) -> _Part:
     # Each part ends with CRLF; the CRLF before a delimiter belongs to the delimiter.
     data = b"".join(delimiter + part.entity() + b"\r\n" for part in parts)
     return _Part(
-        [f'Content-Type: multipart/{subtype}; boundary="{boundary}"'],
+        [_fold(f'Content-Type: multipart/{subtype}; boundary="{boundary}"')],
         data + f"--{boundary}--\r\n".encode("ascii"),
     )
 
