@@ -635,10 +635,9 @@ def _lock(message: OutboxMessage, now: datetime) -> tuple[int, int] | None:
     ).one_or_none()
     if row is None:
         return None
-    renderer, total, requested = row
-    if renderer != message.renderer:
+    if row.renderer != message.renderer:
         db.session.refresh(message)  # frozen since the claim: send what it stores
-    return total, requested
+    return row.sent, row.requested
 
 
 @functools.cache
@@ -660,7 +659,11 @@ def _lock_statement() -> Select[tuple[str, int, int]]:
         )
 
     return (
-        db.select(OutboxMessage.renderer, count(), count(sent.kind.in_(REQUESTED_KINDS)))
+        db.select(
+            OutboxMessage.renderer,
+            count().label("sent"),
+            count(sent.kind.in_(REQUESTED_KINDS)).label("requested"),
+        )
         .where(
             OutboxMessage.id == bindparam("message_id"),
             OutboxMessage.status == OutboxStatus.PENDING,
