@@ -1,7 +1,7 @@
 """Delivering the outbox: build each row's MIME message, send it over SMTP, record the outcome.
 
 Delivery runs after the commit that wrote the message (`flask outbox send` / `flask outbox work`),
-never inside a request. A worker claims a batch of due messages in one statement: it writes a
+never inside a request. A worker claims up to `CLAIM` due messages in one statement: it writes a
 lease on them (`leased_until`, `LEASE`) and commits, so that no other worker takes them. Then
 it sends them one at a time: each is locked (and its address's daily allowance counted) in one
 statement, sent, and its outcome committed with the lease cleared. A row lock is never held
@@ -422,6 +422,10 @@ def requeue(message: OutboxMessage, *, now: datetime | None = None) -> None:
 
 # --- delivery ----------------------------------------------------------------------------------
 
+#: Messages claimed at once: what a crash delays until its lease ends, and about how long
+#: before its send a recipient's data is read (a fraction of a second). A pass of `batch`
+#: messages claims this many at a time, so that several workers share a short outbox.
+CLAIM = 25
 #: How long the messages a worker claims are kept from the other workers (`leased_until`).
 LEASE = timedelta(minutes=10)
 #: A worker starts no send later than this after its claim, so that a send started in time
@@ -498,11 +502,12 @@ def _stopped(stop: threading.Event | None) -> bool:
 
 
 def _deliver_batch(batch: int, stop: threading.Event | None, sending: _Sender) -> DeliveryReport:
-    """Claim up to `batch` messages in one statement, then send and commit them one by one."""
+    """Claim up to `CLAIM` messages in one statement, send and commit them one by one, and so
+    on up to `batch` messages."""
     outcomes = dict.fromkeys(_Outcome, 0)
     last_id = 0
     while (left := batch - sum(outcomes.values())) > 0 and not _stopped(stop):
-        claimed = _claim(after_id=last_id, now=sending.clock(), limit=left)
+        claimed = _claim(after_id=last_id, now=sending.clock(), limit=min(left, CLAIM))
         if not claimed:
             break
         # Keyset order: a message retried with no backoff is not taken twice in one pass.
