@@ -56,6 +56,7 @@ from webinars.mail.rendering import (
     CannotRender,
     Rendered,
     batch_of,
+    claim_shared,
     freeze_all,
     renderer,
     shared,
@@ -573,8 +574,8 @@ def render(message: OutboxMessage) -> Rendered:
 
 
 def _session_and_invitee(message: OutboxMessage) -> tuple[EventSession, Invitation]:
-    """The message's session and its invitation row (both shared within a delivery batch);
-    CannotRender when either was deleted."""
+    """The message's session (shared within a delivery pass) and its invitation row (read
+    with those of the other claimed messages); CannotRender when either was deleted."""
     sessions = shared(
         (RENDERER, message.session_id),
         lambda: _load_sessions([message.session_id] if message.session_id is not None else []),
@@ -588,8 +589,8 @@ def _session_and_invitee(message: OutboxMessage) -> tuple[EventSession, Invitati
 
 def _invitee(message: OutboxMessage) -> Invitation | None:
     """The invitation row of the message's address and session, read afresh with the rows of
-    the other messages of its delivery batch about that session: one query for the batch."""
-    rows: dict[str, Invitation | None] = shared((RENDERER, "invitees", message.session_id), dict)
+    the other claimed messages about that session: one query per claim and session."""
+    rows: dict[str, Invitation | None] = claim_shared((RENDERER, message.session_id), dict)
     if message.to_address not in rows:
         addresses = {
             m.to_address

@@ -55,7 +55,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage, OutboxStatus
-from webinars.mail.rendering import Rendered, freeze, shared_reads
+from webinars.mail.rendering import Rendered, delivering, freeze, shared_reads
 from webinars.types import utcnow
 
 #: Seconds to wait for the SMTP server (connecting, each reply) before counting a failed attempt.
@@ -478,13 +478,13 @@ def _deliver_due(batch: int, now: datetime | None, stop: threading.Event | None)
         return DeliveryReport(holdup=holdup)
     config = current_app.config
     sender = config["MAIL_DEFAULT_SENDER"]
-    # Within a claimed batch the deferred messages of one session share its agenda and
-    # speakers (`shared_reads`), which must outlive each message's commit: the session does
-    # not expire them. Each batch reads its messages and recipients afresh (populate_existing).
+    # Within a pass the deferred messages of one session share its agenda and speakers
+    # (`shared_reads`), which must outlive each message's commit: the session does not expire
+    # them. Each claim reads its messages and their recipients afresh (populate_existing).
     session = db.session()
     expiring, session.expire_on_commit = session.expire_on_commit, False
     try:
-        with _SmtpLink(current_app.extensions["mail"]) as link:
+        with _SmtpLink(current_app.extensions["mail"]) as link, shared_reads():
             sending = _Sender(
                 link,
                 sender,
@@ -527,7 +527,7 @@ def _send_claimed(
     """Send the claimed messages in order, each committed on its own; hand back the ones not
     sent when the pass stops. Returns the error when the server could not be reached, else ""."""
     deadline = sending.clock() + SEND_WINDOW
-    with shared_reads(claimed):
+    with delivering(claimed):
         for index, message in enumerate(claimed):
             if _stopped(stop) or sending.clock() >= deadline:
                 _release(claimed[index:])
