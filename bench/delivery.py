@@ -7,8 +7,10 @@ sessions and `--messages` / 2 confirmed registrations, and queues one calendar i
 per registration and session (`invitations.flow.sync_registration`, as a registration does;
 no other e-mail). Starts an aiosmtpd server on localhost (in this process) and `--workers`
 processes of `flask outbox work --once` against it, and times them from their start until
-the last one has delivered everything due. Prints messages per second, then checks that the
-server received every Message-ID of the outbox exactly once and that every row is `sent`.
+the last one has delivered everything due. Prints messages per second and the CPU time per
+message of the workers and of the SMTP server (which the machine's load does not change), then
+checks that the server received every Message-ID of the outbox exactly once and that every row
+is `sent`.
 The database is dropped at the end.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -100,6 +103,15 @@ with app.app_context():
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
 
 
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU time (user + system) of the ended child processes (the workers, once waited for)
+    and of this process (the aiosmtpd server's thread): a figure the machine's load does not
+    change, unlike the messages per second."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    itself = resource.getrusage(resource.RUSAGE_SELF)
+    return children.ru_utime + children.ru_stime, itself.ru_utime + itself.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=10_000)
@@ -131,6 +143,7 @@ def main() -> None:
         queued_in = time.monotonic() - began
         controller.start()
         load_before = os.getloadavg()
+        cpu_before = _cpu_seconds()
         began = time.monotonic()
         command = ["-m", "flask", "--app", "webinars", "outbox", "work", "--once"]
         profiled = ["-m", "cProfile", "-o", args.profile] if args.profile else []
@@ -148,6 +161,7 @@ def main() -> None:
         outputs = [w.communicate() for w in workers]
         elapsed = time.monotonic() - began
         load_after = os.getloadavg()
+        workers_cpu, sink_cpu = (a - b for a, b in zip(_cpu_seconds(), cpu_before, strict=True))
         for worker, (_out, err) in zip(workers, outputs, strict=True):
             if worker.returncode != 0:
                 raise SystemExit(err)
@@ -165,6 +179,10 @@ def main() -> None:
         for out, _err in outputs:
             print("  worker:", " ".join(out.split()))
         print(f"delivered {total} in {elapsed:.1f} s: {total / elapsed:.1f} messages/s")
+        print(
+            f"CPU per message: workers {workers_cpu / max(total, 1) * 1000:.2f} ms (start-up"
+            f" included), aiosmtpd {sink_cpu / max(total, 1) * 1000:.2f} ms"
+        )
         ids = {message_id for message_id, _s, _k in rows}
         once = set(sink.ids.values()) == {1} and set(sink.ids) == ids
         all_sent = {status for _m, status, _k in rows} == {"sent"}

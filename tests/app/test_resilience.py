@@ -32,6 +32,7 @@ from config import Config
 from webinars import resilience
 from webinars.extensions import db
 from webinars.invitations.models import ICalMethod, Invitation
+from webinars.mail import delivery
 from webinars.mail.delivery import DeliveryReport, Holdup, deliver_due
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.outbox import enqueue
@@ -326,25 +327,31 @@ def test_a_worker_that_dies_after_the_250_before_its_commit_sends_the_message_ag
     """At-least-once, not exactly-once: a duplicate is possible here.
 
     The server accepted the message, then the worker lost its database (or was killed) before
-    it committed `sent`. The row is still pending, so the next pass sends it again, with the
-    same Message-ID. Nothing else is lost or doubled, and the worker goes on afterwards.
+    it committed `sent`. The row is still pending, so a pass after the worker's lease on it
+    (`delivery.LEASE`) sends it again, with the same Message-ID. Nothing else is lost or
+    doubled, and the worker goes on afterwards.
     """
     first, second = _enqueue(mail_app, 2)
     scoped = db.session
     real_commit = scoped.commit
 
     def commit_lost() -> None:
-        monkeypatch.setattr(scoped, "commit", real_commit)  # only the first commit is lost
+        monkeypatch.setattr(scoped, "commit", real_commit)  # only the first send's is lost
         scoped.rollback()
         raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(scoped, "commit", commit_lost)
+    def claimed_then_commit_lost() -> None:
+        real_commit()  # the claim's commit (the lease) goes through
+        monkeypatch.setattr(scoped, "commit", commit_lost)
+
+    monkeypatch.setattr(scoped, "commit", claimed_then_commit_lost)
+    now = utcnow()
     with pytest.raises(OperationalError):
-        deliver_due(mail_app)
+        deliver_due(mail_app, now=now)
     assert len(smtp_server.messages) == 1
     assert {row.status for row in _rows(mail_app).values()} == {OutboxStatus.PENDING}
 
-    assert deliver_due(mail_app).sent == 2
+    assert deliver_due(mail_app, now=now + delivery.LEASE).sent == 2
     rows = _rows(mail_app)
     assert _received(smtp_server) == Counter(
         {rows[first].message_id: 2, rows[second].message_id: 1}

@@ -9,6 +9,7 @@ before it went out is written first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -18,10 +19,13 @@ from typing import Any
 import pytest
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from webinars.accounts.models import StaffRole
 from webinars.extensions import db
 from webinars.invitations.models import Invitation
+from webinars.mail import delivery
+from webinars.mail.delivery import deliver_due
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.rendering import renderer_names
 from webinars.privacy.services import delete_registration
@@ -295,3 +299,88 @@ def test_the_staff_read_a_deferred_message_and_its_eml_before_delivery(
     with app.app_context():  # reading it changed nothing: it is still rendered at delivery
         row = db.session.get(OutboxMessage, invitation_id)
         assert row.renderer == "invitation" and row.status == OutboxStatus.PENDING
+
+
+# --- between the claim and the send ------------------------------------------------------------
+
+
+def _after_the_claim(monkeypatch: pytest.MonkeyPatch, app: Flask, change: Any) -> None:
+    """Run `change()` in its own app context (a request, another transaction) right after the
+    worker's first claim has committed its lease, before any of the batch is sent."""
+    claim = delivery._claim
+    done: list[bool] = []
+
+    def claiming(**arguments: Any) -> list[OutboxMessage]:
+        claimed = claim(**arguments)
+        if not done:
+            done.append(True)
+            with app.app_context():
+                change()
+                db.session.commit()
+        return claimed
+
+    monkeypatch.setattr(delivery, "_claim", claiming)
+
+
+def test_a_session_deleted_after_the_claim_still_sends_what_its_invitations_stored(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`delete_session` stores (`freeze`) the claimed invitation, then deletes the session:
+    the worker sends what the row stores now instead of failing to render it."""
+    registration_id = _register(mail_app)
+    with mail_app.app_context():
+        event_session = db.session.get(Registration, registration_id).series.sessions[0]
+        session_id, uid = event_session.id, event_session.ical_uid
+    _after_the_claim(
+        monkeypatch,
+        mail_app,
+        lambda: scheduling.delete_session(db.session.get(EventSession, session_id)),
+    )
+    output = _deliver(mail_app)
+    assert "failed 0." in output
+    calendars = [
+        _vevent(m) for m in smtp_server.messages if m.get_content_type() == "multipart/mixed"
+    ]
+    about_it = [method for method, vevent in calendars if str(vevent["UID"]) == uid]
+    assert sorted(about_it) == ["CANCEL", "REQUEST"]
+
+
+def test_an_erasure_after_the_claim_sends_only_the_cancellations(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`delete_registration` deletes the claimed messages and writes the cancellations: the
+    worker skips the deleted ones and sends the cancellations in the same pass."""
+    registration_id = _register(mail_app, first_name="Marta")
+    _after_the_claim(
+        monkeypatch,
+        mail_app,
+        lambda: delete_registration(db.session.get(Registration, registration_id)),
+    )
+    assert "Sent 3, retried later 0, failed 0." in _deliver(mail_app)
+    calendars = [m for m in smtp_server.messages if m.get_content_type() == "multipart/mixed"]
+    assert [_vevent(m)[0] for m in calendars] == ["CANCEL", "CANCEL"]
+    assert all("Marta" in _plain(m) for m in smtp_server.messages)
+
+
+def test_the_invitees_of_a_batch_are_read_in_one_query_per_session(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    with mail_app.app_context():
+        series = factories.open_series()
+        for _ in range(6):  # a receipt and two invitations each
+            services.register(series, factories.registration_data())
+        db.session.commit()
+        statements: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            report = deliver_due()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert (report.sent, report.failed) == (18, 0)
+    reads = [s for s in statements if re.search(r"FROM invitations\b", s)]
+    assert len(reads) == 2, reads  # one per session, for the six invitees of each
+    assert len(smtp_server.messages) == 18

@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from markupsafe import escape
 
 from webinars.accounts.models import StaffRole
 from webinars.extensions import db
+from webinars.mail import delivery
 from webinars.mail.delivery import Holdup, build_message, deliver_due
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.outbox import enqueue
@@ -694,3 +696,120 @@ def test_two_worker_processes_deliver_deferred_registration_messages_exactly_onc
             assert by_id[row.message_id]["Subject"] == row.subject
     per_worker = [int(re.search(r"Sent (\d+),", out).group(1)) for out in outputs]  # type: ignore[union-attr]
     assert sum(per_worker) == 180 and min(per_worker) > 0, per_worker
+
+
+# --- batches and leases ------------------------------------------------------------------------
+
+
+def _on_claim(monkeypatch: pytest.MonkeyPatch, then: Any) -> list[list[OutboxMessage]]:
+    """Run `then(claimed)` right after each claim's commit, as another worker or a service
+    could act between the claim and the sends; returns the claimed batches."""
+    batches: list[list[OutboxMessage]] = []
+    claim = delivery._claim
+
+    def claiming(**arguments: Any) -> list[OutboxMessage]:
+        claimed = claim(**arguments)
+        batches.append(claimed)
+        then(claimed)
+        return claimed
+
+    monkeypatch.setattr(delivery, "_claim", claiming)
+    return batches
+
+
+def test_a_pass_leases_its_batch_in_one_claim_and_clears_each_lease_with_the_outcome(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _enqueue(mail_app, 3)
+    now = utcnow()
+    leases: list[Any] = []
+    batches = _on_claim(monkeypatch, lambda claimed: leases.extend(m.leased_until for m in claimed))
+    assert deliver_due(mail_app, now=now).sent == 3
+    assert [[m.id for m in batch] for batch in batches] == [ids, []]
+    assert leases == [now + delivery.LEASE] * 3
+    assert {(_row(mail_app, i).status, _row(mail_app, i).leased_until) for i in ids} == {
+        (OutboxStatus.SENT, None)
+    }
+
+
+def test_a_message_leased_by_a_worker_that_died_waits_for_the_end_of_its_lease(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """A worker claimed `leased` and died before sending it: no other worker sends it while
+    the lease runs; once it has ended, the message goes out, once."""
+    leased, free = _enqueue(mail_app, 2)
+    now = utcnow()
+    _set(mail_app, leased, leased_until=now + timedelta(minutes=5))
+    assert deliver_due(mail_app, now=now).sent == 1
+    assert [m["Subject"] for m in smtp_server.messages] == ["Message 1"]
+    assert deliver_due(mail_app, now=now + timedelta(minutes=5)).sent == 1
+    assert [m["Subject"] for m in smtp_server.messages] == ["Message 1", "Message 0"]
+    assert _row(mail_app, leased).leased_until is None
+
+
+def test_a_crash_after_a_send_resends_only_the_message_in_flight_after_the_lease(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies after the server took the first message, before its outcome is
+    committed: that message is sent again once the lease ends (the crash window), the other
+    messages of the batch once."""
+    ids = _enqueue(mail_app, 3)
+    send = delivery._SmtpLink.send
+
+    def crash_after_sending(self: Any, *arguments: Any) -> None:
+        send(self, *arguments)
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(delivery._SmtpLink, "send", crash_after_sending)
+    now = utcnow()
+    with pytest.raises(SystemExit):
+        deliver_due(mail_app, now=now)
+    monkeypatch.setattr(delivery._SmtpLink, "send", send)
+    assert deliver_due(mail_app, now=now + delivery.LEASE - timedelta(seconds=1)).handled == 0
+    assert deliver_due(mail_app, now=now + delivery.LEASE).sent == 3
+    assert [m["Subject"] for m in smtp_server.messages] == [
+        "Message 0",
+        "Message 0",
+        "Message 1",
+        "Message 2",
+    ]
+    assert {_row(mail_app, i).status for i in ids} == {OutboxStatus.SENT}
+
+
+def test_a_stopped_pass_hands_back_what_it_claimed_and_did_not_send(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, *rest = _enqueue(mail_app, 3)
+    stop = threading.Event()
+    send = delivery._SmtpLink.send
+
+    def send_then_sigterm(self: Any, *arguments: Any) -> None:
+        send(self, *arguments)
+        stop.set()
+
+    monkeypatch.setattr(delivery._SmtpLink, "send", send_then_sigterm)
+    assert deliver_due(mail_app, stop=stop).sent == 1
+    assert {(_row(mail_app, i).status, _row(mail_app, i).leased_until) for i in rest} == {
+        (OutboxStatus.PENDING, None)
+    }
+    monkeypatch.setattr(delivery._SmtpLink, "send", send)
+    assert deliver_due(mail_app).sent == 2
+    assert [m["Subject"] for m in smtp_server.messages] == ["Message 0", "Message 1", "Message 2"]
+
+
+def test_a_message_deleted_after_the_claim_is_not_sent(
+    mail_app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An erasure deletes a claimed message before its turn: the worker skips it."""
+    first, erased, third = _enqueue(mail_app, 3)
+
+    def erase(claimed: list[OutboxMessage]) -> None:
+        if claimed:
+            with mail_app.app_context():
+                db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id == erased))
+                db.session.commit()
+
+    _on_claim(monkeypatch, erase)
+    report = deliver_due(mail_app)
+    assert (report.sent, report.failed) == (2, 0)
+    assert [m["Subject"] for m in smtp_server.messages] == ["Message 0", "Message 2"]

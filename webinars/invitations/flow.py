@@ -52,7 +52,15 @@ from webinars.invitations.texts import event_text
 from webinars.mail.delivery import smtp_address
 from webinars.mail.models import OutboxMessage, OutboxStatus
 from webinars.mail.outbox import enqueue_deferred, one_insert, render_email
-from webinars.mail.rendering import CannotRender, Rendered, freeze_all, renderer, shared
+from webinars.mail.rendering import (
+    CannotRender,
+    Rendered,
+    batch_of,
+    claim_shared,
+    freeze_all,
+    renderer,
+    shared,
+)
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.registration.notifications import manage_url, view_url
 from webinars.series.models import Modality
@@ -566,33 +574,45 @@ def render(message: OutboxMessage) -> Rendered:
 
 
 def _session_and_invitee(message: OutboxMessage) -> tuple[EventSession, Invitation]:
-    """The message's session (shared within a delivery batch) and its invitation row, read
-    afresh; CannotRender when either was deleted."""
+    """The message's session (shared within a delivery pass) and its invitation row (read
+    with those of the other claimed messages); CannotRender when either was deleted."""
     sessions = shared(
         (RENDERER, message.session_id),
         lambda: _load_sessions([message.session_id] if message.session_id is not None else []),
     )
-    row = (
-        db.session.scalars(
-            db.select(Invitation)
-            .where(
-                Invitation.session_id == message.session_id,
-                Invitation.email == message.to_address,
-            )
-            .options(
-                selectinload(Invitation.registration),
-                selectinload(Invitation.person).joinedload(Person.country),
-            )
-            # The invitee as they are now, even if loaded for an earlier message.
-            .execution_options(populate_existing=True)
-        ).one_or_none()
-        if sessions
-        else None
-    )
+    row = _invitee(message) if sessions else None
     if row is None:
         raise CannotRender("the session or the invitation of this message was deleted")
     [event_session] = sessions.values()
     return event_session, row
+
+
+def _invitee(message: OutboxMessage) -> Invitation | None:
+    """The invitation row of the message's address and session, read afresh with the rows of
+    the other claimed messages about that session: one query per claim and session."""
+    rows: dict[str, Invitation | None] = claim_shared((RENDERER, message.session_id), dict)
+    if message.to_address not in rows:
+        addresses = {
+            m.to_address
+            for m in batch_of(message)
+            if m.renderer == RENDERER and m.session_id == message.session_id
+        } | {message.to_address}
+        rows.update(dict.fromkeys(addresses - rows.keys()))
+        rows.update((row.email, row) for row in _read_invitees(message.session_id, addresses))
+    return rows[message.to_address]
+
+
+def _read_invitees(session_id: int | None, addresses: set[str]) -> Iterable[Invitation]:
+    return db.session.scalars(
+        db.select(Invitation)
+        .where(Invitation.session_id == session_id, Invitation.email.in_(addresses))
+        .options(
+            selectinload(Invitation.registration),
+            selectinload(Invitation.person).joinedload(Person.country),
+        )
+        # The invitees as they are now, even if loaded for an earlier message.
+        .execution_options(populate_existing=True)
+    )
 
 
 def _invitee_name(row: Invitation) -> str:

@@ -72,6 +72,10 @@ class OutboxMessage(db.Model):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set while a delivery worker holds the message (claimed in a batch, not sent yet): no
+    #: other worker claims it before then. A worker that dies leaves it: the message is
+    #: claimable again once that time has passed (`delivery.LEASE`).
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
     #: An organizer sent it again after it was suppressed: the daily allowance does not apply.
     over_cap_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())

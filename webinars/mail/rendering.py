@@ -16,7 +16,7 @@ on the row is an ordinary stored message, and a re-send sends the same text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -48,19 +48,57 @@ T = TypeVar("T")
 
 #: What the renderers of one delivery batch share (`shared_reads`); None outside a batch.
 _shared: ContextVar[dict[Hashable, Any] | None] = ContextVar("outbox_shared_reads", default=None)
+#: The messages a delivery worker has claimed and is sending, and what their renderers read
+#: for them (`delivering`); None outside.
+_claim: ContextVar[tuple[Sequence[OutboxMessage], dict[Hashable, Any]] | None] = ContextVar(
+    "outbox_claim", default=None
+)
 
 
 @contextmanager
 def shared_reads() -> Iterator[None]:
     """Inside the block, `shared` loads each key once: the delivery worker opens one per
-    batch (at most `batch` messages, well under a second), so the invitations of one session
-    read its agenda and speakers once instead of once per message. What belongs to one
-    recipient (their name, link, zone) is never shared."""
+    pass of at most `batch` messages (well under a second), so the invitations of one session
+    read its agenda and speakers once instead of once per message."""
     token = _shared.set({})
     try:
         yield
     finally:
         _shared.reset(token)
+
+
+@contextmanager
+def delivering(messages: Sequence[OutboxMessage]) -> Iterator[None]:
+    """The messages a delivery worker has just claimed and is about to send, one by one: a
+    renderer may read what belongs to each of their recipients (their name, link, zone) in
+    one query for all of them (`batch_of`, `claim_shared`), a fraction of a second before
+    each send."""
+    token = _claim.set((messages, {}))
+    try:
+        yield
+    finally:
+        _claim.reset(token)
+
+
+def batch_of(message: OutboxMessage) -> Sequence[OutboxMessage]:
+    """The claimed messages `message` is one of (`delivering`), else the message alone."""
+    claim = _claim.get()
+    if claim is None or not any(m is message for m in claim[0]):
+        return (message,)
+    return claim[0]
+
+
+def claim_shared(key: Hashable, load: Callable[[], T]) -> T:
+    """`load()`, or what it returned for `key` earlier for the same claimed messages
+    (`delivering`): what belongs to their recipients is read once per claim, never kept for
+    the next one."""
+    claim = _claim.get()
+    if claim is None:
+        return load()
+    cache = claim[1]
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
 
 
 def shared(key: Hashable, load: Callable[[], T]) -> T:
