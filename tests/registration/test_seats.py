@@ -50,6 +50,37 @@ def test_the_count_is_grouped_and_costs_the_same_for_ten_seats_as_for_one(ctx) -
     assert seats.count_seats(series, excluding=alone.id).total == 5
 
 
+def test_one_registration_counts_only_what_its_limits_read_in_one_statement(ctx) -> None:
+    series = factories.open_series(capacity=100)
+    profile = factories.make_profile(series, code="prosecutor", max_per_country=3)
+    first, second = series.sessions
+    limited = factories.make_session(series, capacity=2)
+    db.session.refresh(series)
+    for code in ("CR", "CR", "MX"):
+        factories.make_registration(series, profile=profile, country_code=code, sessions=[first])
+    held = factories.make_registration(series, profile=profile, sessions=[limited])
+    factories.make_registration(series, country_code="CR", sessions=[limited])
+    factories.make_registration(
+        series, profile=profile, status=RegistrationStatus.WAITLISTED, sessions=[limited]
+    )
+    with recorded_statements() as statements:
+        occ = seats.held_for(series, profile, "CR", [first, second, limited])
+    assert len(statements) == 1
+    assert occ.total == 5
+    assert occ.by_profile_country == {(profile.id, "CR"): 3}  # the CR prosecutors, no other
+    assert occ.by_session == {limited.id: 2}  # only the session with a capacity
+    assert not seats.seat_fits(series, profile, "CR", [first])  # three CR prosecutors already
+    assert seats.seat_fits(series, profile, "MX", [first])
+    assert not seats.seat_fits(series, None, "MX", [limited])  # the session is full
+    assert seats.seat_fits(series, None, "MX", [limited], excluding=held.id)
+    # Nothing to read when nothing is limited: no statement at all.
+    unlimited = factories.open_series()
+    chosen = list(unlimited.sessions)
+    with recorded_statements() as none:
+        assert seats.seat_fits(unlimited, None, "CR", chosen)
+    assert none == []
+
+
 def test_a_registration_joins_the_person_of_the_same_address_elsewhere(ctx) -> None:
     earlier, later = factories.open_series(), factories.open_series()
     first = services.register(earlier, registration_data(email="ana@example.gov"))

@@ -13,7 +13,7 @@ it costs the same for the first registration of a series and for the two-thousan
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, text
@@ -135,6 +135,68 @@ def count_seats(series: Series, *, excluding: int | None = None) -> Occupancy:
     """The seats held now; per session only when some session of the series has a capacity."""
     per_session = any(s.capacity is not None for s in series.sessions)
     return occupancy(series.id, excluding=excluding, per_session=per_session)
+
+
+def held_for(
+    series: Series,
+    profile: ParticipantProfile | None,
+    country_code: str | None,
+    sessions: Iterable[EventSession],
+    *,
+    excluding: int | None = None,
+) -> Occupancy:
+    """The seats `fits` reads for one registration, and only those, in one statement: the
+    series' total when it has a capacity, its profile's in its country when the profile has
+    a maximum, each chosen session's that has a capacity. Each is a count of its own rows,
+    so the count under the lock does not grow with the rest of the series (the whole
+    grouped count, `count_seats`, took 0.7 ms with 100 registrations and 1.5 ms with 2,500).
+    """
+    holders = [Registration.series_id == series.id, Registration.status.in_(HOLDING_STATUSES)]
+    if excluding is not None:
+        holders.append(Registration.id != excluding)
+    counted = db.select(func.count()).select_from(Registration)
+    result = Occupancy()
+    columns = []
+    if series.capacity is not None:
+        columns.append((counted.where(*holders), "total", None))
+    if profile is not None and profile.max_per_country is not None and country_code is not None:
+        same = counted.where(
+            *holders,
+            Registration.profile_id == profile.id,
+            Registration.country_code == country_code,
+        )
+        columns.append((same, "profile_country", (profile.id, country_code)))
+    for event_session in sessions:
+        if event_session.capacity is not None:
+            chosen = counted.join(registration_sessions).where(
+                *holders, registration_sessions.c.session_id == event_session.id
+            )
+            columns.append((chosen, "session", event_session.id))
+    if not columns:
+        return result
+    counts = db.session.execute(db.select(*(q.scalar_subquery() for q, _, _ in columns))).one()
+    for (_, kind, key), count in zip(columns, counts, strict=True):
+        if kind == "total":
+            result.total = count
+        elif kind == "profile_country":
+            result.by_profile_country[key] = count
+        else:
+            result.by_session[key] = count
+    return result
+
+
+def seat_fits(
+    series: Series,
+    profile: ParticipantProfile | None,
+    country_code: str | None,
+    sessions: Sequence[EventSession],
+    *,
+    excluding: int | None = None,
+) -> bool:
+    """Whether one more seat fits under every hard limit, counted now (`held_for`); call it
+    under the series lock."""
+    occ = held_for(series, profile, country_code, sessions, excluding=excluding)
+    return fits(occ, series, profile, country_code, sessions)
 
 
 def seated_status(series: Series) -> RegistrationStatus:

@@ -278,8 +278,9 @@ def register(
     values["participant_id"] = participation.person_for(checked.email, people)
     registration = _insert(values, series, checked)
     seats.lock_series(series.id)
-    occ = seats.count_seats(series, excluding=registration.id)
-    if not seats.fits(occ, series, checked.profile, checked.country_code, checked.sessions):
+    if not seats.seat_fits(
+        series, checked.profile, checked.country_code, checked.sessions, excluding=registration.id
+    ):
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlisted_at = now
     _announce_placement(registration)
@@ -378,9 +379,8 @@ def verify_address(registration: Registration, *, now: datetime | None = None) -
     db.session.refresh(registration)
     if registration.status != RegistrationStatus.UNVERIFIED:  # verified meanwhile
         raise VerificationLinkUsed()
-    occ = seats.count_seats(series)
-    if seats.fits(
-        occ, series, registration.profile, registration.country_code, registration.sessions
+    if seats.seat_fits(
+        series, registration.profile, registration.country_code, registration.sessions
     ):
         registration.status = seats.seated_status(series)
     else:
@@ -551,13 +551,13 @@ def change_choice(
     profile = _check_profile(series, profile_code)
     sessions = _check_sessions(series, session_ids)
     seats.lock_series(series.id)
-    if registration.holds_seat:
-        occ = seats.count_seats(series, excluding=registration.id)
-        if not seats.fits(occ, series, profile, registration.country_code, sessions):
-            raise RegistrationError(
-                "profile" if profile != registration.profile else "sessions",
-                _l("There is no seat left for this choice; your registration is unchanged."),
-            )
+    if registration.holds_seat and not seats.seat_fits(
+        series, profile, registration.country_code, sessions, excluding=registration.id
+    ):
+        raise RegistrationError(
+            "profile" if profile != registration.profile else "sessions",
+            _l("There is no seat left for this choice; your registration is unchanged."),
+        )
     registration.profile = profile
     registration.sessions = sessions
     db.session.flush()
