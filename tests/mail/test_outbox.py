@@ -560,6 +560,32 @@ def test_eml_download_is_the_built_message(app: Flask, client, auth) -> None:
     assert client.get("/staff/outbox/999999.eml").status_code == 404
 
 
+def test_eml_download_is_byte_for_byte_what_smtp_sends(app: Flask, client, auth) -> None:
+    """The `.eml` holds the header lines SMTP sends (`message_bytes`, served as they are), and
+    a long accented name reads back whole."""
+    staff = _staff(app)
+    message_id = _register_official(app)
+    with app.app_context():
+        message = db.session.get(OutboxMessage, message_id)
+        assert message is not None and message.registration is not None
+        message.registration.first_name = "José María"
+        message.registration.last_name = "Hernández Castañeda de la Santísima Trinidad y Peñalosa"
+        name = message.registration.full_name
+        db.session.commit()
+    auth.login(staff["admin"])
+    response = client.get(f"/staff/outbox/{message_id}.eml")
+    with app.app_context():
+        message = db.session.get(OutboxMessage, message_id)
+        sent = delivery.message_bytes(message)
+
+    def head(data: bytes) -> bytes:  # the headers, but for the boundary (new each time)
+        return re.sub(rb'boundary="[^"]*"', b"", data.split(b"\r\n\r\n", 1)[0])
+
+    assert head(response.data) == head(sent)
+    parsed = message_from_bytes(response.data, policy=policy.default)
+    assert parsed["To"].addresses[0].display_name == name
+
+
 def test_resend_puts_a_sent_or_failed_message_back_in_line(
     mail_app: Flask, smtp_server: SmtpServer
 ) -> None:

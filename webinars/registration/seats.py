@@ -155,33 +155,37 @@ def held_for(
     if excluding is not None:
         holders.append(Registration.id != excluding)
     counted = db.select(func.count()).select_from(Registration)
-    result = Occupancy()
-    columns = []
+    pair = (
+        (profile.id, country_code)
+        if profile is not None and profile.max_per_country is not None and country_code is not None
+        else None
+    )
+    limited = [s.id for s in sessions if s.capacity is not None]
+    queries = []
     if series.capacity is not None:
-        columns.append((counted.where(*holders), "total", None))
-    if profile is not None and profile.max_per_country is not None and country_code is not None:
-        same = counted.where(
-            *holders,
-            Registration.profile_id == profile.id,
-            Registration.country_code == country_code,
-        )
-        columns.append((same, "profile_country", (profile.id, country_code)))
-    for event_session in sessions:
-        if event_session.capacity is not None:
-            chosen = counted.join(registration_sessions).where(
-                *holders, registration_sessions.c.session_id == event_session.id
+        queries.append(counted.where(*holders))
+    if pair is not None:
+        queries.append(
+            counted.where(
+                *holders, Registration.profile_id == pair[0], Registration.country_code == pair[1]
             )
-            columns.append((chosen, "session", event_session.id))
-    if not columns:
+        )
+    queries.extend(
+        counted.join(registration_sessions).where(
+            *holders, registration_sessions.c.session_id == session_id
+        )
+        for session_id in limited
+    )
+    result = Occupancy()
+    if not queries:
         return result
-    counts = db.session.execute(db.select(*(q.scalar_subquery() for q, _, _ in columns))).one()
-    for (_, kind, key), count in zip(columns, counts, strict=True):
-        if kind == "total":
-            result.total = count
-        elif kind == "profile_country":
-            result.by_profile_country[key] = count
-        else:
-            result.by_session[key] = count
+    counts = iter(db.session.execute(db.select(*(q.scalar_subquery() for q in queries))).one())
+    if series.capacity is not None:
+        result.total = next(counts)
+    if pair is not None:
+        result.by_profile_country[pair] = next(counts)
+    for session_id in limited:
+        result.by_session[session_id] = next(counts)
     return result
 
 

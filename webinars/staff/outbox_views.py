@@ -23,6 +23,7 @@ from webinars.mail.delivery import (
     NotResendable,
     build_message,
     delivery_holdup,
+    message_bytes,
     requeue,
     status_counts,
 )
@@ -148,13 +149,15 @@ def outbox_html(message_id: int) -> Response:
 @bp.route("/outbox/<int:message_id>.eml")
 @organizer_required
 def outbox_eml(message_id: int) -> Response:
+    """The message's bytes as SMTP sends them (not re-serialised by the `email` package)."""
     message = db.get_or_404(OutboxMessage, message_id)
-    built, build_error = _built(message)
-    if built is None:
-        flash(_("This message cannot be built: %(error)s", error=build_error), "error")
+    try:
+        data = message_bytes(message)
+    except (ValueError, LookupError, MessageError) as error:
+        flash(_("This message cannot be built: %(error)s", error=str(error)), "error")
         return redirect(url_for("staff.outbox_message", message_id=message.id))
     return Response(
-        built.as_bytes(),
+        data,
         mimetype="message/rfc822",
         headers={"Content-Disposition": f'attachment; filename="message-{message.id}.eml"'},
     )
