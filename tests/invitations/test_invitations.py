@@ -562,7 +562,20 @@ def test_registering_issues_the_same_queries_whatever_the_number_of_sessions(
     # checked against the reference data, nothing is read for the e-mails (rendered when
     # delivered).
     plain = [s for s in for_few if not re.search(r"FOR (NO KEY )?UPDATE", s.upper())]
-    assert selects(plain) == 2, plain
+    if db.engine.dialect.name == "postgresql":
+        # There the address's lookup is inside the one statement that writes the
+        # registration, its sessions and its person (`registration.inserts`): with the lock,
+        # the invitations read, their rows and the e-mails, five statements in all.
+        assert selects(plain) == 1, plain
+        assert [s.lstrip()[:4].upper() for s in for_few] == [
+            "WITH",
+            "SELE",
+            "SELE",
+            "INSE",
+            "INSE",
+        ], "\n".join(s[:60] for s in for_few)
+    else:
+        assert selects(plain) == 2, plain
     # The writes do not grow either: the invitation rows of every session go in one INSERT,
     # and their e-mails with the receipt in another (`outbox.one_insert`).
     assert len(for_many) == len(for_few), "\n".join(s[:60] for s in for_many)

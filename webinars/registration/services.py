@@ -23,23 +23,20 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from webinars.accounts.models import User
 from webinars.catalog.reference import MEMBER_ZONES
 from webinars.errors import FieldError
 from webinars.extensions import db
 from webinars.participation import services as participation
-from webinars.registration import approvals, notifications, seats
+from webinars.registration import approvals, inserts, notifications, seats
 from webinars.registration.anonymised import is_anonymised_email
 from webinars.registration.models import (
     Registration,
     RegistrationStatus,
     Sex,
-    registration_sessions,
 )
 from webinars.registration.tokens import (
     link_expires_at_for_series,
@@ -261,11 +258,13 @@ def register(
     if not series.registration_is_open(now):
         raise RegistrationClosed()
     checked = _check(series, data)
-    people = _people_of_address(series, checked.email)
     if needs_verification(series, registered_by):
         # It holds no seat: nothing to count, nothing to lock; linked once verified.
         registration = _insert(
-            _new_values(data, checked, RegistrationStatus.UNVERIFIED, now), series, checked
+            _new_values(data, checked, RegistrationStatus.UNVERIFIED, now),
+            series,
+            checked,
+            link=False,
         )
         notifications.send_verification(registration)
         return registration
@@ -275,8 +274,7 @@ def register(
     # for each other as briefly as possible.
     values = _new_values(data, checked, seats.seated_status(series), now)
     values["registered_by_id"] = registered_by.id if registered_by else None
-    values["participant_id"] = participation.person_for(checked.email, people)
-    registration = _insert(values, series, checked)
+    registration = _insert(values, series, checked, link=True)
     seats.lock_series(series.id)
     if not seats.seat_fits(
         series, checked.profile, checked.country_code, checked.sessions, excluding=registration.id
@@ -287,49 +285,30 @@ def register(
     return registration
 
 
-def _insert(values: dict[str, Any], series: Series, checked: _Checked) -> Registration:
-    """Write a new registration and its sessions: an `INSERT ... RETURNING` that loads the
-    object and one INSERT of its sessions, without the unit of work (a third of the time of
-    registering went to its bookkeeping). The object is persistent, as if just loaded, with
-    its series, profile and sessions set. DuplicateRegistration when the address beat us to
-    it: the unique key refuses the second of two registrations of one address sent at the
-    same moment; the transaction is spoiled and the caller rolls back, as after any
-    RegistrationError."""
+def _insert(
+    values: dict[str, Any], series: Series, checked: _Checked, *, link: bool
+) -> Registration:
+    """Write the new registration, its sessions and (with `link`) its person (`inserts`);
+    DuplicateRegistration when the address is registered in the series already, or beat us
+    to it (then the transaction is spoiled and the caller rolls back, as after any
+    RegistrationError)."""
     try:
-        registration = db.session.scalars(
-            insert(Registration).returning(Registration), [{"series_id": series.id, **values}]
-        ).one()
+        registration = inserts.insert_registration(
+            values, series, checked.profile, checked.sessions, link=link
+        )
     except IntegrityError as error:
         raise DuplicateRegistration() from error
-    sessions = sorted(checked.sessions, key=lambda s: (s.start_at, s.id))
-    if sessions:
-        db.session.execute(
-            insert(registration_sessions),
-            [{"registration_id": registration.id, "session_id": s.id} for s in sessions],
-        )
-    set_committed_value(registration, "series", series)
-    set_committed_value(registration, "profile", checked.profile)
-    set_committed_value(registration, "sessions", sessions)
-    return registration
-
-
-def _people_of_address(series: Series, email: str) -> list[int | None]:
-    """The people the address's registrations in other series belong to; refused when it is
-    registered in this series already. One query for both."""
-    known = db.session.execute(
-        db.select(Registration.series_id, Registration.participant_id).where(
-            Registration.email == email
-        )
-    ).all()
-    if any(series_id == series.id for series_id, _person in known):
+    if registration is None:
         raise DuplicateRegistration()
-    return [person for _series_id, person in known]
+    return registration
 
 
 def _new_values(
     data: RegistrationData, checked: _Checked, status: RegistrationStatus, now: datetime
 ) -> dict[str, Any]:
-    """The columns of a new registration (the series' and the person's aside)."""
+    """Every column of a new registration (`inserts.COLUMNS`) but its series; the caller
+    sets who registered it when staff did."""
+    created = utcnow()
     return {
         "email": checked.email,
         "first_name": checked.fields["first_name"],
@@ -344,8 +323,12 @@ def _new_values(
         "consent_to_list": bool(data.consent_to_list),
         "sex": checked.sex,
         "status": status,
-        "waitlisted_at": now if status == RegistrationStatus.WAITLISTED else None,
+        "rejection_reason": "",
         "manage_token": new_secret(),
+        "registered_by_id": None,
+        "created_at": created,
+        "updated_at": created,
+        "waitlisted_at": now if status == RegistrationStatus.WAITLISTED else None,
     }
 
 

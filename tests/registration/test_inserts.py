@@ -1,0 +1,123 @@
+"""Writing a new registration (`registration.inserts`): one statement on PostgreSQL, four on
+SQLite, the same rows and the same object either way."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from webinars.extensions import db
+from webinars.participation.models import Participant
+from webinars.registration import services
+from webinars.registration.anonymised import anonymised_email
+from webinars.registration.inserts import insert_registration
+from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
+
+from .. import factories
+from ..factories import registration_data
+from ..helpers import recorded_statements
+
+
+def _values(email: str, **fields: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "email": email,
+        "first_name": "Ana",
+        "last_name": "Pérez",
+        "country_code": "CR",
+        "observer_organization": "",
+        "institution": "Fiscalía General",
+        "position": "Fiscal",
+        "profile_id": None,
+        "language": "es",
+        "timezone": "America/Costa_Rica",
+        "consent_to_list": False,
+        "sex": None,
+        "status": RegistrationStatus.CONFIRMED,
+        "rejection_reason": "",
+        "manage_token": f"token-{email}",
+        "registered_by_id": None,
+        "created_at": services.utcnow(),
+        "updated_at": services.utcnow(),
+        "waitlisted_at": None,
+    }
+    values.update(fields)
+    return values
+
+
+def test_the_new_registration_is_loaded_whole_and_its_rows_are_written(ctx) -> None:
+    series = factories.open_series()
+    first, second = series.sessions
+    db.session.commit()
+    registration = insert_registration(
+        _values("ana@example.gov"), series, None, [second, first], link=True
+    )
+    assert registration is not None
+    state = inspect(registration)
+    assert state.persistent and not state.expired_attributes
+    with recorded_statements() as reads:  # nothing is read back
+        assert registration.email == "ana@example.gov"
+        assert registration.created_at is not None and registration.rejection_reason == ""
+        assert registration.sessions == [first, second] and registration.series is series
+    assert reads == []
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Registration, registration.id)
+    assert stored is not None and stored.participant_id is not None
+    assert [s.id for s in stored.sessions] == [first.id, second.id]
+    assert stored.status == RegistrationStatus.CONFIRMED
+
+
+def test_the_person_of_the_address_elsewhere_is_reused_and_a_new_address_gets_a_new_one(
+    ctx,
+) -> None:
+    earlier, later = factories.open_series(), factories.open_series()
+    db.session.commit()
+    services.register(earlier, registration_data(email="ana@example.gov"))
+    db.session.commit()
+    people = db.session.query(Participant).count()
+    again = insert_registration(_values("ana@example.gov"), later, None, [], link=True)
+    other = insert_registration(_values("eva@example.gov"), later, None, [], link=True)
+    assert again is not None and other is not None
+    [person] = db.session.scalars(
+        db.select(Registration.participant_id).where(
+            Registration.email == "ana@example.gov", Registration.series_id == earlier.id
+        )
+    )
+    assert again.participant_id == person
+    assert other.participant_id not in (None, person)
+    assert db.session.query(Participant).count() == people + 1
+
+
+def test_unlinked_and_anonymised_registrations_get_no_person(ctx) -> None:
+    series = factories.open_series()
+    db.session.commit()
+    people = db.session.query(Participant).count()
+    unverified = insert_registration(
+        _values("new@example.gov", status=RegistrationStatus.UNVERIFIED),
+        series,
+        None,
+        [],
+        link=False,
+    )
+    hidden = insert_registration(_values(anonymised_email(999_999)), series, None, [], link=True)
+    assert unverified is not None and unverified.participant_id is None
+    assert hidden is not None and hidden.participant_id is None
+    assert db.session.query(Participant).count() == people
+
+
+def test_an_address_registered_already_writes_nothing_and_the_transaction_goes_on(ctx) -> None:
+    """A delegation upload registers row after row in one transaction: a duplicate row is a
+    row error, and the rows after it still register."""
+    series = factories.open_series()
+    db.session.commit()
+    assert insert_registration(_values("ana@example.gov"), series, None, series.sessions, link=True)
+    people = db.session.query(Participant).count()
+    rows = db.session.query(registration_sessions).count()
+    twice = insert_registration(
+        _values("ana@example.gov", manage_token="another"), series, None, series.sessions, link=True
+    )
+    assert twice is None
+    assert db.session.query(Participant).count() == people
+    assert db.session.query(registration_sessions).count() == rows
+    assert insert_registration(_values("eva@example.gov"), series, None, [], link=True)
+    db.session.commit()
+    assert db.session.query(Registration).filter_by(series_id=series.id).count() == 2
