@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, bindparam, exists, func, insert, select
+from sqlalchemy import Boolean, Integer, any_, bindparam, exists, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webinars.extensions import db
+from webinars.invitations.models import Invitation
 from webinars.participation import services as participation
 from webinars.participation.models import Participant
 from webinars.registration.anonymised import is_anonymised_email
@@ -35,11 +36,14 @@ COLUMNS = tuple(
 
 def _one_statement() -> Any:
     """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`, `link`
-    (whether the registration gets its person now) and `session_ids`. It returns no row when
-    the address is registered in the series already, and then writes nothing."""
+    (whether the registration gets its person now) and `session_ids`. It returns the new
+    registration's id, its person, and whether its address is invited to one of its sessions
+    already; no row when the address is registered in the series already, and then it writes
+    nothing."""
     given = {name: bindparam(name, type_=_TABLE.c[name].type) for name in COLUMNS}
     email, link = given["email"], bindparam("link", type_=Boolean())
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)
+    session_ids = bindparam("session_ids", type_=ARRAY(Integer))
     here = exists().where(Registration.series_id == series_id, Registration.email == email)
     # The person of the address's other registrations, the first one if several.
     known = (
@@ -75,12 +79,14 @@ def _one_statement() -> Any:
             ["registration_id", "session_id"],
             select(
                 registration.c.id,
-                func.unnest(bindparam("session_ids", type_=ARRAY(Integer))),
+                func.unnest(session_ids),
             ),
         )
         .cte("chosen")
     )
-    return select(registration.c.id, registration.c.participant_id).add_cte(sessions)
+    # Whether the address is invited to a chosen session already (a speaker who registers).
+    invited = exists().where(Invitation.email == email, Invitation.session_id == any_(session_ids))
+    return select(registration.c.id, registration.c.participant_id, invited).add_cte(sessions)
 
 
 _ONE_STATEMENT = _one_statement()
@@ -116,7 +122,8 @@ def insert_registration(
         ).one_or_none()
         if row is None:
             return None
-        registration_id, participant_id = row
+        registration_id, participant_id, invited = row
+        uninvited = not invited
     else:
         known = db.session.execute(
             select(Registration.series_id, Registration.participant_id).where(
@@ -125,6 +132,7 @@ def insert_registration(
         ).all()
         if any(series_id == series.id for series_id, _person in known):
             return None
+        uninvited = False  # not looked up here: the invitations read their rows
         participant_id = (
             participation.person_for(email, (person for _series, person in known)) if link else None
         )
@@ -141,6 +149,7 @@ def insert_registration(
     registration = Registration(
         id=registration_id, series_id=series.id, participant_id=participant_id, **values
     )
+    registration.uninvited_when_written = uninvited
     make_transient_to_detached(registration)
     db.session.add(registration)
     set_committed_value(registration, "series", series)
