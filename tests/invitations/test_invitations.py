@@ -466,9 +466,7 @@ def test_a_speaker_who_registers_afterwards_keeps_one_invitation(ctx: Flask) -> 
     )
     assert row.registration_id == reg.id and row.person_id == person.id
     assert len(invites(session_id=event_session.id)) == 1  # the speaker's invitation only
-    assert [m.to_address for m in invites(session_id=series.sessions[1].id)] == [
-        "both@example.gov"
-    ]
+    assert [m.to_address for m in invites(session_id=series.sessions[1].id)] == ["both@example.gov"]
 
 
 def test_a_new_address_of_a_speaker_moves_the_invitation(ctx: Flask) -> None:
