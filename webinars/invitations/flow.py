@@ -415,6 +415,10 @@ def _new_row(event_session: EventSession, email: str, new: list[Invitation]) -> 
     return row
 
 
+#: Built once: a statement keeps its cache key (SQLAlchemy computes it on first execution).
+_INSERT = insert(Invitation.__table__)
+
+
 def _insert_new(rows: list[Invitation]) -> None:
     if not rows:
         return
@@ -432,7 +436,7 @@ def _insert_new(rows: list[Invitation]) -> None:
         }
         for row in rows
     ]
-    db.session.execute(insert(Invitation.__table__), values)
+    db.session.execute(_INSERT, values)
 
 
 def _take(row: Invitation, wanted: _Wanted) -> None:

@@ -177,11 +177,15 @@ def one_insert() -> Iterator[None]:
     _insert(rows)
 
 
+#: Built once: a statement keeps its cache key (SQLAlchemy computes it on first execution).
+_INSERT = insert(OutboxMessage.__table__)
+
+
 def _insert(rows: list[dict[str, Any]]) -> None:
     """One INSERT of deferred rows (an executemany: one round trip on PostgreSQL), on the
     table: the rows are keyed by column."""
     if rows:
-        db.session.execute(insert(OutboxMessage.__table__), rows)
+        db.session.execute(_INSERT, rows)
 
 
 def _new_message_id() -> str:
