@@ -145,11 +145,7 @@ def sync_registration(registration: Registration) -> None:
 
 def _invitation_rows(registration: Registration, wanted_ids: list[int]) -> dict[int, Invitation]:
     """The registration's invitation rows, and those of its address for the wanted sessions
-    (a speaker who registers), by session. None to read for a registration just written
-    whose address was invited to none of its sessions then (`uninvited_when_written`)."""
-    if registration.uninvited_when_written:
-        registration.uninvited_when_written = False
-        return {}
+    (a speaker who registers), by session."""
     return {
         row.session_id: row
         for row in db.session.scalars(

@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, any_, bindparam, exists, func, insert, select
+from sqlalchemy import Boolean, Integer, bindparam, exists, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webinars.extensions import db
-from webinars.invitations.models import Invitation
 from webinars.participation import services as participation
 from webinars.participation.models import Participant
 from webinars.registration.anonymised import is_anonymised_email
@@ -37,9 +36,8 @@ COLUMNS = tuple(
 def _one_statement() -> Any:
     """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`, `link`
     (whether the registration gets its person now) and `session_ids`. It returns the new
-    registration's id, its person, and whether its address is invited to one of its sessions
-    already; no row when the address is registered in the series already, and then it writes
-    nothing."""
+    registration's id and its person; no row when the address is registered in the series
+    already, and then it writes nothing."""
     given = {name: bindparam(name, type_=_TABLE.c[name].type) for name in COLUMNS}
     email, link = given["email"], bindparam("link", type_=Boolean())
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)
@@ -84,9 +82,7 @@ def _one_statement() -> Any:
         )
         .cte("chosen")
     )
-    # Whether the address is invited to a chosen session already (a speaker who registers).
-    invited = exists().where(Invitation.email == email, Invitation.session_id == any_(session_ids))
-    return select(registration.c.id, registration.c.participant_id, invited).add_cte(sessions)
+    return select(registration.c.id, registration.c.participant_id).add_cte(sessions)
 
 
 _ONE_STATEMENT = _one_statement()
@@ -108,51 +104,63 @@ def insert_registration(
     Two registrations of one address sent at the same moment: the unique key refuses the
     second with an IntegrityError, which spoils the transaction; the caller rolls back."""
     chosen = sorted(sessions, key=lambda s: (s.start_at, s.id))
-    email = values["email"]
-    link = link and not is_anonymised_email(email)
-    if db.session.get_bind().dialect.name == "postgresql":
-        row = db.session.execute(
-            _ONE_STATEMENT,
-            {
-                **values,
-                "series_id": series.id,
-                "link": link,
-                "session_ids": [s.id for s in chosen],
-            },
-        ).one_or_none()
-        if row is None:
-            return None
-        registration_id, participant_id, invited = row
-        uninvited = not invited
-    else:
-        known = db.session.execute(
-            select(Registration.series_id, Registration.participant_id).where(
-                Registration.email == email
-            )
-        ).all()
-        if any(series_id == series.id for series_id, _person in known):
-            return None
-        uninvited = False  # not looked up here: the invitations read their rows
-        participant_id = (
-            participation.person_for(email, (person for _series, person in known)) if link else None
-        )
-        registration_id = db.session.execute(
-            insert(Registration)
-            .values(series_id=series.id, participant_id=participant_id, **values)
-            .returning(Registration.id)
-        ).scalar_one()
-        if chosen:
-            db.session.execute(
-                insert(registration_sessions),
-                [{"registration_id": registration_id, "session_id": s.id} for s in chosen],
-            )
+    link = link and not is_anonymised_email(values["email"])
+    write = (
+        _in_one_statement
+        if db.session.get_bind().dialect.name == "postgresql"
+        else _in_four_statements
+    )
+    written = write(values, series.id, chosen, link)
+    if written is None:
+        return None
+    registration_id, participant_id = written
     registration = Registration(
         id=registration_id, series_id=series.id, participant_id=participant_id, **values
     )
-    registration.uninvited_when_written = uninvited
     make_transient_to_detached(registration)
     db.session.add(registration)
     set_committed_value(registration, "series", series)
     set_committed_value(registration, "profile", profile)
     set_committed_value(registration, "sessions", chosen)
     return registration
+
+
+#: The new registration's id and person, or None when the address is registered already.
+Written = tuple[int, int | None] | None
+
+
+def _in_one_statement(
+    values: dict[str, Any], series_id: int, chosen: list[EventSession], link: bool
+) -> Written:
+    row = db.session.execute(
+        _ONE_STATEMENT,
+        {**values, "series_id": series_id, "link": link, "session_ids": [s.id for s in chosen]},
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+def _in_four_statements(
+    values: dict[str, Any], series_id: int, chosen: list[EventSession], link: bool
+) -> Written:
+    email = values["email"]
+    known = db.session.execute(
+        select(Registration.series_id, Registration.participant_id).where(
+            Registration.email == email
+        )
+    ).all()
+    if any(other == series_id for other, _person in known):
+        return None
+    participant_id = (
+        participation.person_for(email, (person for _series, person in known)) if link else None
+    )
+    registration_id = db.session.execute(
+        insert(Registration)
+        .values(series_id=series_id, participant_id=participant_id, **values)
+        .returning(Registration.id)
+    ).scalar_one()
+    if chosen:
+        db.session.execute(
+            insert(registration_sessions),
+            [{"registration_id": registration_id, "session_id": s.id} for s in chosen],
+        )
+    return registration_id, participant_id

@@ -111,11 +111,6 @@ class Registration(db.Model):
     #: When the registration joined the waiting list: its place in the queue.
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    #: Not a column. True on a registration just written (`inserts`, on PostgreSQL) whose
-    #: address was invited to none of its sessions: no invitation row names it or its address
-    #: there, so its first invitations sync reads none (and sets it back to False).
-    uninvited_when_written = False
-
     series: Mapped[Series] = relationship()
     country: Mapped[Country | None] = relationship()
     profile: Mapped[ParticipantProfile | None] = relationship()

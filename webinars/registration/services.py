@@ -266,8 +266,6 @@ def register(
             checked,
             link=False,
         )
-        # Invited when verified, perhaps after its address was invited as a speaker.
-        registration.uninvited_when_written = False
         notifications.send_verification(registration)
         return registration
     # Written before the series lock with the status of a seat, which no other transaction
