@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, bindparam, exists, func, insert, select
+from sqlalchemy import Boolean, Integer, Select, bindparam, exists, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -33,7 +33,7 @@ COLUMNS = tuple(
 )
 
 
-def _one_statement() -> Any:
+def _one_statement() -> Select[int, int | None]:
     """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`, `link`
     (whether the registration gets its person now) and `session_ids`. It returns the new
     registration's id and its person; no row when the address is registered in the series
@@ -75,10 +75,7 @@ def _one_statement() -> Any:
         insert(registration_sessions)
         .from_select(
             ["registration_id", "session_id"],
-            select(
-                registration.c.id,
-                func.unnest(session_ids),
-            ),
+            select(registration.c.id, func.unnest(session_ids)),
         )
         .cte("chosen")
     )
