@@ -29,6 +29,7 @@ from . import factories
 
 #: Where the tests' uploads go (a test may give its own `STORAGE_LOCAL_ROOT`).
 TEST_UPLOADS = Path(tempfile.gettempdir()) / f"webinars-test-uploads-{os.getpid()}"
+TEST_PASSWORD_METHOD = "scrypt:1024:8:1"
 REFERENCE_TABLES = {"countries", "organizations", "working_groups", "alembic_version"}
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "webinars" / "translations"
 
@@ -88,6 +89,9 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "MAIL_SUPPRESS_SEND": True,
+        # scrypt at 1/32 of the production cost: hashing is 1/10 of the suite's time otherwise.
+        # tests/security/test_security.py checks the production setting.
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD,
         # Factories' admins have no second factor; tests/accounts/test_sessions.py turns it back on.
         "ADMIN_SECOND_FACTOR_REQUIRED": False,
         # Uploaded files of the tests, never in the project's instance/ folder.

@@ -22,7 +22,9 @@ from flask_login import login_user
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
-from webinars.accounts.models import PASSWORD_METHOD, StaffRole, User
+from config import Config
+from webinars import create_app
+from webinars.accounts.models import StaffRole, User
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.registration.models import Registration, RegistrationStatus
@@ -32,7 +34,7 @@ from webinars.series.models import Modality, Series
 from webinars.sessions.models import EventSession, RoleKind
 
 from .. import factories
-from ..conftest import AuthActions, make_test_app
+from ..conftest import TEST_PASSWORD_METHOD, AuthActions, make_test_app
 from ..helpers import field_errors
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -570,11 +572,15 @@ def test_failures_in_one_process_lock_the_account_in_another(app: Flask, databas
     assert _login_error(shared.test_client(), email, factories.PASSWORD) == LOCKED
 
 
-def test_passwords_are_hashed_with_scrypt_at_the_current_cost(ctx: Flask) -> None:
-    user = factories.make_user()
-    assert user.password_hash.startswith(PASSWORD_METHOD + "$")
-    assert PASSWORD_METHOD.startswith("scrypt:")
-    assert not user.password_needs_rehash
+def test_passwords_are_hashed_with_scrypt_at_the_production_cost(database_url: str) -> None:
+    assert Config.PASSWORD_HASH_METHOD == "scrypt:32768:8:1"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+    with app.app_context():
+        user = User(email="cost@example.org", role=StaffRole.ORGANIZER)
+        user.set_password(factories.PASSWORD)
+        assert user.password_hash.startswith("scrypt:32768:8:1$")
+        assert user.check_password(factories.PASSWORD)
+        assert not user.password_needs_rehash
 
 
 def test_an_old_hash_is_replaced_at_log_in(app: Flask, client: FlaskClient) -> None:
@@ -586,7 +592,7 @@ def test_an_old_hash_is_replaced_at_log_in(app: Flask, client: FlaskClient) -> N
     assert AuthActions(client).login(email).status_code == 302
     with app.app_context():
         user = db.session.get(User, user_id)
-        assert user.password_hash.startswith(PASSWORD_METHOD + "$")
+        assert user.password_hash.startswith(TEST_PASSWORD_METHOD + "$")
         assert user.check_password(factories.PASSWORD)
 
 

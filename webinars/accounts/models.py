@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,8 +18,12 @@ from webinars.types import UTCDateTime, enum_column, utcnow
 
 #: Member countries whose focal points are written to in English; the others in Spanish.
 ENGLISH_SPEAKING = frozenset({"BZ", "CA", "US"})
-#: Werkzeug's scrypt with its current cost (N=2**15, r=8, p=1), as written at the start of a hash.
-PASSWORD_METHOD = "scrypt:32768:8:1"
+
+
+def password_method() -> str:
+    """How new passwords are hashed: the `PASSWORD_HASH_METHOD` setting, Werkzeug's scrypt at
+    N=2**15, r=8, p=1 in production (the tests lower the cost)."""
+    return str(current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class StaffRole(enum.StrEnum):
@@ -77,7 +82,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.password_hash = generate_password_hash(password, method=password_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -85,7 +90,7 @@ class User(UserMixin, db.Model):
     @property
     def password_needs_rehash(self) -> bool:
         """Hashed by an older method or cost (e.g. pbkdf2): re-hashed at the next log-in."""
-        return not self.password_hash.startswith(PASSWORD_METHOD + "$")
+        return not self.password_hash.startswith(password_method() + "$")
 
     @property
     def mail_language(self) -> str:

@@ -8,7 +8,7 @@ from functools import cache
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webinars.accounts import devices, lockout, second_factor, sessions
-from webinars.accounts.models import PASSWORD_METHOD, StaffRole, User
+from webinars.accounts.models import StaffRole, User, password_method
 from webinars.catalog.models import Country
 from webinars.extensions import db
 from webinars.series.queries import series_by_slug
@@ -67,9 +67,9 @@ class LoginLocked(Exception):
 
 
 @cache
-def _decoy_hash() -> str:
+def _decoy_hash(method: str) -> str:
     """Checked when no account has the address, so that the answer takes as long."""
-    return generate_password_hash("no account has this address", method=PASSWORD_METHOD)
+    return generate_password_hash("no account has this address", method=method)
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def authenticate(email: str, password: str, source: LoginSource, language: str) 
     if lockout.is_locked(email, key, known_device=known):
         raise LoginLocked
     if user is None:
-        check_password_hash(_decoy_hash(), password)
+        check_password_hash(_decoy_hash(password_method()), password)
     elif user.check_password(password) and user.active:
         lockout.clear_failures(email, key)
         if user.password_needs_rehash:
