@@ -26,7 +26,7 @@ from webinars.sessions import labels
 from webinars.sessions.models import AgendaKind
 
 from .. import factories
-from ..conftest import AuthActions
+from ..conftest import AuthActions, make_test_app
 
 START = datetime(2030, 3, 4, 15, tzinfo=UTC)
 
@@ -93,8 +93,8 @@ def test_a_rate_limit_page_is_translated_not_flask_limiters_words(
     assert "Ha hecho demasiados intentos" in page.text and "per 1 hour" not in page.text
 
 
-def test_an_unexpected_error_is_a_page_in_the_visitors_language(app: Flask) -> None:
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+def test_an_unexpected_error_is_a_page_in_the_visitors_language(database_url: str) -> None:
+    app = make_test_app(database_url, PROPAGATE_EXCEPTIONS=False)
 
     def broken() -> str:
         raise RuntimeError("a bug")
