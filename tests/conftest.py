@@ -89,7 +89,8 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "MAIL_SUPPRESS_SEND": True,
-        # scrypt at 1/32 of the production cost: hashing is 1/10 of the suite's time otherwise.
+        # scrypt at 1/32 of the production cost: at full cost, hashing was more than half of
+        # the suite's time (a factory user, a log-in: 113 ms each).
         # tests/security/test_security.py checks the production setting.
         "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD,
         # Factories' admins have no second factor; tests/accounts/test_sessions.py turns it back on.
