@@ -21,7 +21,9 @@ registration_changed = _signals.signal(
     "registration-changed",
     doc="""A registration's status or sessions changed (after its e-mail is enqueued).
 
-    Sender: the `Registration`. Received by the calendar invitations, which follow it.
+    Sender: the `Registration`; `placed=True` when it has just been placed for the first
+    time (new, or its address just verified), so that nothing was ever sent for it.
+    Received by the calendar invitations, which follow it.
     """,
 )
 

@@ -26,12 +26,13 @@ from webinars.api.registration_schemas import (
     RegistrationReceivedSchema,
 )
 from webinars.extensions import db, limiter
-from webinars.registration import services
+from webinars.registration import services, snapshots
 from webinars.registration.limits import registrations_limited
 from webinars.registration.models import Registration
 from webinars.registration.services import OTHER_PROFILE, RegistrationData, RegistrationError
 from webinars.registration.tokens import find_by_public_token
-from webinars.web_loaders import load_api_series
+from webinars.series.models import Series
+from webinars.web_loaders import api_abort
 
 #: Per client address, over seeing, changing and cancelling together: slows token guessing.
 MANAGE_RATE_LIMIT = "120 per minute"
@@ -114,19 +115,36 @@ def register(body: dict[str, Any], slug: str) -> dict[str, Any]:
     hard limit is reached, and an e-mail in `language` says which. An address registered
     already gets its link again instead.
     """
-    series = load_api_series(slug, public=True, options=services.SERIES_FOR_REGISTRATION)
     data = _registration_data(body)
+    try:
+        series = _registered(slug, data)
+    except services.SeriesGone:
+        # Deleted since this process kept its copy (`snapshots`), now forgotten: the address
+        # is read anew, and may hold another series.
+        db.session.rollback()
+        series = _registered(slug, data)
+    received = {"status": "received", "verify_email": series.verify_email}
+    db.session.commit()
+    return received
+
+
+def _registered(slug: str, data: RegistrationData) -> Series:
+    """Register `data` in the public series at `slug` (the copy this process keeps of it);
+    the series. An address registered already is answered as a new one."""
+    series = snapshots.public_series(slug)
+    if series is None:
+        api_abort(HTTPStatus.NOT_FOUND, message=_("There is no public series at this address."))
     try:
         services.register(series, data)
     except services.DuplicateRegistration:
         db.session.rollback()
         services.answer_duplicate(series, data.email)
+    except services.SeriesGone:
+        raise
     except RegistrationError as error:
         db.session.rollback()
         raise _refusal(error) from error
-    received = {"status": "received", "verify_email": series.verify_email}
-    db.session.commit()
-    return received
+    return series
 
 
 def _held_registration(manage_token: str) -> Registration:

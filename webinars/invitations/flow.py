@@ -37,11 +37,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeAlias
 
 from flask import current_app
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, insert, or_, union
+from sqlalchemy import Select, and_, bindparam, insert, or_, union
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
 from webinars.catalog.models import Person
@@ -88,7 +90,7 @@ _SESSION_CONTENT = (
     selectinload(EventSession.agenda_items).selectinload(AgendaItem.roles).options(*_ROLE_PEOPLE),
 )
 
-Note = str | LazyString
+Note: TypeAlias = str | LazyString
 
 
 @dataclass(frozen=True)
@@ -125,22 +127,55 @@ def organizer(language: str) -> ical.Organizer:
 
 
 @one_insert()
-def sync_registration(registration: Registration) -> None:
+def sync_registration(registration: Registration, *, placed: bool = False) -> None:
     """Invite a confirmed registration to its chosen scheduled sessions; withdraw the rest.
 
-    A fixed number of queries: the registration's invitations, and the sessions it left.
-    The e-mails are deferred: rendered when they are delivered.
+    A fixed number of queries: the registration's invitations, and the sessions it left; a
+    registration just `placed` (nothing was ever sent for it) reads none
+    (`_invite_placed`). The e-mails are deferred: rendered when they are delivered.
     """
     wanted_ids = (
         [s.id for s in registration.sessions if not s.is_cancelled]
         if registration.status == RegistrationStatus.CONFIRMED and _invitable(registration.email)
         else []
     )
+    if placed:
+        _invite_placed(registration, wanted_ids)
+        return
     # No autoflush: the receipt just enqueued goes in the one flush at the end, with the
     # invitation rows and their e-mails (one INSERT per table, one round trip each).
     with db.session.no_autoflush:
         rows = _invitation_rows(registration, wanted_ids)
     _sync_rows(registration, wanted_ids, rows)
+
+
+def _invite_placed(registration: Registration, wanted_ids: list[int]) -> None:
+    """A registration just placed: it has no rows of its own, so none is read. Its rows are
+    written in one statement that leaves out a session its address is invited to already
+    (a speaker who registers: the unique key on session and address), and only those
+    sessions, if any, are then read and synced the general way."""
+    if not wanted_ids:
+        db.session.flush()
+        return
+    sessions = {s.id: s for s in registration.sessions}
+    wanted = _Wanted(registration.email, registration.full_name, registration=registration)
+    now = utcnow()
+    new: list[Invitation] = []
+    for session_id in wanted_ids:
+        row = _new_row(sessions[session_id], wanted.email, new)
+        _take(row, wanted)
+        _record(sessions[session_id], row, ICalMethod.REQUEST, now)
+    written = _insert_unless_invited(new)
+    for row in new:
+        if row.session_id in written:
+            _enqueue(sessions[row.session_id], row, ICalMethod.REQUEST, NEW)
+    invited_already = [i for i in wanted_ids if i not in written]
+    if invited_already:
+        with db.session.no_autoflush:
+            rows = _speaker_rows(registration.email, invited_already)
+        _sync_rows(registration, invited_already, rows)
+    else:
+        db.session.flush()
 
 
 def _invitation_rows(registration: Registration, wanted_ids: list[int]) -> dict[int, Invitation]:
@@ -159,6 +194,21 @@ def _invitation_rows(registration: Registration, wanted_ids: list[int]) -> dict[
                 )
             )
         )
+    }
+
+
+#: Built once: a statement keeps its cache key, which costs more than this query to compute.
+_SPEAKER_ROWS = db.select(Invitation).where(
+    Invitation.email == bindparam("email"),
+    Invitation.session_id.in_(bindparam("session_ids", expanding=True)),
+)
+
+
+def _speaker_rows(email: str, wanted_ids: list[int]) -> dict[int, Invitation]:
+    """The rows of `email` for the wanted sessions (a speaker who registers), by session."""
+    return {
+        row.session_id: row
+        for row in db.session.scalars(_SPEAKER_ROWS, {"email": email, "session_ids": wanted_ids})
     }
 
 
@@ -413,12 +463,30 @@ def _new_row(event_session: EventSession, email: str, new: list[Invitation]) -> 
 
 #: Built once: a statement keeps its cache key (SQLAlchemy computes it on first execution).
 _INSERT = insert(Invitation.__table__)
+#: The same, leaving out a row whose address is invited to the session already, and saying
+#: which sessions it wrote; one per dialect (`ON CONFLICT` is not in SQLAlchemy's core).
+_INSERT_UNLESS_INVITED = {
+    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(Invitation.__table__)
+    .on_conflict_do_nothing(index_elements=["session_id", "email"])
+    .returning(Invitation.session_id)
+    for dialect in (postgresql, sqlite)
+}
 
 
 def _insert_new(rows: list[Invitation]) -> None:
-    if not rows:
-        return
-    values = [
+    if rows:
+        db.session.execute(_INSERT, _values(rows))
+
+
+def _insert_unless_invited(rows: list[Invitation]) -> set[int]:
+    """Insert the rows whose address is not invited to their session yet, in one statement
+    (SQLAlchemy's "insertmanyvalues": one multi-row INSERT); the sessions written."""
+    statement = _INSERT_UNLESS_INVITED[db.session.get_bind().dialect.name]
+    return set(db.session.scalars(statement, _values(rows)))
+
+
+def _values(rows: list[Invitation]) -> list[dict[str, object]]:
+    return [
         {
             "session_id": row.session_id,
             "email": row.email,
@@ -432,7 +500,6 @@ def _insert_new(rows: list[Invitation]) -> None:
         }
         for row in rows
     ]
-    db.session.execute(_INSERT, values)
 
 
 def _take(row: Invitation, wanted: _Wanted) -> None:
@@ -498,13 +565,31 @@ def _send(
     SEQUENCE, so the one it carries when it goes out is exact even if the session moved in
     between. `significant`: the session's time, link or status changed (its SEQUENCE rose).
     """
+    _record(event_session, row, method, now, significant=significant)
+    _enqueue(event_session, row, method, event, note)
+
+
+def _record(
+    event_session: EventSession,
+    row: Invitation,
+    method: ICalMethod,
+    now: datetime,
+    *,
+    significant: bool = False,
+) -> None:
+    """What goes to the row's address now, recorded on the row (`_send`'s first half)."""
+    row.sequence = sequence_for(event_session, row, method, significant=significant)
+    row.method = method
+    row.updated_at = now
+
+
+def _enqueue(
+    event_session: EventSession, row: Invitation, method: ICalMethod, event: str, note: Note = ""
+) -> None:
+    """The deferred e-mail of what `_record` recorded on the row (`_send`'s second half)."""
     language = _language(event_session, row)
     with force_locale(language):
         note_text = str(note)
-    sequence = sequence_for(event_session, row, method, significant=significant)
-    row.method = method
-    row.sequence = sequence
-    row.updated_at = now
     enqueue_deferred(
         RENDERER,
         kind=f"invitation.{event}",
@@ -515,7 +600,7 @@ def _send(
         registration_id=row.registration.id if row.registration is not None else None,
         session_id=event_session.id,
         ical_method=method.value,
-        ical_sequence=sequence,
+        ical_sequence=row.sequence,
         session_sequence=event_session.ical_sequence,
         note=note_text,
     )

@@ -1,9 +1,15 @@
 """Writing a new registration: its row, its sessions and its person, without the unit of work.
 
-On PostgreSQL this is one statement (data-modifying CTEs: the person, the registration, its
-sessions), a quarter of the time of the four statements it replaces (the address's other
-registrations, the new person, the registration, its sessions), measured with
-`bench/profile_registration.py`. Other databases (SQLite, for development) take the four.
+The write also takes the series lock (`seats.lock_series`) and checks, under it, that the
+series is the one the registration was checked against: its `version` is the one read (the
+series may be a copy kept between requests, `snapshots`). When it is not, nothing is written
+and `SeriesChanged` says so; the lock stays taken, so the series read again then cannot change
+before the commit.
+
+On PostgreSQL this is one statement (data-modifying CTEs: the lock, the person, the
+registration, its sessions), a quarter of the time of the statements it replaces (the address's
+other registrations, the new person, the registration, its sessions), measured with
+`bench/profile_registration.py`. Other databases (SQLite, for development) take one each.
 Either way the object returned is persistent, as if just loaded, with every column set, so
 nothing reads it back.
 """
@@ -13,7 +19,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, Select, bindparam, exists, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Integer,
+    Select,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,6 +37,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webinars.extensions import db
 from webinars.participation import services as participation
 from webinars.participation.models import Participant
+from webinars.registration import seats
 from webinars.registration.anonymised import is_anonymised_email
 from webinars.registration.models import Registration, registration_sessions
 from webinars.series.models import ParticipantProfile, Series
@@ -33,15 +50,30 @@ COLUMNS = tuple(
 )
 
 
-def _one_statement() -> Select[int, int | None]:
-    """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`, `link`
-    (whether the registration gets its person now) and `session_ids`. It returns the new
-    registration's id and its person; no row when the address is registered in the series
-    already, and then it writes nothing."""
+class SeriesChanged(Exception):
+    """The series changed since it was read (its version is another): nothing was written."""
+
+
+def _one_statement() -> Select[int, int | None, int | None]:
+    """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`,
+    `version` (the series' as read), `link` (whether the registration gets its person now)
+    and `session_ids`. It takes the series lock and returns one row: the series' version
+    under the lock, the new registration's id and its person. It writes nothing when the
+    version is another, or when the address is registered in the series already (then the
+    id is null)."""
     given = {name: bindparam(name, type_=_TABLE.c[name].type) for name in COLUMNS}
     email, link = given["email"], bindparam("link", type_=Boolean())
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)
     session_ids = bindparam("session_ids", type_=ARRAY(Integer))
+    # The lock of `seats.lock_series`, taken first: the version compared is the one under it.
+    locked = (
+        select(Series.version)
+        .where(Series.id == series_id)
+        .with_for_update(key_share=True)
+        .cte("locked")
+    )
+    current = select(locked.c.version).scalar_subquery()
+    unchanged = current == bindparam("version", type_=BigInteger())
     here = exists().where(Registration.series_id == series_id, Registration.email == email)
     # The person of the address's other registrations, the first one if several.
     known = (
@@ -53,7 +85,7 @@ def _one_statement() -> Select[int, int | None]:
         insert(Participant)
         .from_select(
             ["created_at"],
-            select(given["created_at"]).where(link, known.is_(None), ~here),
+            select(given["created_at"]).where(unchanged, link, known.is_(None), ~here),
         )
         .returning(Participant.id)
         .cte("person")
@@ -66,7 +98,7 @@ def _one_statement() -> Select[int, int | None]:
                 series_id,
                 *given.values(),
                 func.coalesce(known, select(person.c.id).scalar_subquery()),
-            ).where(~here),
+            ).where(unchanged, ~here),
         )
         .returning(Registration.id, Registration.participant_id)
         .cte("registration")
@@ -79,7 +111,11 @@ def _one_statement() -> Select[int, int | None]:
         )
         .cte("chosen")
     )
-    return select(registration.c.id, registration.c.participant_id).add_cte(sessions)
+    return select(
+        current,
+        select(registration.c.id).scalar_subquery(),
+        select(registration.c.participant_id).scalar_subquery(),
+    ).add_cte(sessions)
 
 
 _ONE_STATEMENT = _one_statement()
@@ -93,10 +129,11 @@ def insert_registration(
     *,
     link: bool,
 ) -> Registration | None:
-    """Write a registration of `series` with `values` (every name of COLUMNS but the series),
-    its `sessions`, and, with `link`, its person: that of the address's other registrations,
-    else a new one (an anonymised address gets none). None when the address is registered
-    in the series already: nothing is written, and the transaction goes on.
+    """Take the series lock and write a registration of `series` with `values` (every name
+    of COLUMNS but the series), its `sessions`, and, with `link`, its person: that of the
+    address's other registrations, else a new one (an anonymised address gets none). None
+    when the address is registered in the series already: nothing is written, and the
+    transaction goes on. SeriesChanged when the series' version is not `series.version`.
 
     Two registrations of one address sent at the same moment: the unique key refuses the
     second with an IntegrityError, which spoils the transaction; the caller rolls back."""
@@ -107,7 +144,7 @@ def insert_registration(
         if db.session.get_bind().dialect.name == "postgresql"
         else _in_four_statements
     )
-    written = write(values, series.id, chosen, link)
+    written = write(values, series.id, series.version, chosen, link)
     if written is None:
         return None
     registration_id, participant_id = written
@@ -127,18 +164,30 @@ Written = tuple[int, int | None] | None
 
 
 def _in_one_statement(
-    values: dict[str, Any], series_id: int, chosen: list[EventSession], link: bool
+    values: dict[str, Any], series_id: int, version: int, chosen: list[EventSession], link: bool
 ) -> Written:
-    row = db.session.execute(
+    seats.require_transaction()
+    current, registration_id, participant_id = db.session.execute(
         _ONE_STATEMENT,
-        {**values, "series_id": series_id, "link": link, "session_ids": [s.id for s in chosen]},
-    ).one_or_none()
-    return None if row is None else (row[0], row[1])
+        {
+            **values,
+            "series_id": series_id,
+            "version": version,
+            "link": link,
+            "session_ids": [s.id for s in chosen],
+        },
+    ).one()
+    if current != version:
+        raise SeriesChanged()
+    return None if registration_id is None else (registration_id, participant_id)
 
 
 def _in_four_statements(
-    values: dict[str, Any], series_id: int, chosen: list[EventSession], link: bool
+    values: dict[str, Any], series_id: int, version: int, chosen: list[EventSession], link: bool
 ) -> Written:
+    seats.lock_series(series_id)
+    if db.session.scalar(select(Series.version).where(Series.id == series_id)) != version:
+        raise SeriesChanged()
     email = values["email"]
     known = db.session.execute(
         select(Registration.series_id, Registration.participant_id).where(

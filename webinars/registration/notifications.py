@@ -51,13 +51,14 @@ def notify(registration: Registration, event: str) -> None:
     _enqueue(registration, event)
 
 
-def announce(registration: Registration, event: str) -> None:
+def announce(registration: Registration, event: str, *, placed: bool = False) -> None:
     """A change of status or sessions: its e-mail (`notify`), then `registration_changed`,
     which the calendar invitations follow; in that order, so the registrant's outbox reads
-    the status before the invitations or cancellations it causes."""
+    the status before the invitations or cancellations it causes. `placed`: the registration
+    has just been placed for the first time, and nothing was ever sent for it."""
     with one_insert():  # the status e-mail and the invitations: one INSERT
         notify(registration, event)
-        signals.registration_changed.send(registration)
+        signals.registration_changed.send(registration, placed=placed)
 
 
 def send_manage_link(registration: Registration) -> None:

@@ -49,16 +49,28 @@ def lock_series(series_id: int) -> None:
     transactions asking `FOR UPDATE` would deadlock on each other's key-share lock. SQLite
     has no row locks; a no-op write takes its database write lock at once, which serializes
     writers the same way.
+    A new registration takes it in the statement that writes it (`inserts`).
     Refuses a connection in autocommit mode: there the lock would end with the statement and
     two registrations could take the last seat.
     """
-    connection = db.session.connection()
-    if _autocommits(connection):
-        raise NotInTransaction("the series lock needs a transaction")
+    connection = require_transaction()
     if connection.dialect.name == "postgresql":
         db.session.execute(_LOCK, {"series_id": series_id})
     else:
-        db.session.execute(text("UPDATE series SET id = id WHERE id = :id"), {"id": series_id})
+        # It matches no row: a write all the same, it takes SQLite's write lock, and no
+        # trigger (`Series.version`) sees it.
+        db.session.execute(_SQLITE_LOCK)
+
+
+_SQLITE_LOCK = text("UPDATE series SET id = id WHERE 0")
+
+
+def require_transaction() -> Connection:
+    """The session's connection; NotInTransaction when it commits each statement."""
+    connection = db.session.connection()
+    if _autocommits(connection):
+        raise NotInTransaction("the series lock needs a transaction")
+    return connection
 
 
 def _autocommits(connection: Connection) -> bool:

@@ -24,14 +24,14 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from webinars.accounts.models import User
 from webinars.catalog.reference import MEMBER_ZONES
 from webinars.errors import FieldError
 from webinars.extensions import db
 from webinars.participation import services as participation
-from webinars.registration import approvals, inserts, notifications, seats
+from webinars.registration import approvals, inserts, notifications, seats, snapshots
 from webinars.registration.anonymised import is_anonymised_email
 from webinars.registration.models import (
     Registration,
@@ -48,9 +48,8 @@ from webinars.sessions.models import EventSession
 from webinars.types import utcnow
 from webinars.zones import is_known_zone
 
-#: What registering reads of a series besides its row, loaded with it in one query (a series
-#: has a handful of sessions and profiles: the joined rows are few).
-SERIES_FOR_REGISTRATION = (joinedload(Series.sessions), joinedload(Series.profiles))
+#: What registering reads of a series besides its row, loaded with it in one query.
+SERIES_FOR_REGISTRATION = snapshots.SERIES_FOR_REGISTRATION
 
 LANGUAGES = ("en", "es")
 #: The profile code of "other": an official outside the series' profiles.
@@ -73,6 +72,10 @@ class RegistrationClosed(RegistrationError):
 
     def __init__(self) -> None:
         super().__init__("series", _l("Registration for this series is not open."))
+
+
+class SeriesGone(RegistrationClosed):
+    """The series was deleted since it was read: its address may hold another one now."""
 
 
 class DuplicateRegistration(RegistrationError):
@@ -253,13 +256,52 @@ def register(
 
     Made anonymously in a series that verifies addresses, it is `unverified` instead: it holds
     no seat, and only the verification e-mail goes out (`verify_address` places it).
+
+    `series` may be out of date: a copy kept between requests (`snapshots`), or changed by
+    someone else since it was read. A refusal made on such a copy, or a version that the
+    insert finds changed under the series lock, is not final: the series is read again
+    (under the lock, in the second case) and the registration checked and written anew.
     """
     now = now or utcnow()
+    try:
+        checked = _check_open(series, data, now)
+    except RegistrationError:
+        if not snapshots.is_copy(series):
+            raise
+        _read_again(series)
+        checked = _check_open(series, data, now)
+    try:
+        return _write(series, data, checked, registered_by, now)
+    except inserts.SeriesChanged:
+        pass  # nothing written, and the series lock is taken: it cannot change again
+    _read_again(series)
+    return _write(series, data, _check_open(series, data, now), registered_by, now)
+
+
+def _read_again(series: Series) -> None:
+    if not snapshots.read_again(series):
+        raise SeriesGone()
+
+
+def _check_open(series: Series, data: RegistrationData, now: datetime) -> _Checked:
     if not series.registration_is_open(now):
         raise RegistrationClosed()
-    checked = _check(series, data)
+    return _check(series, data)
+
+
+def _write(
+    series: Series,
+    data: RegistrationData,
+    checked: _Checked,
+    registered_by: User | None,
+    now: datetime,
+) -> Registration:
+    """The checked registration written (`_insert`, which takes the series lock), counted
+    and announced. Under the lock only the count, the status if no seat is left, and the
+    e-mails' small rows (nothing is rendered): registrations of one series wait for each
+    other as briefly as possible."""
     if needs_verification(series, registered_by):
-        # It holds no seat: nothing to count, nothing to lock; linked once verified.
+        # It holds no seat: nothing to count; linked once verified.
         registration = _insert(
             _new_values(data, checked, RegistrationStatus.UNVERIFIED, now),
             series,
@@ -268,14 +310,10 @@ def register(
         )
         notifications.send_verification(registration)
         return registration
-    # Written before the series lock with the status of a seat, which no other transaction
-    # sees before the commit; under the lock only the count, the status if no seat is left,
-    # and the e-mails' small rows (nothing is rendered). So registrations of one series wait
-    # for each other as briefly as possible.
+    # Written with the status of a seat, which no other transaction sees before the commit.
     values = _new_values(data, checked, seats.seated_status(series), now)
     values["registered_by_id"] = registered_by.id if registered_by else None
     registration = _insert(values, series, checked, link=True)
-    seats.lock_series(series.id)
     if not seats.seat_fits(
         series, checked.profile, checked.country_code, checked.sessions, excluding=registration.id
     ):
@@ -337,7 +375,7 @@ def _announce_placement(registration: Registration) -> None:
     to the same person's other registrations by that address, then its e-mails: its status,
     its invitations, the approver."""
     participation.link([registration])
-    notifications.announce(registration, _event_of(registration.status))
+    notifications.announce(registration, _event_of(registration.status), placed=True)
     approvals.notify_waiting(registration)
 
 

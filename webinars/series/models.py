@@ -12,7 +12,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    FetchedValue,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    text,
+)
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -105,6 +116,12 @@ class Series(Bilingual, db.Model):
     host_country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: A random number the database draws anew at every change of the series, its sessions
+    #: or its profiles (triggers, migration 0014): what a copy kept between requests is
+    #: checked against (`registration.snapshots`). Never written by the application.
+    version: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("0"), server_onupdate=FetchedValue()
+    )
 
     working_group: Mapped[WorkingGroup | None] = relationship()
     host_country: Mapped[Country | None] = relationship()

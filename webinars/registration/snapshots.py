@@ -1,0 +1,93 @@
+"""The series as registering reads it, kept per process between requests.
+
+Registering reads a series' row, its sessions and its profiles: the largest statement of a
+registration through the API (a fifth of its time, `docs/performance.md`), and the same
+rows for every registration of the series. Each process keeps a copy of them by address and
+gives each request its own copy of the copy, attached to the request's session without a
+query (`Session.merge(load=False)`, SQLAlchemy's way of using cached objects).
+
+A copy may be out of date; nothing reads from it that is not checked afterwards:
+
+- the insert of the registration compares the copy's `version` with the row's, under the
+  series lock, in its one statement (`inserts`), and writes nothing when they differ;
+- `services.register` then, or when it refuses the input on a copy, reads the series again
+  (`read_again`, which also forgets this process's copy) and starts over.
+
+The database draws a new random `version` at every change of the series, its sessions or
+its profiles, whoever writes them (triggers, migration 0014), so a copy never outlives what
+it copied, in any process. The copies are read-only: a request changes only its own.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, joinedload
+
+from webinars.extensions import db
+from webinars.series.models import PUBLIC_STATUSES, Series
+
+#: What registering reads of a series besides its row, loaded with it in one query (a series
+#: has a handful of sessions and profiles: the joined rows are few).
+SERIES_FOR_REGISTRATION = (joinedload(Series.sessions), joinedload(Series.profiles))
+
+#: At most this many series are kept per process (the public ones open for registration are
+#: a handful); past it, the oldest copy goes.
+MAX_COPIES = 64
+
+#: This process's copies, by address: detached objects, never attached to a session.
+_copies: dict[str, Series] = {}
+#: The key of `Session.info` naming the series of a session that came from a copy.
+_FROM_COPY = "series_from_copy"
+
+
+def public_series(slug: str) -> Series | None:
+    """The public series at `slug` with its sessions and profiles, for registering: from this
+    process's copy when it has one (no query), else read and kept. None when there is no
+    public series at this address."""
+    copy = _copies.get(slug)
+    if copy is None:
+        copy = _read_copy(slug)
+        if copy is None:
+            return None
+        if len(_copies) >= MAX_COPIES:
+            _copies.pop(next(iter(_copies)))
+        _copies[slug] = copy
+    series = db.session.merge(copy, load=False)
+    db.session.info.setdefault(_FROM_COPY, set()).add(series.id)
+    return series
+
+
+def _read_copy(slug: str) -> Series | None:
+    """The series read in a session of its own on the request's connection (the same
+    transaction, no other connection), then detached with everything registering reads."""
+    query = (
+        db.select(Series)
+        .where(Series.slug == slug, Series.status.in_(PUBLIC_STATUSES))
+        .options(*SERIES_FOR_REGISTRATION)
+    )
+    with Session(bind=db.session.connection()) as session:  # closing it detaches the objects
+        return session.scalars(query).unique().one_or_none()
+
+
+def is_copy(series: Series) -> bool:
+    """Whether `series` came from a copy (`public_series`) and was not read again since."""
+    return series.id in db.session.info.get(_FROM_COPY, ())
+
+
+def read_again(series: Series) -> bool:
+    """Read `series`, its sessions and its profiles again, into the same objects, and forget
+    this process's copy of it; False when the series is gone."""
+    for slug, copy in list(_copies.items()):
+        if copy.id == series.id:
+            _copies.pop(slug, None)
+    db.session.info.get(_FROM_COPY, set()).discard(series.id)
+    fresh = (
+        db.session.execute(
+            db.select(Series)
+            .where(Series.id == series.id)
+            .options(*SERIES_FOR_REGISTRATION)
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    return fresh is not None
