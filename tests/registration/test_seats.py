@@ -6,7 +6,7 @@ import pytest
 
 from webinars.extensions import db
 from webinars.registration import seats, services
-from webinars.registration.models import RegistrationStatus
+from webinars.registration.models import Registration, RegistrationStatus
 
 from .. import factories
 from ..factories import registration_data
@@ -88,3 +88,36 @@ def test_a_registration_joins_the_person_of_the_same_address_elsewhere(ctx) -> N
     again = services.register(later, registration_data(email="ANA@example.gov"))
     assert first.participant_id is not None and other.participant_id is not None
     assert again.participant_id == first.participant_id != other.participant_id
+
+
+@pytest.mark.parametrize("limit", ["capacity", "profile", "session"])
+def test_a_new_registration_waits_exactly_at_each_kind_of_limit(ctx, limit: str) -> None:
+    """`seats.place` (one statement on PostgreSQL: the count and the change of status) waits
+    a registration exactly when `seat_fits` says no seat fits, for each kind of limit, and
+    the row says what the object says."""
+    series = factories.open_series(capacity=2 if limit == "capacity" else None)
+    factories.make_profile(series, code="prosecutor", max_per_country=2)
+    limited = factories.make_session(series, capacity=2 if limit == "session" else None)
+    db.session.refresh(series)
+    data = {"profile_code": "prosecutor", "session_ids": [limited.id]}
+    placed = []
+    for n, country in enumerate(["CR", "CR", "CR"] if limit == "profile" else ["CR", "MX", "GT"]):
+        fits = seats.seat_fits(series, series.profiles[0], country, [limited])
+        with recorded_statements() as statements:
+            registration = services.register(
+                series, registration_data(email=f"p{n}@example.gov", country_code=country, **data)
+            )
+        placed.append(registration.status)
+        assert (registration.status == RegistrationStatus.CONFIRMED) is fits
+        assert registration not in db.session.dirty
+        if db.engine.dialect.name == "postgresql":  # SQLite counts, then flushes the status
+            assert sum("count(*)" in s for s in statements) == 1
+            assert not any(s.lstrip().upper().startswith("UPDATE") for s in statements)
+    assert placed == [RegistrationStatus.CONFIRMED] * 2 + [RegistrationStatus.WAITLISTED]
+    db.session.expire_all()
+    statuses = db.session.scalars(
+        db.select(Registration.status)
+        .where(Registration.series_id == series.id)
+        .order_by(Registration.id)
+    ).all()
+    assert statuses == placed

@@ -314,11 +314,7 @@ def _write(
     values = _new_values(data, checked, seats.seated_status(series), now)
     values["registered_by_id"] = registered_by.id if registered_by else None
     registration = _insert(values, series, checked, link=True)
-    if not seats.seat_fits(
-        series, checked.profile, checked.country_code, checked.sessions, excluding=registration.id
-    ):
-        registration.status = RegistrationStatus.WAITLISTED
-        registration.waitlisted_at = now
+    seats.place(registration, series, checked.profile, checked.country_code, checked.sessions, now)
     _announce_placement(registration)
     return registration
 
