@@ -239,7 +239,7 @@ def _held_query(
     return select(*(q.scalar_subquery() for q in queries)) if queries else None
 
 
-def _counts(total: bool, pair: bool, sessions: int, excluding: bool) -> list[Select[tuple[int]]]:
+def _counts(total: bool, pair: bool, sessions: int, excluding: bool) -> list[Select[int]]:
     """The counts `held_for` reads, in its order: the series', the pair's, each session's.
     Their parameters (`_Limits.parameters`): `seat_series`, `seat_excluding`, `seat_profile`
     and `seat_country` for the pair, `seat_session_0`... (none is named after a column of
