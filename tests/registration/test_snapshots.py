@@ -17,7 +17,7 @@ from webinars.extensions import db
 from webinars.invitations.models import Invitation
 from webinars.registration import services
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.series.models import Series, SeriesStatus
+from webinars.series.models import ApprovalMode, Series, SeriesStatus
 
 from .. import factories
 from ..factories import registration_data
@@ -98,9 +98,10 @@ def test_the_api_reads_the_series_once_per_process(ctx: Flask, client: FlaskClie
     with recorded_statements() as statements:
         assert post(client, "kept-series", email="second@example.gov") == 201
     reads = [s for s in statements if "FROM series" in s]
-    # Only the series' version, under its lock, in the statement that writes (PostgreSQL),
-    # or next to the lock (SQLite): never the series, its sessions and profiles again.
-    assert len(reads) == 1 and "event_sessions" not in reads[0], reads
+    # Only the series' version (in the statement that writes, and under the lock): never
+    # the series' other columns, its sessions or its profiles again.
+    assert reads and all("series.title_en" not in s for s in reads), reads
+    assert not any("FROM event_sessions" in s or "FROM participant_profiles" in s for s in reads)
     assert status_of("second@example.gov") == S.CONFIRMED
 
 
@@ -204,3 +205,15 @@ def test_a_series_changed_between_its_read_and_the_insert_is_read_again(ctx: Fla
     assert registration.status == S.WAITLISTED
     assert series.capacity == 1  # read again, into the same object
     assert db.session.scalar(db.select(db.func.count()).select_from(Registration)) == 2
+
+
+def test_a_change_of_the_series_in_the_same_transaction_is_registered_against(
+    ctx: Flask,
+) -> None:
+    """The series changed by the ORM just before, not flushed yet: its new version is the
+    one compared, and the registration follows the change."""
+    series = factories.open_series()
+    services.register(series, registration_data(email="a@example.gov"))
+    series.approval_mode = ApprovalMode.ORGANIZER
+    registration = services.register(series, registration_data(email="b@example.gov"))
+    assert registration.status == S.PENDING

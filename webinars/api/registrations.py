@@ -29,6 +29,7 @@ from webinars.extensions import db, limiter
 from webinars.registration import services, snapshots
 from webinars.registration.limits import registrations_limited
 from webinars.registration.models import Registration
+from webinars.registration.seats import Mispredicted
 from webinars.registration.services import OTHER_PROFILE, RegistrationData, RegistrationError
 from webinars.registration.tokens import find_by_public_token
 from webinars.series.models import Series
@@ -117,31 +118,33 @@ def register(body: dict[str, Any], slug: str) -> dict[str, Any]:
     """
     data = _registration_data(body)
     try:
-        series = _registered(slug, data)
-    except services.SeriesGone:
+        series = _registered(slug, data, optimistic=True)
+    except (services.SeriesGone, Mispredicted):
         # Deleted since this process kept its copy (`snapshots`), now forgotten: the address
-        # is read anew, and may hold another series.
+        # is read anew, and may hold another series. Or the status predicted without the
+        # series lock did not hold under it. Nothing is kept; registered again, lock first.
         db.session.rollback()
-        series = _registered(slug, data)
+        series = _registered(slug, data, optimistic=False)
     received = {"status": "received", "verify_email": series.verify_email}
     db.session.commit()
     return received
 
 
-def _registered(slug: str, data: RegistrationData) -> Series:
+def _registered(slug: str, data: RegistrationData, *, optimistic: bool) -> Series:
     """Register `data` in the public series at `slug` (the copy this process keeps of it);
-    the series. An address registered already is answered as a new one."""
+    the series. An address registered already is answered as a new one. `optimistic`: see
+    `services.register`; then SeriesGone and Mispredicted are the caller's."""
     series = snapshots.public_series(slug)
     if series is None:
         api_abort(HTTPStatus.NOT_FOUND, message=_("There is no public series at this address."))
     try:
-        services.register(series, data)
+        services.register(series, data, optimistic=optimistic)
     except services.DuplicateRegistration:
         db.session.rollback()
         services.answer_duplicate(series, data.email)
-    except services.SeriesGone:
-        raise
     except RegistrationError as error:
+        if optimistic and isinstance(error, services.SeriesGone):
+            raise
         db.session.rollback()
         raise _refusal(error) from error
     return series

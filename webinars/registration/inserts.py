@@ -17,14 +17,18 @@ nothing reads it back.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    ColumnElement,
     Integer,
     Select,
     bindparam,
+    case,
     exists,
     func,
     insert,
@@ -39,7 +43,7 @@ from webinars.participation import services as participation
 from webinars.participation.models import Participant
 from webinars.registration import seats
 from webinars.registration.anonymised import is_anonymised_email
-from webinars.registration.models import Registration, registration_sessions
+from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.series.models import ParticipantProfile, Series
 from webinars.sessions.models import EventSession
 
@@ -54,25 +58,43 @@ class SeriesChanged(Exception):
     """The series changed since it was read (its version is another): nothing was written."""
 
 
-def _one_statement() -> Select[int, int | None, int | None]:
+@lru_cache(maxsize=64)
+def _one_statement(
+    predicting: tuple[bool, bool, int] | None,
+) -> Select[int, int | None, int | None, RegistrationStatus | None]:
     """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`,
     `version` (the series' as read), `link` (whether the registration gets its person now)
-    and `session_ids`. It takes the series lock and returns one row: the series' version
-    under the lock, the new registration's id and its person. It writes nothing when the
-    version is another, or when the address is registered in the series already (then the
-    id is null)."""
-    given = {name: bindparam(name, type_=_TABLE.c[name].type) for name in COLUMNS}
+    and `session_ids`. It returns one row: the series' version, the new registration's id,
+    its person and its status. It writes nothing when the version is another, or when the
+    address is registered in the series already (then the id is null).
+
+    Without `predicting`, it takes the series lock first, and the version is the one under
+    the lock. With it (the limits the registration reads: `seats.reaches_a_maximum`'s
+    arguments), it takes no lock, and the status written is `waitlisted` (at `now`) when
+    one of them is reached in what the statement reads, else the status given; it then
+    takes the parameters of `seats.reaches_a_maximum` and `waitlisted` too."""
+    given: dict[str, ColumnElement[Any]] = {
+        name: bindparam(name, type_=_TABLE.c[name].type) for name in COLUMNS
+    }
     email, link = given["email"], bindparam("link", type_=Boolean())
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)
     session_ids = bindparam("session_ids", type_=ARRAY(Integer))
-    # The lock of `seats.lock_series`, taken first: the version compared is the one under it.
-    locked = (
-        select(Series.version)
-        .where(Series.id == series_id)
-        .with_for_update(key_share=True)
-        .cte("locked")
-    )
-    current = select(locked.c.version).scalar_subquery()
+    read = select(Series.version).where(Series.id == series_id)
+    if predicting is None:
+        # The lock of `seats.lock_series`, taken first: the version compared is under it.
+        locked = read.with_for_update(key_share=True).cte("locked")
+        current = select(locked.c.version).scalar_subquery()
+    else:
+        current = read.scalar_subquery()
+        condition = seats.reaches_a_maximum(*predicting)
+        if condition is not None:
+            # Counted once, for the two columns that read it.
+            predicted = select(condition.label("reached")).cte("predicted")
+            reached = select(predicted.c.reached).scalar_subquery()
+            status = bindparam("waitlisted", type_=_TABLE.c.status.type)
+            now = bindparam("now", type_=_TABLE.c.waitlisted_at.type)
+            given["status"] = case((reached, status), else_=given["status"])
+            given["waitlisted_at"] = case((reached, now), else_=given["waitlisted_at"])
     unchanged = current == bindparam("version", type_=BigInteger())
     here = exists().where(Registration.series_id == series_id, Registration.email == email)
     # The person of the address's other registrations, the first one if several.
@@ -100,7 +122,7 @@ def _one_statement() -> Select[int, int | None, int | None]:
                 func.coalesce(known, select(person.c.id).scalar_subquery()),
             ).where(unchanged, ~here),
         )
-        .returning(Registration.id, Registration.participant_id)
+        .returning(Registration.id, Registration.participant_id, Registration.status)
         .cte("registration")
     )
     sessions = (
@@ -115,10 +137,14 @@ def _one_statement() -> Select[int, int | None, int | None]:
         current,
         select(registration.c.id).scalar_subquery(),
         select(registration.c.participant_id).scalar_subquery(),
+        select(registration.c.status).scalar_subquery(),
     ).add_cte(sessions)
 
 
-_ONE_STATEMENT = _one_statement()
+def predicts() -> bool:
+    """Whether `insert_registration` can write without the lock, predicting the status:
+    on PostgreSQL. (SQLite's first write locks the whole database anyway.)"""
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def insert_registration(
@@ -128,6 +154,7 @@ def insert_registration(
     sessions: Sequence[EventSession],
     *,
     link: bool,
+    predicting: datetime | None = None,
 ) -> Registration | None:
     """Take the series lock and write a registration of `series` with `values` (every name
     of COLUMNS but the series), its `sessions`, and, with `link`, its person: that of the
@@ -135,19 +162,28 @@ def insert_registration(
     when the address is registered in the series already: nothing is written, and the
     transaction goes on. SeriesChanged when the series' version is not `series.version`.
 
+    With `predicting` (ignored where not `predicts()`), take no lock: the status is `values`' unless a
+    hard limit the registration reads is reached in what the statement reads; then it is
+    waitlisted at `predicting`. The caller confirms it under the lock
+    (`seats.confirm_prediction`).
+
     Two registrations of one address sent at the same moment: the unique key refuses the
     second with an IntegrityError, which spoils the transaction; the caller rolls back."""
     chosen = sorted(sessions, key=lambda s: (s.start_at, s.id))
     link = link and not is_anonymised_email(values["email"])
-    write = (
-        _in_one_statement
-        if db.session.get_bind().dialect.name == "postgresql"
-        else _in_four_statements
-    )
-    written = write(values, series.id, series.version, chosen, link)
+    # The version compared is the one after this session's own changes to the series.
+    db.session.flush()
+    version = series.version
+    if predicts():
+        limits = seats.Limits.of(series, profile, values["country_code"], chosen)
+        written = _in_one_statement(values, series.id, version, chosen, link, limits, predicting)
+    else:
+        written = _in_four_statements(values, series.id, version, chosen, link)
     if written is None:
         return None
-    registration_id, participant_id = written
+    registration_id, participant_id, status = written
+    if status != values["status"]:
+        values = {**values, "status": status, "waitlisted_at": predicting}
     registration = Registration(
         id=registration_id, series_id=series.id, participant_id=participant_id, **values
     )
@@ -159,27 +195,42 @@ def insert_registration(
     return registration
 
 
-#: The new registration's id and person, or None when the address is registered already.
-Written = tuple[int, int | None] | None
+#: The new registration's id, person and status, or None when the address is registered
+#: already.
+Written = tuple[int, int | None, RegistrationStatus] | None
 
 
 def _in_one_statement(
-    values: dict[str, Any], series_id: int, version: int, chosen: list[EventSession], link: bool
+    values: dict[str, Any],
+    series_id: int,
+    version: int,
+    chosen: list[EventSession],
+    link: bool,
+    limits: seats.Limits,
+    predicting: datetime | None,
 ) -> Written:
     seats.require_transaction()
-    current, registration_id, participant_id = db.session.execute(
-        _ONE_STATEMENT,
-        {
-            **values,
-            "series_id": series_id,
-            "version": version,
-            "link": link,
-            "session_ids": [s.id for s in chosen],
-        },
+    parameters = {
+        **values,
+        "series_id": series_id,
+        "version": version,
+        "link": link,
+        "session_ids": [s.id for s in chosen],
+    }
+    shape = None
+    if predicting is not None:
+        shape = limits.shape()
+        parameters.update(limits.parameters(series_id, None))
+        parameters.update(limits.maximum_parameters())
+        parameters.update(waitlisted=RegistrationStatus.WAITLISTED, now=predicting)
+    current, registration_id, participant_id, status = db.session.execute(
+        _one_statement(shape), parameters
     ).one()
     if current != version:
         raise SeriesChanged()
-    return None if registration_id is None else (registration_id, participant_id)
+    if registration_id is None or status is None:
+        return None
+    return registration_id, participant_id, status
 
 
 def _in_four_statements(
@@ -209,4 +260,4 @@ def _in_four_statements(
             insert(registration_sessions),
             [{"registration_id": registration_id, "session_id": s.id} for s in chosen],
         )
-    return registration_id, participant_id
+    return registration_id, participant_id, values["status"]

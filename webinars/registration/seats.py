@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Connection, Select, bindparam, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -155,7 +165,7 @@ def count_seats(series: Series, *, excluding: int | None = None) -> Occupancy:
 
 
 @dataclass
-class _Limits:
+class Limits:
     """The hard limits one registration reads, in the order `held_for` counts them: the
     series' capacity, its profile's maximum in its country, each chosen session's capacity
     (each when there is one)."""
@@ -172,7 +182,7 @@ class _Limits:
         profile: ParticipantProfile | None,
         country_code: str | None,
         sessions: Iterable[EventSession],
-    ) -> _Limits:
+    ) -> Limits:
         if profile is not None and profile.max_per_country is not None and country_code is not None:
             pair, maximum = (profile.id, country_code), profile.max_per_country
         else:
@@ -194,6 +204,14 @@ class _Limits:
         given = [m for m in (self.capacity, self.pair_maximum) if m is not None]
         return given + [s.capacity for s in self.sessions if s.capacity is not None]
 
+    def maximum_parameters(self) -> dict[str, int]:
+        """`maximum_0`...: the parameters of `reaches_a_maximum` besides the counts'."""
+        return {f"maximum_{n}": m for n, m in enumerate(self.maximums())}
+
+    def shape(self) -> tuple[bool, bool, int]:
+        """Which limits there are (the arguments of `_counts` and `reaches_a_maximum`)."""
+        return self.capacity is not None, self.pair is not None, len(self.sessions)
+
 
 def held_for(
     series: Series,
@@ -209,7 +227,7 @@ def held_for(
     so the count under the lock does not grow with the rest of the series (the whole
     grouped count, `count_seats`, took 0.7 ms with 100 registrations and 1.5 ms with 2,500).
     """
-    limits = _Limits.of(series, profile, country_code, sessions)
+    limits = Limits.of(series, profile, country_code, sessions)
     pair, limited = limits.pair, [s.id for s in limits.sessions]
     query = _held_query(
         series.capacity is not None, pair is not None, len(limited), excluding is not None
@@ -241,7 +259,7 @@ def _held_query(
 
 def _counts(total: bool, pair: bool, sessions: int, excluding: bool) -> list[Select[int]]:
     """The counts `held_for` reads, in its order: the series', the pair's, each session's.
-    Their parameters (`_Limits.parameters`): `seat_series`, `seat_excluding`, `seat_profile`
+    Their parameters (`Limits.parameters`): `seat_series`, `seat_excluding`, `seat_profile`
     and `seat_country` for the pair, `seat_session_0`... (none is named after a column of
     registrations: `place`'s UPDATE would take it for a value to set)."""
     holders = [
@@ -305,13 +323,13 @@ def place(
             registration.status = RegistrationStatus.WAITLISTED
             registration.waitlisted_at = now
         return
-    limits = _Limits.of(series, profile, country_code, sessions)
+    limits = Limits.of(series, profile, country_code, sessions)
     maximums = limits.maximums()
     if not maximums:
         return
     query = _place_query(limits.capacity is not None, limits.pair is not None, len(limits.sessions))
     values = limits.parameters(series.id, registration.id)
-    values.update({f"maximum_{n}": m for n, m in enumerate(maximums)})
+    values.update(limits.maximum_parameters())
     values.update(
         registration_id=registration.id, now=now, waitlisted=RegistrationStatus.WAITLISTED
     )
@@ -348,6 +366,52 @@ def _place_query(total: bool, pair: bool, sessions: int) -> Select[tuple[bool]]:
         .cte("waited")
     )
     return select(select(waited.c.id).exists())
+
+
+def reaches_a_maximum(total: bool, pair: bool, sessions: int) -> ColumnElement[bool] | None:
+    """Whether one of the limits of this shape (`Limits.shape`) is reached, as SQL: `fits`'s
+    condition, some count at its maximum; None when there is no limit. Its parameters:
+    those of `_counts` (without `seat_excluding`) and `maximum_0`..."""
+    queries = _counts(total, pair, sessions, excluding=False)
+    if not queries:
+        return None
+    return or_(*(q.scalar_subquery() >= bindparam(f"maximum_{n}") for n, q in enumerate(queries)))
+
+
+class Mispredicted(Exception):
+    """A registration written without the lock does not hold under it (`confirm_prediction`):
+    its transaction is to be rolled back, and the registration made again, lock first."""
+
+
+#: The lock of `lock_series`, reading the series' version under it.
+_LOCK_VERSION = (
+    select(Series.version)
+    .where(Series.id == bindparam("series_id"))
+    .with_for_update(key_share=True)
+)
+
+
+def confirm_prediction(
+    registration: Registration,
+    series: Series,
+    profile: ParticipantProfile | None,
+    country_code: str | None,
+    sessions: Sequence[EventSession],
+) -> None:
+    """Take the series lock and check what a registration written without it assumed
+    (`inserts.insert_registration`'s `predicting`): that the series is the one it was
+    checked against (its version), and that its status is the one the count gives now (it
+    waits exactly when no seat fits). Mispredicted otherwise: rows were written, so the
+    caller rolls back. Under the lock only the lock, this count and the commit: registrations
+    of one series wait for each other for three round trips."""
+    require_transaction()
+    db.session.flush()
+    expected = series.version
+    if db.session.execute(_LOCK_VERSION, {"series_id": series.id}).scalar() != expected:
+        raise Mispredicted()
+    fits = seat_fits(series, profile, country_code, sessions, excluding=registration.id)
+    if fits == (registration.status == RegistrationStatus.WAITLISTED):
+        raise Mispredicted()
 
 
 def seated_status(series: Series) -> RegistrationStatus:

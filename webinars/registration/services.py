@@ -251,6 +251,7 @@ def register(
     *,
     registered_by: User | None = None,
     now: datetime | None = None,
+    optimistic: bool = False,
 ) -> Registration:
     """A new registration: confirmed or pending when a seat is free, else waitlisted.
 
@@ -261,6 +262,12 @@ def register(
     someone else since it was read. A refusal made on such a copy, or a version that the
     insert finds changed under the series lock, is not final: the series is read again
     (under the lock, in the second case) and the registration checked and written anew.
+
+    `optimistic` (on PostgreSQL, `inserts.predicts`): the registration, its e-mails and
+    invitations are written before the series lock, with the status the unlocked count
+    predicts, and only confirmed under it (`seats.confirm_prediction`): the lock is held
+    for the count and the commit alone. When the prediction does not hold, Mispredicted:
+    the caller rolls back and registers again without `optimistic`.
     """
     now = now or utcnow()
     try:
@@ -271,11 +278,31 @@ def register(
         _read_again(series)
         checked = _check_open(series, data, now)
     try:
+        if optimistic and inserts.predicts() and not needs_verification(series, registered_by):
+            return _write_predicted(series, data, checked, registered_by, now)
         return _write(series, data, checked, registered_by, now)
     except inserts.SeriesChanged:
-        pass  # nothing written, and the series lock is taken: it cannot change again
+        pass  # nothing written (and the series lock is taken, unless predicting)
     _read_again(series)
     return _write(series, data, _check_open(series, data, now), registered_by, now)
+
+
+def _write_predicted(
+    series: Series,
+    data: RegistrationData,
+    checked: _Checked,
+    registered_by: User | None,
+    now: datetime,
+) -> Registration:
+    """`_write` with the status predicted without the lock, then confirmed under it."""
+    values = _new_values(data, checked, seats.seated_status(series), now)
+    values["registered_by_id"] = registered_by.id if registered_by else None
+    registration = _insert(values, series, checked, link=True, predicting=now)
+    _announce_placement(registration)
+    seats.confirm_prediction(
+        registration, series, checked.profile, checked.country_code, checked.sessions
+    )
+    return registration
 
 
 def _read_again(series: Series) -> None:
@@ -320,7 +347,12 @@ def _write(
 
 
 def _insert(
-    values: dict[str, Any], series: Series, checked: _Checked, *, link: bool
+    values: dict[str, Any],
+    series: Series,
+    checked: _Checked,
+    *,
+    link: bool,
+    predicting: datetime | None = None,
 ) -> Registration:
     """Write the new registration, its sessions and (with `link`) its person (`inserts`);
     DuplicateRegistration when the address is registered in the series already, or beat us
@@ -328,7 +360,7 @@ def _insert(
     RegistrationError)."""
     try:
         registration = inserts.insert_registration(
-            values, series, checked.profile, checked.sessions, link=link
+            values, series, checked.profile, checked.sessions, link=link, predicting=predicting
         )
     except IntegrityError as error:
         raise DuplicateRegistration() from error
