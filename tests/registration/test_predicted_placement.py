@@ -21,12 +21,13 @@ from sqlalchemy import text
 from webinars.extensions import db
 from webinars.invitations.models import Invitation
 from webinars.mail.models import OutboxMessage
-from webinars.registration import seats
+from webinars.registration import seats, services
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.series.models import Series
 
 from .. import factories
 from ..conftest import make_test_app
+from ..factories import registration_data
 
 S = RegistrationStatus
 
@@ -180,3 +181,40 @@ def test_forty_at_once_through_the_api_for_two_places(database_url: str, app: Fl
         invited = db.session.scalar(db.select(db.func.count()).select_from(Invitation))
         assert invited == 2 * 2
         db.engine.dispose()
+
+
+def test_a_series_changed_between_the_write_and_the_lock_is_read_again(
+    pg: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lock first (every caller but the API): the row is written, then the lock taken; a
+    version changed in between takes the row and its new person back, and the registration
+    is made again on the series read under the lock."""
+    series = factories.open_series(capacity=5)
+    factories.make_registration(series, email="first@example.gov")
+    series_id = series.id
+    commit()
+    lock = seats.lock_series
+    changes = [f"UPDATE series SET capacity = 1 WHERE id = {series_id}"]
+
+    def interleaved(series_id: int) -> int | None:
+        while changes:
+            with db.engine.begin() as other:
+                other.execute(text(changes.pop()))
+        return lock(series_id)
+
+    monkeypatch.setattr(seats, "lock_series", interleaved)
+    people_before = db.session.scalar(text("SELECT count(*) FROM participants"))
+    registration = services.register(
+        db.session.get(Series, series_id), registration_data(email="ana@example.gov")
+    )
+    db.session.commit()
+    assert registration.status == S.WAITLISTED
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(Registration).filter_by(email="ana@example.gov")
+        )
+        == 1
+    )
+    # One new person, the one the registration kept: the first one was taken back.
+    assert db.session.scalar(text("SELECT count(*) FROM participants")) == people_before + 1
+    assert registration.participant_id is not None

@@ -1,13 +1,16 @@
 """Writing a new registration: its row, its sessions and its person, without the unit of work.
 
-The write also takes the series lock (`seats.lock_series`) and checks, under it, that the
-series is the one the registration was checked against: its `version` is the one read (the
-series may be a copy kept between requests, `snapshots`). When it is not, nothing is written
-and `SeriesChanged` says so; the lock stays taken, so the series read again then cannot change
-before the commit.
+The write checks that the series is the one the registration was checked against: its
+`version` is the one read (the series may be a copy kept between requests, `snapshots`).
+Then it takes the series lock (`seats.lock_series`) and checks the version again under it,
+unless the caller predicts (below). When the version is another, `SeriesChanged` says so and
+nothing is left written; after the lock, the series read again then cannot change before the
+commit. The row is written before the lock, never after it: a transaction waiting for an
+address that another has just written (the unique key) never holds the lock that one waits
+for.
 
-On PostgreSQL this is one statement (data-modifying CTEs: the lock, the person, the
-registration, its sessions), a quarter of the time of the statements it replaces (the address's
+On PostgreSQL this is one statement (data-modifying CTEs: the person, the registration, its
+sessions) and the lock, a quarter of the time of the statements it replaces (the address's
 other registrations, the new person, the registration, its sessions), measured with
 `bench/profile_registration.py`. Other databases (SQLite, for development) take one each.
 Either way the object returned is persistent, as if just loaded, with every column set, so
@@ -29,6 +32,7 @@ from sqlalchemy import (
     Select,
     bindparam,
     case,
+    delete,
     exists,
     func,
     insert,
@@ -61,40 +65,18 @@ class SeriesChanged(Exception):
 @lru_cache(maxsize=64)
 def _one_statement(
     predicting: tuple[bool, bool, int] | None,
-) -> Select[int, int | None, int | None, RegistrationStatus | None]:
-    """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`,
-    `version` (the series' as read), `link` (whether the registration gets its person now)
-    and `session_ids`. It returns one row: the series' version, the new registration's id,
-    its person and its status. It writes nothing when the version is another, or when the
-    address is registered in the series already (then the id is null).
-
-    Without `predicting`, it takes the series lock first, and the version is the one under
-    the lock. With it (the limits the registration reads: `seats.reaches_a_maximum`'s
-    arguments), it takes no lock, and the status written is `waitlisted` (at `now`) when
-    one of them is reached in what the statement reads, else the status given; it then
-    takes the parameters of `seats.reaches_a_maximum` and `waitlisted` too."""
-    given: dict[str, ColumnElement[Any]] = {
-        name: bindparam(name, type_=_TABLE.c[name].type) for name in COLUMNS
-    }
+) -> Select[int, int | None, int | None, RegistrationStatus | None, int | None]:
+    """The PostgreSQL statement, without a lock. Its parameters: every name of COLUMNS,
+    `series_id`, `version` (the series' as read), `link` (whether the registration gets its
+    person now), `session_ids`, and `_given`'s when `predicting`. It returns one row: the
+    series' version as it reads it, the new registration's id, person and status, and the
+    person if it created it. It writes nothing when the version is another, or when the
+    address is registered in the series already (then the id is null)."""
+    given = _given(predicting)
     email, link = given["email"], bindparam("link", type_=Boolean())
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)
     session_ids = bindparam("session_ids", type_=ARRAY(Integer))
-    read = select(Series.version).where(Series.id == series_id)
-    if predicting is None:
-        # The lock of `seats.lock_series`, taken first: the version compared is under it.
-        locked = read.with_for_update(key_share=True).cte("locked")
-        current = select(locked.c.version).scalar_subquery()
-    else:
-        current = read.scalar_subquery()
-        condition = seats.reaches_a_maximum(*predicting)
-        if condition is not None:
-            # Counted once, for the two columns that read it.
-            predicted = select(condition.label("reached")).cte("predicted")
-            reached = select(predicted.c.reached).scalar_subquery()
-            status = bindparam("waitlisted", type_=_TABLE.c.status.type)
-            now = bindparam("now", type_=_TABLE.c.waitlisted_at.type)
-            given["status"] = case((reached, status), else_=given["status"])
-            given["waitlisted_at"] = case((reached, now), else_=given["waitlisted_at"])
+    current = select(Series.version).where(Series.id == series_id).scalar_subquery()
     unchanged = current == bindparam("version", type_=BigInteger())
     here = exists().where(Registration.series_id == series_id, Registration.email == email)
     # The person of the address's other registrations, the first one if several.
@@ -138,7 +120,28 @@ def _one_statement(
         select(registration.c.id).scalar_subquery(),
         select(registration.c.participant_id).scalar_subquery(),
         select(registration.c.status).scalar_subquery(),
+        select(person.c.id).scalar_subquery(),
     ).add_cte(sessions)
+
+
+def _given(predicting: tuple[bool, bool, int] | None) -> dict[str, ColumnElement[Any]]:
+    """The values of COLUMNS in `_one_statement`: its parameters, but, with `predicting`
+    (the limits the registration reads: `seats.reaches_a_maximum`'s arguments), the status
+    is `waitlisted` (at `now`) when one of them is reached in what the statement reads.
+    Then the parameters of `seats.reaches_a_maximum` and `waitlisted` are needed too."""
+    given: dict[str, ColumnElement[Any]] = {
+        name: bindparam(name, type_=_TABLE.c[name].type) for name in COLUMNS
+    }
+    condition = seats.reaches_a_maximum(*predicting) if predicting is not None else None
+    if condition is not None:
+        # Counted once, for the two columns that read it.
+        predicted = select(condition.label("reached")).cte("predicted")
+        reached = select(predicted.c.reached).scalar_subquery()
+        status = bindparam("waitlisted", type_=_TABLE.c.status.type)
+        now = bindparam("now", type_=_TABLE.c.waitlisted_at.type)
+        given["status"] = case((reached, status), else_=given["status"])
+        given["waitlisted_at"] = case((reached, now), else_=given["waitlisted_at"])
+    return given
 
 
 def predicts() -> bool:
@@ -156,15 +159,16 @@ def insert_registration(
     link: bool,
     predicting: datetime | None = None,
 ) -> Registration | None:
-    """Take the series lock and write a registration of `series` with `values` (every name
-    of COLUMNS but the series), its `sessions`, and, with `link`, its person: that of the
-    address's other registrations, else a new one (an anonymised address gets none). None
-    when the address is registered in the series already: nothing is written, and the
-    transaction goes on. SeriesChanged when the series' version is not `series.version`.
+    """Write a registration of `series` with `values` (every name of COLUMNS but the
+    series), its `sessions`, and, with `link`, its person: that of the address's other
+    registrations, else a new one (an anonymised address gets none); then take the series
+    lock. None when the address is registered in the series already: nothing is written,
+    and the transaction goes on. SeriesChanged when the series' version is not
+    `series.version`, before or under the lock: nothing is left written.
 
-    With `predicting` (ignored where not `predicts()`), take no lock: the status is `values`' unless a
-    hard limit the registration reads is reached in what the statement reads; then it is
-    waitlisted at `predicting`. The caller confirms it under the lock
+    With `predicting` (ignored where not `predicts()`), take no lock: the status is
+    `values`' unless a hard limit the registration reads is reached in what the statement
+    reads; then it is waitlisted at `predicting`. The caller confirms it under the lock
     (`seats.confirm_prediction`).
 
     Two registrations of one address sent at the same moment: the unique key refuses the
@@ -223,21 +227,34 @@ def _in_one_statement(
         parameters.update(limits.parameters(series_id, None))
         parameters.update(limits.maximum_parameters())
         parameters.update(waitlisted=RegistrationStatus.WAITLISTED, now=predicting)
-    current, registration_id, participant_id, status = db.session.execute(
+    current, registration_id, participant_id, status, created = db.session.execute(
         _one_statement(shape), parameters
     ).one()
     if current != version:
         raise SeriesChanged()
     if registration_id is None or status is None:
         return None
+    if predicting is None and seats.lock_series(series_id) != version:
+        # Changed between the statement and the lock: what was checked against the old
+        # series is taken back (nothing else was written yet), under the lock.
+        _take_back(registration_id, created)
+        raise SeriesChanged()
     return registration_id, participant_id, status
+
+
+def _take_back(registration_id: int, created_person: int | None) -> None:
+    """Delete the registration just written, its sessions (the foreign key cascades) and
+    its person if the statement created it."""
+    db.session.execute(delete(_TABLE).where(_TABLE.c.id == registration_id))
+    if created_person is not None:
+        people = Participant.__table__
+        db.session.execute(delete(people).where(people.c.id == created_person))
 
 
 def _in_four_statements(
     values: dict[str, Any], series_id: int, version: int, chosen: list[EventSession], link: bool
 ) -> Written:
-    seats.lock_series(series_id)
-    if db.session.scalar(select(Series.version).where(Series.id == series_id)) != version:
+    if seats.lock_series(series_id) != version:
         raise SeriesChanged()
     email = values["email"]
     known = db.session.execute(

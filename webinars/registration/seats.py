@@ -49,10 +49,15 @@ class NotInTransaction(RuntimeError):
 
 
 #: Built once: a statement keeps its cache key, which costs a third of this one to compute.
-_LOCK = select(Series.id).where(Series.id == bindparam("series_id")).with_for_update(key_share=True)
+#: The version read under the lock tells whether the series is the one read before it.
+_LOCK = (
+    select(Series.version)
+    .where(Series.id == bindparam("series_id"))
+    .with_for_update(key_share=True)
+)
 
 
-def lock_series(series_id: int) -> None:
+def lock_series(series_id: int) -> int | None:
     """Serialize every seat-changing transaction of one series, until the caller commits.
 
     PostgreSQL: `SELECT ... FOR NO KEY UPDATE` on the series row. It excludes the same lock
@@ -61,17 +66,16 @@ def lock_series(series_id: int) -> None:
     transactions asking `FOR UPDATE` would deadlock on each other's key-share lock. SQLite
     has no row locks; a no-op write takes its database write lock at once, which serializes
     writers the same way.
-    A new registration takes it in the statement that writes it (`inserts`).
+    Returns the series' version under the lock (None if the series is gone).
     Refuses a connection in autocommit mode: there the lock would end with the statement and
     two registrations could take the last seat.
     """
     connection = require_transaction()
-    if connection.dialect.name == "postgresql":
-        db.session.execute(_LOCK, {"series_id": series_id})
-    else:
+    if connection.dialect.name != "postgresql":
         # It matches no row: a write all the same, it takes SQLite's write lock, and no
         # trigger (`Series.version`) sees it.
         db.session.execute(_SQLITE_LOCK)
+    return db.session.execute(_LOCK, {"series_id": series_id}).scalar()
 
 
 _SQLITE_LOCK = text("UPDATE series SET id = id WHERE 0")
@@ -383,14 +387,6 @@ class Mispredicted(Exception):
     its transaction is to be rolled back, and the registration made again, lock first."""
 
 
-#: The lock of `lock_series`, reading the series' version under it.
-_LOCK_VERSION = (
-    select(Series.version)
-    .where(Series.id == bindparam("series_id"))
-    .with_for_update(key_share=True)
-)
-
-
 def confirm_prediction(
     registration: Registration,
     series: Series,
@@ -404,10 +400,9 @@ def confirm_prediction(
     waits exactly when no seat fits). Mispredicted otherwise: rows were written, so the
     caller rolls back. Under the lock only the lock, this count and the commit: registrations
     of one series wait for each other for three round trips."""
-    require_transaction()
     db.session.flush()
     expected = series.version
-    if db.session.execute(_LOCK_VERSION, {"series_id": series.id}).scalar() != expected:
+    if lock_series(series.id) != expected:
         raise Mispredicted()
     fits = seat_fits(series, profile, country_code, sessions, excluding=registration.id)
     if fits == (registration.status == RegistrationStatus.WAITLISTED):

@@ -278,31 +278,14 @@ def register(
         _read_again(series)
         checked = _check_open(series, data, now)
     try:
-        if optimistic and inserts.predicts() and not needs_verification(series, registered_by):
-            return _write_predicted(series, data, checked, registered_by, now)
-        return _write(series, data, checked, registered_by, now)
+        return _write(
+            series, data, checked, registered_by, now, predict=optimistic and inserts.predicts()
+        )
     except inserts.SeriesChanged:
-        pass  # nothing written (and the series lock is taken, unless predicting)
+        # Nothing is left written. Under the lock, the series read again cannot change.
+        seats.lock_series(series.id)
     _read_again(series)
     return _write(series, data, _check_open(series, data, now), registered_by, now)
-
-
-def _write_predicted(
-    series: Series,
-    data: RegistrationData,
-    checked: _Checked,
-    registered_by: User | None,
-    now: datetime,
-) -> Registration:
-    """`_write` with the status predicted without the lock, then confirmed under it."""
-    values = _new_values(data, checked, seats.seated_status(series), now)
-    values["registered_by_id"] = registered_by.id if registered_by else None
-    registration = _insert(values, series, checked, link=True, predicting=now)
-    _announce_placement(registration)
-    seats.confirm_prediction(
-        registration, series, checked.profile, checked.country_code, checked.sessions
-    )
-    return registration
 
 
 def _read_again(series: Series) -> None:
@@ -322,11 +305,15 @@ def _write(
     checked: _Checked,
     registered_by: User | None,
     now: datetime,
+    *,
+    predict: bool = False,
 ) -> Registration:
     """The checked registration written (`_insert`, which takes the series lock), counted
     and announced. Under the lock only the count, the status if no seat is left, and the
     e-mails' small rows (nothing is rendered): registrations of one series wait for each
-    other as briefly as possible."""
+    other as briefly as possible. With `predict`, written, counted and announced before
+    the lock, then confirmed under it (`seats.confirm_prediction`): the lock is held for
+    the count and the commit alone."""
     if needs_verification(series, registered_by):
         # It holds no seat: nothing to count; linked once verified.
         registration = _insert(
@@ -340,8 +327,14 @@ def _write(
     # Written with the status of a seat, which no other transaction sees before the commit.
     values = _new_values(data, checked, seats.seated_status(series), now)
     values["registered_by_id"] = registered_by.id if registered_by else None
+    chosen = (checked.profile, checked.country_code, checked.sessions)
+    if predict:
+        registration = _insert(values, series, checked, link=True, predicting=now)
+        _announce_placement(registration)
+        seats.confirm_prediction(registration, series, *chosen)
+        return registration
     registration = _insert(values, series, checked, link=True)
-    seats.place(registration, series, checked.profile, checked.country_code, checked.sessions, now)
+    seats.place(registration, series, *chosen, now)
     _announce_placement(registration)
     return registration
 
