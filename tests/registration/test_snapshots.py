@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from webinars.extensions import db
 from webinars.invitations.models import Invitation
-from webinars.registration import services
+from webinars.registration import services, snapshots
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.series.models import ApprovalMode, Series, SeriesStatus
 
@@ -217,3 +218,16 @@ def test_a_change_of_the_series_in_the_same_transaction_is_registered_against(
     series.approval_mode = ApprovalMode.ORGANIZER
     registration = services.register(series, registration_data(email="b@example.gov"))
     assert registration.status == S.PENDING
+
+
+def test_a_process_keeps_a_bounded_number_of_copies(
+    ctx: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshots, "MAX_COPIES", 2)
+    monkeypatch.setattr(snapshots, "_copies", {})
+    for n in range(3):
+        factories.open_series(slug=f"bounded-{n}")
+    commit()
+    for n in range(3):
+        assert post(client, f"bounded-{n}", email=f"b{n}@example.gov") == 201
+    assert list(snapshots._copies) == ["bounded-1", "bounded-2"]  # the oldest went

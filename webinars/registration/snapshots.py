@@ -20,6 +20,8 @@ it copied, in any process. The copies are read-only: a request changes only its 
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy.orm import Session, joinedload
 
 from webinars.extensions import db
@@ -35,6 +37,8 @@ MAX_COPIES = 64
 
 #: This process's copies, by address: detached objects, never attached to a session.
 _copies: dict[str, Series] = {}
+#: Held while `_copies` changes or is walked (a threaded server serves requests at once).
+_changing = threading.Lock()
 #: The key of `Session.info` naming the series of a session that came from a copy.
 _FROM_COPY = "series_from_copy"
 
@@ -48,9 +52,10 @@ def public_series(slug: str) -> Series | None:
         copy = _read_copy(slug)
         if copy is None:
             return None
-        if len(_copies) >= MAX_COPIES:
-            _copies.pop(next(iter(_copies)))
-        _copies[slug] = copy
+        with _changing:
+            if len(_copies) >= MAX_COPIES:
+                _copies.pop(next(iter(_copies)))
+            _copies[slug] = copy
     series = db.session.merge(copy, load=False)
     db.session.info.setdefault(_FROM_COPY, set()).add(series.id)
     return series
@@ -76,9 +81,9 @@ def is_copy(series: Series) -> bool:
 def read_again(series: Series) -> bool:
     """Read `series`, its sessions and its profiles again, into the same objects, and forget
     this process's copy of it; False when the series is gone."""
-    for slug, copy in list(_copies.items()):
-        if copy.id == series.id:
-            _copies.pop(slug, None)
+    with _changing:
+        for slug in [slug for slug, copy in _copies.items() if copy.id == series.id]:
+            del _copies[slug]
     db.session.info.get(_FROM_COPY, set()).discard(series.id)
     fresh = (
         db.session.execute(
