@@ -3,8 +3,8 @@ sessions or its profiles
 
 Reviewed: one column and its triggers, nothing else. Registering reads a series, its sessions
 and its profiles from a copy kept per process between requests (`registration.snapshots`);
-the insert of a registration compares the copy's version with the row's, under the series
-lock, in the same statement, and reads the series again when they differ. So the version
+the insert of a registration compares the copy's version with the row's, and again under the
+series lock, and reads the series again when they differ. So the version
 must change whatever writes the rows, the ORM, a bulk statement or a hand-written fix in psql:
 triggers, not the application, change it. It is random rather than counted so that a series
 deleted and created again under the same address (whose id SQLite may give again) never

@@ -52,6 +52,12 @@ def commit() -> None:
     db.session.close()
 
 
+def delete_registrations() -> None:
+    """Every registration and what it wrote, by plain SQL."""
+    for table in ("outbox_messages", "invitations", "registration_sessions", "registrations"):
+        db.session.execute(text(f"DELETE FROM {table}"))
+
+
 def status_of(email: str) -> RegistrationStatus:
     return db.session.scalars(db.select(Registration.status).filter_by(email=email)).one()
 
@@ -163,8 +169,7 @@ def test_a_series_closed_or_withdrawn_after_the_copy_takes_no_more(
     )
     commit()
     assert post(client, "closing-series", email="b@example.gov") == 409
-    for table in ("outbox_messages", "invitations", "registration_sessions", "registrations"):
-        db.session.execute(text(f"DELETE FROM {table}"))
+    delete_registrations()
     db.session.execute(text("DELETE FROM event_sessions WHERE series_id = :id"), {"id": series_id})
     db.session.execute(text("DELETE FROM series WHERE id = :id"), {"id": series_id})
     commit()
@@ -178,8 +183,7 @@ def test_an_address_created_again_under_the_same_slug_is_a_new_series(
     old_id = factories.open_series(slug="reborn").id
     commit()
     assert post(client, "reborn", email="a@example.gov") == 201
-    for table in ("outbox_messages", "invitations", "registration_sessions", "registrations"):
-        db.session.execute(text(f"DELETE FROM {table}"))
+    delete_registrations()
     db.session.delete(db.session.get(Series, old_id))
     commit()
     new_id = factories.open_series(slug="reborn", capacity=1).id

@@ -179,7 +179,11 @@ def insert_registration(
     db.session.flush()
     version = series.version
     if predicts():
-        limits = seats.Limits.of(series, profile, values["country_code"], chosen)
+        limits = (
+            seats.Limits.of(series, profile, values["country_code"], chosen)
+            if predicting is not None
+            else None
+        )
         written = _in_one_statement(values, series.id, version, chosen, link, limits, predicting)
     else:
         written = _in_four_statements(values, series.id, version, chosen, link)
@@ -210,7 +214,7 @@ def _in_one_statement(
     version: int,
     chosen: list[EventSession],
     link: bool,
-    limits: seats.Limits,
+    limits: seats.Limits | None,
     predicting: datetime | None,
 ) -> Written:
     seats.require_transaction()
@@ -222,7 +226,7 @@ def _in_one_statement(
         "session_ids": [s.id for s in chosen],
     }
     shape = None
-    if predicting is not None:
+    if limits is not None and predicting is not None:
         shape = limits.shape()
         parameters.update(limits.parameters(series_id, None))
         parameters.update(limits.maximum_parameters())

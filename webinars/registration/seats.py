@@ -233,9 +233,7 @@ def held_for(
     """
     limits = Limits.of(series, profile, country_code, sessions)
     pair, limited = limits.pair, [s.id for s in limits.sessions]
-    query = _held_query(
-        series.capacity is not None, pair is not None, len(limited), excluding is not None
-    )
+    query = _held_query(*limits.shape(), excluding is not None)
     result = Occupancy()
     if query is None:
         return result
@@ -328,10 +326,9 @@ def place(
             registration.waitlisted_at = now
         return
     limits = Limits.of(series, profile, country_code, sessions)
-    maximums = limits.maximums()
-    if not maximums:
+    if not limits.maximums():
         return
-    query = _place_query(limits.capacity is not None, limits.pair is not None, len(limits.sessions))
+    query = _place_query(*limits.shape())
     values = limits.parameters(series.id, registration.id)
     values.update(limits.maximum_parameters())
     values.update(
@@ -349,18 +346,16 @@ def place(
 @lru_cache(maxsize=256)
 def _place_query(total: bool, pair: bool, sessions: int) -> Select[tuple[bool]]:
     """`place`'s statement for one kind of registration, built once (as `_held_query`).
-    Its parameters: those of `_counts`, `maximum_0`... (each count's), `registration_id`,
-    `now` and `waitlisted` (the status). It returns whether the registration now waits."""
-    queries = _counts(total, pair, sessions, excluding=True)
-    counts = select(*(q.scalar_subquery().label(f"count_{n}") for n, q in enumerate(queries))).cte(
-        "counts"
-    )
-    full = or_(*(counts.c[f"count_{n}"] >= bindparam(f"maximum_{n}") for n in range(len(queries))))
+    Its parameters: those of `reaches_a_maximum`, `registration_id`, `now` and
+    `waitlisted` (the status). It returns whether the registration now waits."""
+    reached = reaches_a_maximum(total, pair, sessions, excluding=True)
+    if reached is None:  # `place` asks only when some limit exists
+        raise ValueError("without a limit, nothing waits")
     table = Registration.__table__
     now = bindparam("now", type_=table.c.updated_at.type)
     waited = (
         update(table)
-        .where(table.c.id == bindparam("registration_id"), select(counts).where(full).exists())
+        .where(table.c.id == bindparam("registration_id"), reached)
         .values(
             status=bindparam("waitlisted", type_=table.c.status.type),
             waitlisted_at=now,
@@ -372,11 +367,13 @@ def _place_query(total: bool, pair: bool, sessions: int) -> Select[tuple[bool]]:
     return select(select(waited.c.id).exists())
 
 
-def reaches_a_maximum(total: bool, pair: bool, sessions: int) -> ColumnElement[bool] | None:
+def reaches_a_maximum(
+    total: bool, pair: bool, sessions: int, *, excluding: bool = False
+) -> ColumnElement[bool] | None:
     """Whether one of the limits of this shape (`Limits.shape`) is reached, as SQL: `fits`'s
     condition, some count at its maximum; None when there is no limit. Its parameters:
-    those of `_counts` (without `seat_excluding`) and `maximum_0`..."""
-    queries = _counts(total, pair, sessions, excluding=False)
+    those of `_counts` and `maximum_0`... (`Limits.maximum_parameters`)."""
+    queries = _counts(total, pair, sessions, excluding)
     if not queries:
         return None
     return or_(*(q.scalar_subquery() >= bindparam(f"maximum_{n}") for n, q in enumerate(queries)))

@@ -8,10 +8,11 @@ query (`Session.merge(load=False)`, SQLAlchemy's way of using cached objects).
 
 A copy may be out of date; nothing reads from it that is not checked afterwards:
 
-- the insert of the registration compares the copy's `version` with the row's, under the
-  series lock, in its one statement (`inserts`), and writes nothing when they differ;
+- the insert of the registration compares the copy's `version` with the row's, in its one
+  statement, and again under the series lock (`inserts`, `seats.confirm_prediction`);
 - `services.register` then, or when it refuses the input on a copy, reads the series again
-  (`read_again`, which also forgets this process's copy) and starts over.
+  (`read_again`, which also forgets this process's copy) and starts over; after rows were
+  written, the API rolls back and registers again.
 
 The database draws a new random `version` at every change of the series, its sessions or
 its profiles, whoever writes them (triggers, migration 0014), so a copy never outlives what
