@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench.registration import PG, SLUG, WAITLIST_SLUG, _prepare, _psql  # noqa: E402
 
 DB = "webinars_bench_profile"
+SHOW = int(os.environ.get("SHOW", 160))
 
 
 def _backend_pids(app: Any) -> list[int]:
@@ -63,7 +64,9 @@ def _arguments() -> argparse.Namespace:
         "--plain", action="store_true", help="time without the profiler (its overhead is ~2x)"
     )
     parser.add_argument(
-        "--statements", action="store_true", help="print the SQL of one registration first"
+        "--statements",
+        action="store_true",
+        help="print the SQL of one registration first (its first SHOW=160 characters)",
     )
     parser.add_argument("--dump", help="also write the raw profile to this file (for pstats)")
     parser.add_argument(
@@ -125,7 +128,7 @@ def main() -> None:
         if args.statements:
 
             def show(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-                print(" ".join(statement.split())[:160])
+                print(" ".join(statement.split())[:SHOW])
 
             event.listen(engine, "before_cursor_execute", show)
             post(0, "shown")

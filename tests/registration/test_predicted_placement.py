@@ -1,29 +1,35 @@
-"""A registration through the API is written before the series lock, with the status the
-unlocked count predicts, and confirmed under the lock (`seats.confirm_prediction`); when the
+"""A registration through the API is written with the status the count before the series
+lock predicts (the lock ends the same statement), and confirmed by a count under the lock
+(`seats.confirm_prediction`), which also writes its e-mails and invitations; when the
 prediction does not hold, the request rolls back and registers again, lock first.
 
 PostgreSQL only: SQLite's first write locks the whole database, so nothing is predicted there.
-Each test makes the prediction wrong on purpose, with a second connection that commits
-between the unlocked write and the lock, and checks the registrant gets what the lock-first
-path gives: the right status, one e-mail that says it, invitations only when confirmed.
+Each test makes the prediction wrong on purpose, with a second transaction that holds the
+series lock and commits while the registration's statement waits for it, and checks the
+registrant gets what the lock-first path gives: the right status, one e-mail that says it,
+invitations only when confirmed.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from webinars.extensions import db
 from webinars.invitations.models import Invitation
 from webinars.mail.models import OutboxMessage
-from webinars.registration import seats, services
+from webinars.registration import inserts, seats, services
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.series.models import Series
+from webinars.sessions import agenda
+from webinars.sessions.agenda import RoleData
+from webinars.sessions.models import RoleKind
 
 from .. import factories
 from ..conftest import make_test_app
@@ -62,19 +68,53 @@ def commit() -> None:
 
 @pytest.fixture
 def between(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """`between(sql)`: the next confirmation first runs `sql` on a connection of its own,
-    committed, as another request would between this one's unlocked write and its lock."""
+    """`between(sql)`: the next registration (from `inserts.insert_registration` on) finds
+    the series lock held by another transaction that has run `sql`, and that commits only
+    once the registration waits for the lock, as a request registering at the same moment
+    would: what the registration read before its lock (its prediction, the series' version)
+    is from before `sql`, what it reads under the lock from after."""
     pending: list[str] = []
-    confirm = seats.confirm_prediction
+    insert = inserts.insert_registration
+    engine = db.engine
+    threads: list[threading.Thread] = []
 
-    def interleaved(*args: Any, **kwargs: Any) -> None:
-        while pending:
-            with db.engine.begin() as other:
-                other.execute(text(pending.pop(0)))
-        confirm(*args, **kwargs)
+    def interleaved(*args: Any, **kwargs: Any) -> Any:
+        if not pending:
+            return insert(*args, **kwargs)
+        series_id, sql = args[1].id, pending.pop(0)
+        ready = threading.Event()
 
-    monkeypatch.setattr(seats, "confirm_prediction", interleaved)
+        def other() -> None:
+            with engine.begin() as connection:
+                connection.execute(text(LOCK), {"id": series_id})
+                connection.execute(text(sql))
+                ready.set()
+                _until_someone_waits(connection)
+
+        thread = threading.Thread(target=other)
+        threads.append(thread)
+        thread.start()
+        assert ready.wait(10)
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(inserts, "insert_registration", interleaved)
     yield pending.append
+    for thread in threads:
+        thread.join(10)
+        assert not thread.is_alive()
+
+
+LOCK = "SELECT 1 FROM series WHERE id = :id FOR NO KEY UPDATE"
+
+
+def _until_someone_waits(connection: Connection) -> None:
+    """Return once another transaction waits for a lock (at most five seconds: then the
+    test fails, its change rolled back)."""
+    for _ in range(500):
+        if connection.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+            return
+        time.sleep(0.01)
+    raise AssertionError("nothing waited for the lock")
 
 
 def mails_to(email: str) -> list[str]:
@@ -184,25 +224,16 @@ def test_forty_at_once_through_the_api_for_two_places(database_url: str, app: Fl
 
 
 def test_a_series_changed_between_the_write_and_the_lock_is_read_again(
-    pg: Flask, monkeypatch: pytest.MonkeyPatch
+    pg: Flask, between: Callable[[str], None]
 ) -> None:
-    """Lock first (every caller but the API): the row is written, then the lock taken; a
-    version changed in between takes the row and its new person back, and the registration
-    is made again on the series read under the lock."""
+    """Lock first (every caller but the API): the row is written, then the lock taken, in
+    one statement; a version changed in between takes the row and its new person back, and
+    the registration is made again on the series read under the lock."""
     series = factories.open_series(capacity=5)
     factories.make_registration(series, email="first@example.gov")
     series_id = series.id
     commit()
-    lock = seats.lock_series
-    changes = [f"UPDATE series SET capacity = 1 WHERE id = {series_id}"]
-
-    def interleaved(series_id: int) -> int | None:
-        while changes:
-            with db.engine.begin() as other:
-                other.execute(text(changes.pop()))
-        return lock(series_id)
-
-    monkeypatch.setattr(seats, "lock_series", interleaved)
+    between(f"UPDATE series SET capacity = 1 WHERE id = {series_id}")
     people_before = db.session.scalar(text("SELECT count(*) FROM participants"))
     registration = services.register(
         db.session.get(Series, series_id), registration_data(email="ana@example.gov")
@@ -218,3 +249,54 @@ def test_a_series_changed_between_the_write_and_the_lock_is_read_again(
     # One new person, the one the registration kept: the first one was taken back.
     assert db.session.scalar(text("SELECT count(*) FROM participants")) == people_before + 1
     assert registration.participant_id is not None
+
+
+def test_a_speaker_who_registers_keeps_one_invitation_per_session(
+    pg: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The invitation rows, held back to go with the count under the lock, leave out the
+    session whose moderator registers (the unique key on session and address): that is
+    a wrong prediction too, and the registration made again lock first adds itself to the
+    moderator's invitation and invites the address to the other session only."""
+    series = factories.open_series(slug="moderated")
+    first, second = series.sessions
+    person = factories.make_person(email="both@example.gov")
+    agenda.add_session_role(
+        first,
+        RoleData(kind=RoleKind.MODERATOR, person=person, organization=None, note_en="", note_es=""),
+    )
+    first_id, second_id, person_id = first.id, second.id, person.id
+    commit()
+    confirm, outcomes = seats.confirm_prediction, []
+
+    def spied(*args: Any) -> None:
+        try:
+            confirm(*args)
+        except seats.Mispredicted:
+            outcomes.append("mispredicted")
+            raise
+        outcomes.append("confirmed")
+
+    monkeypatch.setattr(seats, "confirm_prediction", spied)
+    assert post(pg, "moderated", "both@example.gov") == 201
+    assert outcomes == ["mispredicted"]  # the second time, lock first, predicts nothing
+    registered = registration("both@example.gov")
+    assert registered.status == S.CONFIRMED
+    rows = db.session.scalars(
+        db.select(Invitation).filter_by(email="both@example.gov").order_by(Invitation.session_id)
+    ).all()
+    assert [(r.session_id, r.registration_id) for r in rows] == [
+        (first_id, registered.id),
+        (second_id, registered.id),
+    ]
+    assert rows[0].person_id == person_id
+    sent = db.session.execute(
+        db.select(OutboxMessage.kind, OutboxMessage.session_id)
+        .filter_by(to_address="both@example.gov")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert [tuple(m) for m in sent] == [
+        ("invitation.new", first_id),
+        ("registration.confirmed", None),
+        ("invitation.new", second_id),
+    ]

@@ -111,7 +111,8 @@ def test_a_new_registration_waits_exactly_at_each_kind_of_limit(ctx, limit: str)
         assert (registration.status == RegistrationStatus.CONFIRMED) is fits
         assert registration not in db.session.dirty
         if db.engine.dialect.name == "postgresql":  # SQLite counts, then flushes the status
-            assert sum("count(*)" in s for s in statements) == 1
+            # One count of seats (the registration's statement counts only what it wrote).
+            assert sum("registrations.status IN" in s for s in statements) == 1
             assert not any(s.lstrip().upper().startswith("UPDATE") for s in statements)
     assert placed == [RegistrationStatus.CONFIRMED] * 2 + [RegistrationStatus.WAITLISTED]
     db.session.expire_all()

@@ -46,6 +46,7 @@ from sqlalchemy import Select, and_, bindparam, insert, or_, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
+from webinars import held_inserts
 from webinars.catalog.models import Person
 from webinars.extensions import db
 from webinars.invitations import ical
@@ -463,11 +464,13 @@ def _new_row(event_session: EventSession, email: str, new: list[Invitation]) -> 
 
 #: Built once: a statement keeps its cache key (SQLAlchemy computes it on first execution).
 _INSERT = insert(Invitation.__table__)
+#: The unique key of an invitation: one per session and address.
+_INVITEE = ("session_id", "email")
 #: The same, leaving out a row whose address is invited to the session already, and saying
 #: which sessions it wrote; one per dialect (`ON CONFLICT` is not in SQLAlchemy's core).
 _INSERT_UNLESS_INVITED = {
     dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(Invitation.__table__)
-    .on_conflict_do_nothing(index_elements=["session_id", "email"])
+    .on_conflict_do_nothing(index_elements=list(_INVITEE))
     .returning(Invitation.session_id)
     for dialect in (postgresql, sqlite)
 }
@@ -481,8 +484,12 @@ def _insert_new(rows: list[Invitation]) -> None:
 def _insert_unless_invited(rows: list[Invitation]) -> set[int]:
     """Insert the rows whose address is not invited to their session yet, in one statement
     (SQLAlchemy's "insertmanyvalues": one multi-row INSERT); the sessions written."""
+    values = _values(rows)
+    if held_inserts.hold(Invitation.__table__, values, unless_conflict_on=_INVITEE):
+        # Sent with the next statement, which checks that none was left out.
+        return {row.session_id for row in rows}
     statement = _INSERT_UNLESS_INVITED[db.session.get_bind().dialect.name]
-    return set(db.session.scalars(statement, _values(rows)))
+    return set(db.session.scalars(statement, values))
 
 
 def _values(rows: list[Invitation]) -> list[dict[str, object]]:

@@ -26,6 +26,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import insert
 
+from webinars import held_inserts
 from webinars.extensions import db
 from webinars.mail.models import OutboxMessage
 from webinars.mail.rendering import Rendered
@@ -185,8 +186,9 @@ _INSERT = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id
 
 
 def _insert(rows: list[dict[str, Any]]) -> None:
-    """One INSERT of deferred rows, on the table: the rows are keyed by column."""
-    if rows:
+    """One INSERT of deferred rows, on the table: the rows are keyed by column. Inside a
+    `held_inserts.held()` block, its owner sends them with its next statement."""
+    if rows and not held_inserts.hold(OutboxMessage.__table__, rows):
         db.session.execute(_INSERT, rows)
 
 

@@ -25,10 +25,12 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     BigInteger,
     Boolean,
     ColumnElement,
     Integer,
+    ScalarSelect,
     Select,
     bindparam,
     case,
@@ -36,6 +38,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    null,
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -65,17 +68,17 @@ class SeriesChanged(Exception):
 @lru_cache(maxsize=64)
 def _one_statement(
     predicting: tuple[bool, bool, int] | None,
-) -> Select[int, int | None, int | None, RegistrationStatus | None, int | None]:
-    """The PostgreSQL statement, without a lock. Its parameters: every name of COLUMNS,
-    `series_id`, `version` (the series' as read), `link` (whether the registration gets its
-    person now), `session_ids`, and `_given`'s when `predicting`. It returns one row: the
-    series' version as it reads it, the new registration's id, person and status, and the
-    person if it created it. It writes nothing when the version is another, or when the
-    address is registered in the series already (then the id is null)."""
+) -> Select[int, int | None, int | None, RegistrationStatus | None, int | None, int | None]:
+    """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`,
+    `version` (the series' as read), `link` (whether the registration gets its person now),
+    `session_ids`, and `_given`'s when `predicting`. It returns one row: the series' version
+    as it reads it, the new registration's id, person and status, the person if it created
+    it, and the version under the series lock, which it takes last unless `predicting`
+    (else null). It writes nothing, and takes no lock, when the version it reads is another,
+    or when the address is registered in the series already (then the id is null)."""
     given = _given(predicting)
     email, link = given["email"], bindparam("link", type_=Boolean())
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)
-    session_ids = bindparam("session_ids", type_=ARRAY(Integer))
     current = select(Series.version).where(Series.id == series_id).scalar_subquery()
     unchanged = current == bindparam("version", type_=BigInteger())
     here = exists().where(Registration.series_id == series_id, Registration.email == email)
@@ -107,21 +110,38 @@ def _one_statement(
         .returning(Registration.id, Registration.participant_id, Registration.status)
         .cte("registration")
     )
-    sessions = (
-        insert(registration_sessions)
-        .from_select(
-            ["registration_id", "session_id"],
-            select(registration.c.id, func.unnest(session_ids)),
-        )
-        .cte("chosen")
-    )
+    sessions = _chosen(registration)
     return select(
         current,
         select(registration.c.id).scalar_subquery(),
         select(registration.c.participant_id).scalar_subquery(),
         select(registration.c.status).scalar_subquery(),
         select(person.c.id).scalar_subquery(),
+        _lock_last(registration, sessions) if predicting is None else null(),
     ).add_cte(sessions)
+
+
+def _chosen(registration: CTE) -> CTE:
+    """The registration's sessions (parameter `session_ids`), written."""
+    return (
+        insert(registration_sessions)
+        .from_select(
+            ["registration_id", "session_id"],
+            select(registration.c.id, func.unnest(bindparam("session_ids", type_=ARRAY(Integer)))),
+        )
+        .returning(registration_sessions.c.session_id)
+        .cte("chosen")
+    )
+
+
+def _lock_last(registration: CTE, sessions: CTE) -> ScalarSelect[int]:
+    """The series lock, taken once the rows are written: its conditions, evaluated first,
+    read them (a unique key may wait for another transaction, which must never wait for
+    this one's lock); only when the registration was written."""
+    return seats.lock_after(
+        exists(select(registration.c.id)),
+        select(func.count()).select_from(sessions).scalar_subquery() >= 0,
+    ).scalar_subquery()
 
 
 def _given(predicting: tuple[bool, bool, int] | None) -> dict[str, ColumnElement[Any]]:
@@ -162,9 +182,10 @@ def insert_registration(
     """Write a registration of `series` with `values` (every name of COLUMNS but the
     series), its `sessions`, and, with `link`, its person: that of the address's other
     registrations, else a new one (an anonymised address gets none); then take the series
-    lock. None when the address is registered in the series already: nothing is written,
-    and the transaction goes on. SeriesChanged when the series' version is not
-    `series.version`, before or under the lock: nothing is left written.
+    lock (on PostgreSQL in the same statement). None when the address is registered in the
+    series already: nothing is written, and the transaction goes on. SeriesChanged when the
+    series' version is not `series.version`, before or under the lock: nothing is left
+    written.
 
     With `predicting` (ignored where not `predicts()`), take no lock: the status is
     `values`' unless a hard limit the registration reads is reached in what the statement
@@ -231,16 +252,16 @@ def _in_one_statement(
         parameters.update(limits.parameters(series_id, None))
         parameters.update(limits.maximum_parameters())
         parameters.update(waitlisted=RegistrationStatus.WAITLISTED, now=predicting)
-    current, registration_id, participant_id, status, created = db.session.execute(
+    current, registration_id, participant_id, status, created, locked = db.session.execute(
         _one_statement(shape), parameters
     ).one()
     if current != version:
         raise SeriesChanged()
     if registration_id is None or status is None:
         return None
-    if predicting is None and seats.lock_series(series_id) != version:
-        # Changed between the statement and the lock: what was checked against the old
-        # series is taken back (nothing else was written yet), under the lock.
+    if predicting is None and locked != version:
+        # Changed between the statement's snapshot and its lock: what was checked against
+        # the old series is taken back (nothing else was written yet), under the lock.
         _take_back(registration_id, created)
         raise SeriesChanged()
     return registration_id, participant_id, status

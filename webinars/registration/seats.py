@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webinars.extensions import db
+from webinars.held_inserts import Held
 from webinars.registration import approvals, notifications
 from webinars.registration.models import (
     HOLDING_STATUSES,
@@ -48,13 +49,21 @@ class NotInTransaction(RuntimeError):
     """The series lock was asked for where it would be released at once."""
 
 
+def lock_after(*conditions: ColumnElement[bool]) -> Select[int]:
+    """The series lock (`lock_series`, on PostgreSQL), in a statement of its own or as part
+    of another (parameter `series_id`): the series' version, which tells whether the series
+    is the one read before the lock. `conditions` are evaluated before the row is locked
+    (they are uncorrelated): what they read, e.g. the rows another part of the statement
+    writes, is written before the lock is taken."""
+    return (
+        select(Series.version)
+        .where(Series.id == bindparam("series_id"), *conditions)
+        .with_for_update(key_share=True)
+    )
+
+
 #: Built once: a statement keeps its cache key, which costs a third of this one to compute.
-#: The version read under the lock tells whether the series is the one read before it.
-_LOCK = (
-    select(Series.version)
-    .where(Series.id == bindparam("series_id"))
-    .with_for_update(key_share=True)
-)
+_LOCK = lock_after()
 
 
 def lock_series(series_id: int) -> int | None:
@@ -62,8 +71,9 @@ def lock_series(series_id: int) -> int | None:
 
     PostgreSQL: `SELECT ... FOR NO KEY UPDATE` on the series row. It excludes the same lock
     in every other transaction, not the key-share lock that inserting a registration (its
-    foreign key) takes: `register` writes the row before it asks for the lock, and two such
-    transactions asking `FOR UPDATE` would deadlock on each other's key-share lock. SQLite
+    foreign key) takes: `register` writes the row before it asks for the lock (on
+    PostgreSQL at the end of the row's statement, `lock_after`), and two such transactions
+    asking `FOR UPDATE` would deadlock on each other's key-share lock. SQLite
     has no row locks; a no-op write takes its database write lock at once, which serializes
     writers the same way.
     Returns the series' version under the lock (None if the series is gone).
@@ -390,16 +400,23 @@ def confirm_prediction(
     profile: ParticipantProfile | None,
     country_code: str | None,
     sessions: Sequence[EventSession],
+    held: Held,
 ) -> None:
     """Take the series lock and check what a registration written without it assumed
     (`inserts.insert_registration`'s `predicting`): that the series is the one it was
     checked against (its version), and that its status is the one the count gives now (it
-    waits exactly when no seat fits). Mispredicted otherwise: rows were written, so the
-    caller rolls back. Under the lock only the lock, this count and the commit: registrations
-    of one series wait for each other for three round trips."""
+    waits exactly when no seat fits). The inserts `held` back since (its e-mails' and
+    invitations' rows) are written by the lock's statement, before the lock. Mispredicted
+    when something does not hold, or when a held insert left a row out (an address invited
+    to the session meanwhile): rows were written, so the caller rolls back. Under the lock
+    only the lock, the count and the commit: registrations of one series wait for each
+    other for three round trips."""
     db.session.flush()
     expected = series.version
-    if lock_series(series.id) != expected:
+    require_transaction()
+    locked = held.attach(_LOCK)
+    row = db.session.execute(locked, {"series_id": series.id, **held.parameters()}).first()
+    if row is None or row[0] != expected or not held.written_in_full(row[1:]):
         raise Mispredicted()
     fits = seat_fits(series, profile, country_code, sessions, excluding=registration.id)
     if fits == (registration.status == RegistrationStatus.WAITLISTED):

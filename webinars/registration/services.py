@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from webinars import held_inserts
 from webinars.accounts.models import User
 from webinars.catalog.reference import MEMBER_ZONES
 from webinars.errors import FieldError
@@ -263,11 +264,11 @@ def register(
     insert finds changed under the series lock, is not final: the series is read again
     (under the lock, in the second case) and the registration checked and written anew.
 
-    `optimistic` (on PostgreSQL, `inserts.predicts`): the registration, its e-mails and
-    invitations are written before the series lock, with the status the unlocked count
-    predicts, and only confirmed under it (`seats.confirm_prediction`): the lock is held
-    for the count and the commit alone. When the prediction does not hold, Mispredicted:
-    the caller rolls back and registers again without `optimistic`.
+    `optimistic` (on PostgreSQL, `inserts.predicts`): the registration is written with the
+    status the count before the lock predicts; its e-mails and invitations are written by
+    the statement that takes the lock, and a count under the lock confirms it
+    (`seats.confirm_prediction`): three statements. When the prediction does not hold,
+    Mispredicted: the caller rolls back and registers again without `optimistic`.
     """
     now = now or utcnow()
     try:
@@ -311,9 +312,10 @@ def _write(
     """The checked registration written (`_insert`, which takes the series lock), counted
     and announced. Under the lock only the count, the status if no seat is left, and the
     e-mails' small rows (nothing is rendered): registrations of one series wait for each
-    other as briefly as possible. With `predict`, written, counted and announced before
-    the lock, then confirmed under it (`seats.confirm_prediction`): the lock is held for
-    the count and the commit alone."""
+    other as briefly as possible. With `predict`, written and counted without the lock;
+    its e-mails' and invitations' rows are held back (`held_inserts`) and written by the
+    statement that takes the lock, then a count under it confirms the status
+    (`seats.confirm_prediction`): under the lock only the count and the commit."""
     if needs_verification(series, registered_by):
         # It holds no seat: nothing to count; linked once verified.
         registration = _insert(
@@ -330,8 +332,9 @@ def _write(
     chosen = (checked.profile, checked.country_code, checked.sessions)
     if predict:
         registration = _insert(values, series, checked, link=True, predicting=now)
-        _announce_placement(registration)
-        seats.confirm_prediction(registration, series, *chosen)
+        with held_inserts.held() as held:
+            _announce_placement(registration)
+        seats.confirm_prediction(registration, series, *chosen, held)
         return registration
     registration = _insert(values, series, checked, link=True)
     seats.place(registration, series, *chosen, now)
