@@ -44,23 +44,20 @@ class Held:
         self._shapes: list[_Shape] = []
         self._rows: list[Sequence[dict[str, Any]]] = []
 
-    def __bool__(self) -> bool:
-        return bool(self._shapes)
-
     def add(
         self,
         table: Table,
         rows: Sequence[dict[str, Any]],
         unless_conflict_on: tuple[str, ...] | None,
     ) -> bool:
-        completed = [_with_defaults(table, row) for row in rows]
-        if any(row is None for row in completed):
-            return False
-        columns = tuple(completed[0] or ())
-        if any(tuple(row or ()) != columns for row in completed):
-            return False  # one INSERT needs the same columns in every row
-        self._shapes.append(_Shape(table, columns, len(rows), unless_conflict_on))
-        self._rows.append([row for row in completed if row is not None])
+        completed: list[dict[str, Any]] = []
+        for row in rows:
+            full = _with_defaults(table, row)
+            if full is None or (completed and full.keys() != completed[0].keys()):
+                return False  # one INSERT needs plain values, the same columns in every row
+            completed.append(full)
+        self._shapes.append(_Shape(table, tuple(completed[0]), len(rows), unless_conflict_on))
+        self._rows.append(completed)
         return True
 
     def attach(self, query: Select[Any]) -> Select[Any]:

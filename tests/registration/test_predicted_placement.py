@@ -1,11 +1,11 @@
 """A registration through the API is written with the status the count before the series
-lock predicts (the lock ends the same statement), and confirmed by a count under the lock
-(`seats.confirm_prediction`), which also writes its e-mails and invitations; when the
-prediction does not hold, the request rolls back and registers again, lock first.
+lock predicts; its e-mails and invitations are written by the statement that takes the lock,
+and a count under the lock confirms it (`seats.confirm_prediction`); when the prediction does
+not hold, the request rolls back and registers again, lock first.
 
 PostgreSQL only: SQLite's first write locks the whole database, so nothing is predicted there.
 Each test makes the prediction wrong on purpose, with a second transaction that holds the
-series lock and commits while the registration's statement waits for it, and checks the
+series lock and commits while the registration waits for it, and checks the
 registrant gets what the lock-first path gives: the right status, one e-mail that says it,
 invitations only when confirmed.
 """
