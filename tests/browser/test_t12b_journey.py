@@ -50,6 +50,14 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def _recovery_codes(page: Any) -> list[str]:
+    """The codes the page just loaded shows: `all_inner_texts` does not wait for a navigation,
+    so it could read the form the click leaves (as it did once in CI)."""
+    codes = page.locator("#recovery-codes code")
+    codes.first.wait_for()
+    return codes.all_inner_texts()
+
+
 def _log_in(page: Any, base: str, email: str, language: str) -> None:
     page.goto(f"{base}/login?lang={language}")
     page.locator("#email").fill(email)
@@ -75,7 +83,7 @@ def test_an_admin_sets_up_the_second_factor_and_logs_out_everywhere(
     secret = page.locator("#totp-secret").inner_text().strip()
     page.locator("#code").fill(pyotp.TOTP(secret).now())
     page.locator("main button[type=submit]").click()
-    codes = page.locator("#recovery-codes code").all_inner_texts()
+    codes = _recovery_codes(page)
     assert len(codes) == 10
     _shot(page, f"recovery-codes-{language}-{width}")
     page.locator("main a.button").click()
@@ -119,10 +127,11 @@ def test_a_focal_point_turns_the_second_factor_on_in_spanish_on_a_phone(
     secret = page.locator("#totp-secret").inner_text().strip()
     page.locator("#code").fill("000000")
     page.locator("main button[type=submit]").click()
+    page.locator(".field-error").first.wait_for()
     assert "Este código no es válido" in page.locator("main").inner_text()
     page.locator("#code").fill(pyotp.TOTP(secret).now())
     page.locator("main button[type=submit]").click()
-    assert len(page.locator("#recovery-codes code").all_inner_texts()) == 10
+    assert len(_recovery_codes(page)) == 10
     page.goto(f"{base}/account")
     assert "Activado" in page.locator("#second-factor-state").inner_text()
     page.context.close()
