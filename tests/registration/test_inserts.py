@@ -3,6 +3,8 @@ SQLite, the same rows and the same object either way."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import inspect
 
 from webinars.extensions import db
@@ -43,13 +45,16 @@ def _values(email: str, **fields: object) -> dict[str, object]:
     return values
 
 
+def _inserted(*args: Any, **kwargs: Any) -> Registration | None:
+    inserted = insert_registration(*args, **kwargs)
+    return inserted.registration if inserted is not None else None
+
+
 def test_the_new_registration_is_loaded_whole_and_its_rows_are_written(ctx) -> None:
     series = factories.open_series()
     first, second = series.sessions
     db.session.commit()
-    registration = insert_registration(
-        _values("ana@example.gov"), series, None, [second, first], link=True
-    )
+    registration = _inserted(_values("ana@example.gov"), series, None, [second, first], link=True)
     assert registration is not None
     state = inspect(registration)
     assert state.persistent and not state.expired_attributes
@@ -74,8 +79,8 @@ def test_the_person_of_the_address_elsewhere_is_reused_and_a_new_address_gets_a_
     services.register(earlier, registration_data(email="ana@example.gov"))
     db.session.commit()
     people = db.session.query(Participant).count()
-    again = insert_registration(_values("ana@example.gov"), later, None, [], link=True)
-    other = insert_registration(_values("eva@example.gov"), later, None, [], link=True)
+    again = _inserted(_values("ana@example.gov"), later, None, [], link=True)
+    other = _inserted(_values("eva@example.gov"), later, None, [], link=True)
     assert again is not None and other is not None
     [person] = db.session.scalars(
         db.select(Registration.participant_id).where(
@@ -91,14 +96,14 @@ def test_unlinked_and_anonymised_registrations_get_no_person(ctx) -> None:
     series = factories.open_series()
     db.session.commit()
     people = db.session.query(Participant).count()
-    unverified = insert_registration(
+    unverified = _inserted(
         _values("new@example.gov", status=RegistrationStatus.UNVERIFIED),
         series,
         None,
         [],
         link=False,
     )
-    hidden = insert_registration(_values(anonymised_email(999_999)), series, None, [], link=True)
+    hidden = _inserted(_values(anonymised_email(999_999)), series, None, [], link=True)
     assert unverified is not None and unverified.participant_id is None
     assert hidden is not None and hidden.participant_id is None
     assert db.session.query(Participant).count() == people
@@ -112,7 +117,7 @@ def test_an_address_registered_already_writes_nothing_and_the_transaction_goes_o
     assert insert_registration(_values("ana@example.gov"), series, None, series.sessions, link=True)
     people = db.session.query(Participant).count()
     rows = db.session.query(registration_sessions).count()
-    twice = insert_registration(
+    twice = _inserted(
         _values("ana@example.gov", manage_token="another"), series, None, series.sessions, link=True
     )
     assert twice is None

@@ -34,6 +34,7 @@ from webinars.sessions.models import RoleKind
 from .. import factories
 from ..conftest import make_test_app
 from ..factories import registration_data
+from ..helpers import recorded_statements
 
 S = RegistrationStatus
 
@@ -300,3 +301,86 @@ def test_a_speaker_who_registers_keeps_one_invitation_per_session(
         ("registration.confirmed", None),
         ("invitation.new", second_id),
     ]
+
+
+def test_on_a_full_series_the_waiting_list_needs_no_count_under_the_lock(pg: Flask) -> None:
+    """Nothing was given back since the count that found the series full: the registration
+    stays on the waiting list in two statements, the row and the lock (with its e-mail)."""
+    series = factories.open_series(slug="full-series", capacity=1)
+    factories.make_registration(series, email="holder@example.gov")
+    commit()
+    post(pg, "full-series", "first@example.gov")  # the process keeps the series now
+    with recorded_statements() as statements:
+        assert post(pg, "full-series", "ana@example.gov") == 201
+    assert [s.lstrip()[:4].upper() for s in statements] == ["WITH", "WITH"]
+    assert "FOR NO KEY UPDATE" in statements[1]
+    assert registration("ana@example.gov").status == S.WAITLISTED
+    assert mails_to("ana@example.gov") == ["registration.waitlisted"]
+
+
+def test_a_session_seat_given_back_meanwhile_is_given_to_the_registration(
+    pg: Flask, between: Callable[[str], None]
+) -> None:
+    """The seat is given back by taking the full session off the holder's choice (a row of
+    registration_sessions deleted): counted as given back, so counted again under the lock."""
+    series = factories.open_series(slug="session-seat")
+    full = series.sessions[0]
+    full.capacity = 1
+    holder = factories.make_registration(series, email="holder@example.gov")
+    holder_id, full_id = holder.id, full.id
+    commit()
+    between(
+        "DELETE FROM registration_sessions"
+        f" WHERE registration_id = {holder_id} AND session_id = {full_id}"
+    )
+    assert post(pg, "session-seat", "ana@example.gov", sessions=[full_id]) == 201
+    assert registration("ana@example.gov").status == S.CONFIRMED
+    assert mails_to("ana@example.gov")[0] == "registration.confirmed"
+
+
+def _released(series_id: int) -> tuple[int, int]:
+    db.session.expire_all()
+    return db.session.execute(
+        text("SELECT seats_released, version FROM series WHERE id = :id"), {"id": series_id}
+    ).one()
+
+
+def test_every_seat_given_back_is_counted_whoever_writes_it(pg: Flask) -> None:
+    """Migration 0015's triggers: a registration holding a seat cancelled, moved to another
+    profile or country, deleted, or a session taken off it, counts one; a change that gives
+    no seat back (approval, a waiting registration cancelled, a name) counts none; and the
+    count leaves the series' version alone (the copies kept of the series stay good)."""
+    series = factories.open_series(slug="released")
+    profile = factories.make_profile(series, code="prosecutor")
+    first, second, third, waiting = (
+        factories.make_registration(series, email=f"r{n}@example.gov") for n in range(4)
+    )
+    waiting.status = S.WAITLISTED
+    third.status = S.PENDING
+    db.session.flush()
+    series_id, profile_id = series.id, profile.id
+    first_id, second_id, third_id, waiting_id = (r.id for r in (first, second, third, waiting))
+    commit()
+    start, version = _released(series_id)
+
+    def changed(sql: str) -> int:
+        db.session.execute(text(sql))
+        commit()
+        now, now_version = _released(series_id)
+        assert now_version == version
+        return now - start
+
+    assert changed(f"UPDATE registrations SET first_name = 'Eva' WHERE id = {first_id}") == 0
+    assert changed(f"UPDATE registrations SET status = 'confirmed' WHERE id = {third_id}") == 0
+    assert changed(f"UPDATE registrations SET status = 'cancelled' WHERE id = {waiting_id}") == 0
+    assert changed(f"UPDATE registrations SET status = 'cancelled' WHERE id = {first_id}") == 1
+    assert (
+        changed(f"UPDATE registrations SET profile_id = {profile_id} WHERE id = {second_id}") == 2
+    )
+    assert changed(f"UPDATE registrations SET country_code = 'MX' WHERE id = {second_id}") == 3
+    assert changed(f"DELETE FROM registration_sessions WHERE registration_id = {third_id}") == 5
+    assert changed(f"DELETE FROM registrations WHERE id = {second_id}") == 6  # and its sessions
+    # Through the services, as staff and registrants do it.
+    services.cancel(db.session.get(Registration, third_id))
+    commit()
+    assert _released(series_id)[0] - start == 7

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     CTE,
@@ -71,11 +71,11 @@ class SeriesChanged(Exception):
 @lru_cache(maxsize=64)
 def _one_statement(
     predicting: tuple[bool, bool, int] | None,
-) -> Select[int, int | None, int | None, RegistrationStatus | None, int | None, int | None]:
+) -> Select[int, int, int | None, int | None, RegistrationStatus | None, int | None, int | None]:
     """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`,
     `version` (the series' as read), `link` (whether the registration gets its person now),
     `session_ids`, and `_given`'s when `predicting`. It returns one row: the series' version
-    as it reads it, the new registration's id, person and status, the person if it created
+    as it reads it and its `seats_released`, the new registration's id, person and status, the person if it created
     it, and the version under the series lock, which it takes last unless `predicting`
     (else null). It writes nothing, and takes no lock, when the version it reads is another,
     or when the address is registered in the series already (then the id is null)."""
@@ -84,6 +84,7 @@ def _one_statement(
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)
     rows, series = _TABLE.c, Series.__table__.c
     current = select(series.version).where(series.id == series_id).scalar_subquery()
+    released = select(series.seats_released).where(series.id == series_id).scalar_subquery()
     unchanged = current == bindparam("version", type_=BigInteger())
     here = exists().where(rows.series_id == series_id, rows.email == email)
     # The person of the address's other registrations, the first one if several.
@@ -113,6 +114,7 @@ def _one_statement(
     sessions = _chosen(registration)
     return select(
         current,
+        released,
         select(registration.c.id).scalar_subquery(),
         select(registration.c.participant_id).scalar_subquery(),
         select(registration.c.status).scalar_subquery(),
@@ -170,6 +172,12 @@ def predicts() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
+class Inserted(NamedTuple):
+    registration: Registration
+    #: The series' `seats_released` as the statement read it (PostgreSQL; else 0).
+    seats_released: int
+
+
 def insert_registration(
     values: dict[str, Any],
     series: Series,
@@ -178,7 +186,7 @@ def insert_registration(
     *,
     link: bool,
     predicting: datetime | None = None,
-) -> Registration | None:
+) -> Inserted | None:
     """Write a registration of `series` with `values` (every name of COLUMNS but the
     series), its `sessions`, and, with `link`, its person: that of the address's other
     registrations, else a new one (an anonymised address gets none); then take the series
@@ -190,7 +198,7 @@ def insert_registration(
     With `predicting` (ignored where not `predicts()`), take no lock: the status is
     `values`' unless a hard limit the registration reads is reached in what the statement
     reads; then it is waitlisted at `predicting`. The caller confirms it under the lock
-    (`seats.confirm_prediction`).
+    (`seats.confirm_prediction`), with the `seats_released` the count was made with.
 
     Two registrations of one address sent at the same moment: the unique key refuses the
     second with an IntegrityError, which spoils the transaction; the caller rolls back."""
@@ -210,7 +218,7 @@ def insert_registration(
         written = _in_four_statements(values, series.id, version, chosen, link)
     if written is None:
         return None
-    registration_id, participant_id, status = written
+    registration_id, participant_id, status, released = written
     if status != values["status"]:
         values = {**values, "status": status, "waitlisted_at": predicting}
     registration = Registration(
@@ -221,12 +229,12 @@ def insert_registration(
     set_committed_value(registration, "series", series)
     set_committed_value(registration, "profile", profile)
     set_committed_value(registration, "sessions", chosen)
-    return registration
+    return Inserted(registration, released)
 
 
-#: The new registration's id, person and status, or None when the address is registered
-#: already.
-Written = tuple[int, int | None, RegistrationStatus] | None
+#: The new registration's id, person and status, and the series' `seats_released` as read,
+#: or None when the address is registered already.
+Written = tuple[int, int | None, RegistrationStatus, int] | None
 
 
 def _in_one_statement(
@@ -252,9 +260,8 @@ def _in_one_statement(
         parameters.update(limits.parameters(series_id, None))
         parameters.update(limits.maximum_parameters())
         parameters.update(waitlisted=RegistrationStatus.WAITLISTED, now=predicting)
-    current, registration_id, participant_id, status, created, locked = db.session.execute(
-        _one_statement(shape), parameters
-    ).one()
+    row = db.session.execute(_one_statement(shape), parameters).one()
+    current, released, registration_id, participant_id, status, created, locked = row
     if current != version:
         raise SeriesChanged()
     if registration_id is None or status is None:
@@ -264,7 +271,7 @@ def _in_one_statement(
         # the old series is taken back (nothing else was written yet), under the lock.
         _take_back(registration_id, created)
         raise SeriesChanged()
-    return registration_id, participant_id, status
+    return registration_id, participant_id, status, released
 
 
 def _take_back(registration_id: int, created_person: int | None) -> None:
@@ -301,4 +308,4 @@ def _in_four_statements(
             insert(registration_sessions),
             [{"registration_id": registration_id, "session_id": s.id} for s in chosen],
         )
-    return registration_id, participant_id, values["status"]
+    return registration_id, participant_id, values["status"], 0

@@ -71,6 +71,8 @@ def lock_after(*conditions: ColumnElement[bool]) -> Select[int]:
 
 #: Built once: a statement keeps its cache key, which costs a third of this one to compute.
 _LOCK = lock_after()
+#: `confirm_prediction`'s: the version and the seats given back, as the lock leaves them.
+_PREDICTION_LOCK = _LOCK.add_columns(_SERIES.c.seats_released)
 
 
 def lock_series(series_id: int) -> int | None:
@@ -409,11 +411,15 @@ def confirm_prediction(
     country_code: str | None,
     sessions: Sequence[EventSession],
     held: Held,
+    seats_released: int,
 ) -> None:
     """Take the series lock and check what a registration written without it assumed
     (`inserts.insert_registration`'s `predicting`): that the series is the one it was
     checked against (its version), and that its status is the one the count gives now (it
-    waits exactly when no seat fits). The inserts `held` back since (its e-mails' and
+    waits exactly when no seat fits). A registration put on the waiting list needs no count
+    under the lock when the series' `seats_released` is still the one its count was made
+    with (`seats_released`): since then seats were only taken, and the limit it found
+    reached still is; a seat given back meanwhile (migration 0015) and it is counted again. The inserts `held` back since (its e-mails' and
     invitations' rows) are written by the lock's statement, before the lock. Mispredicted
     when something does not hold, or when a held insert left a row out (an address invited
     to the session meanwhile): rows were written, so the caller rolls back. Under the lock
@@ -422,10 +428,12 @@ def confirm_prediction(
     db.session.flush()
     expected = series.version
     require_transaction()
-    locked = held.attach(_LOCK)
+    locked = held.attach(_PREDICTION_LOCK)
     row = db.session.execute(locked, {"series_id": series.id, **held.parameters()}).first()
-    if row is None or row[0] != expected or not held.written_in_full(row[1:]):
+    if row is None or row[0] != expected or not held.written_in_full(row[2:]):
         raise Mispredicted()
+    if registration.status == RegistrationStatus.WAITLISTED and row[1] == seats_released:
+        return
     fits = seat_fits(series, profile, country_code, sessions, excluding=registration.id)
     if fits == (registration.status == RegistrationStatus.WAITLISTED):
         raise Mispredicted()

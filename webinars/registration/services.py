@@ -323,7 +323,7 @@ def _write(
             series,
             checked,
             link=False,
-        )
+        ).registration
         notifications.send_verification(registration)
         return registration
     # Written with the status of a seat, which no other transaction sees before the commit.
@@ -331,12 +331,12 @@ def _write(
     values["registered_by_id"] = registered_by.id if registered_by else None
     chosen = (checked.profile, checked.country_code, checked.sessions)
     if predict:
-        registration = _insert(values, series, checked, link=True, predicting=now)
+        registration, released = _insert(values, series, checked, link=True, predicting=now)
         with held_inserts.held() as held:
             _announce_placement(registration)
-        seats.confirm_prediction(registration, series, *chosen, held)
+        seats.confirm_prediction(registration, series, *chosen, held, released)
         return registration
-    registration = _insert(values, series, checked, link=True)
+    registration = _insert(values, series, checked, link=True).registration
     seats.place(registration, series, *chosen, now)
     _announce_placement(registration)
     return registration
@@ -349,20 +349,20 @@ def _insert(
     *,
     link: bool,
     predicting: datetime | None = None,
-) -> Registration:
+) -> inserts.Inserted:
     """Write the new registration, its sessions and (with `link`) its person (`inserts`);
     DuplicateRegistration when the address is registered in the series already, or beat us
     to it (then the transaction is spoiled and the caller rolls back, as after any
     RegistrationError)."""
     try:
-        registration = inserts.insert_registration(
+        inserted = inserts.insert_registration(
             values, series, checked.profile, checked.sessions, link=link, predicting=predicting
         )
     except IntegrityError as error:
         raise DuplicateRegistration() from error
-    if registration is None:
+    if inserted is None:
         raise DuplicateRegistration()
-    return registration
+    return inserted
 
 
 def _new_values(

@@ -122,6 +122,11 @@ class Series(Bilingual, db.Model):
     version: Mapped[int] = mapped_column(
         BigInteger, server_default=text("0"), server_onupdate=FetchedValue()
     )
+    #: How many times a seat of the series was given back (PostgreSQL's triggers, migration
+    #: 0015; no other change of the series): read under the series lock, it tells a
+    #: registration put on the waiting list by a count made before the lock whether that
+    #: count still holds (`seats.confirm_prediction`). Never written by the application.
+    seats_released: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
     working_group: Mapped[WorkingGroup | None] = relationship()
     host_country: Mapped[Country | None] = relationship()
