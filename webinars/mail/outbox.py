@@ -50,15 +50,31 @@ def _checked_address(address: str) -> str:
     return address
 
 
-@lru_cache(maxsize=4096)
 def _sendable(address: str) -> bool:
-    """Whether a mail server could take the address: asked once per address and process
-    (a registration's receipt and invitations go to one address)."""
+    """Whether a mail server could take the address."""
+    return normalized_address(address) is not None
+
+
+def normalized_address(address: str) -> str | None:
+    """The address as a mail server takes it, lower-cased; None when none could take it.
+    Checked once per address and process: where it is typed (`registration.services`), then
+    here for each message to it (a registration's receipt and invitations), with the same
+    text when it was typed in lower case. Nothing longer than an address can be is kept."""
+    if len(address) > _LONGEST_ADDRESS:
+        return None
+    return _normalized(address)
+
+
+#: RFC 5321's limit on a path (254 characters between the brackets), with some room.
+_LONGEST_ADDRESS = 320
+
+
+@lru_cache(maxsize=4096)
+def _normalized(address: str) -> str | None:
     try:
-        validate_email(address, check_deliverability=False)
+        return validate_email(address, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        return False
-    return True
+        return None
 
 
 def _one_line(text: str) -> str:

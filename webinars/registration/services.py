@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +30,7 @@ from webinars.accounts.models import User
 from webinars.catalog.reference import MEMBER_ZONES
 from webinars.errors import FieldError
 from webinars.extensions import db
+from webinars.mail import outbox
 from webinars.participation import services as participation
 from webinars.registration import approvals, inserts, notifications, seats, snapshots
 from webinars.registration.anonymised import is_anonymised_email
@@ -134,11 +134,10 @@ class _Checked:
 
 def normalize_email(raw: str) -> str:
     """The address lower-cased and checked; raises RegistrationError on `email`."""
-    try:
-        checked = validate_email(raw.strip(), check_deliverability=False)
-    except EmailNotValidError as error:
-        raise RegistrationError("email", _l("Enter a valid e-mail address.")) from error
-    return checked.normalized.lower()
+    normalized = outbox.normalized_address(raw.strip())
+    if normalized is None:
+        raise RegistrationError("email", _l("Enter a valid e-mail address."))
+    return normalized
 
 
 def has_control_characters(value: str) -> bool:
