@@ -24,6 +24,7 @@ from sqlalchemy import (
     Select,
     bindparam,
     func,
+    literal,
     or_,
     select,
     text,
@@ -286,7 +287,9 @@ def _counts(total: bool, pair: bool, sessions: int, excluding: bool) -> list[Sel
     registrations = _REGISTRATIONS.c
     holders = [
         registrations.series_id == bindparam("seat_series"),
-        registrations.status.in_(HOLDING_STATUSES),
+        # One bound value per status, not an expanding IN: SQLAlchemy would render the
+        # list into the statement's text again at every execution.
+        registrations.status.in_([literal(s, registrations.status.type) for s in HOLDING_STATUSES]),
     ]
     if excluding:
         holders.append(registrations.id != bindparam("seat_excluding"))
