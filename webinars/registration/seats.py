@@ -47,7 +47,7 @@ from webinars.sessions.models import EventSession
 
 #: The statements under the lock are built on the tables, not the mapped classes: the
 #: session runs a statement without a mapped class in it straight on its connection, with
-#: no ORM state to set up (a third less of the app's time for each one, measured).
+#: no ORM state to set up (a count: 209 against 259 µs of CPU, measured interleaved).
 _SERIES = Series.__table__
 _REGISTRATIONS = Registration.__table__
 
