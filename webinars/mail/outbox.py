@@ -18,16 +18,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from email.utils import make_msgid
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import insert
 
 from webinars import held_inserts
 from webinars.extensions import db
+from webinars.mail.addresses import normalized_address
 from webinars.mail.models import OutboxMessage
 from webinars.mail.rendering import Rendered
 
@@ -45,36 +44,9 @@ def _checked_address(address: str) -> str:
     Input is checked where it is typed; this is the last guard, so that the outbox never
     holds a message that fails for good (a line break in an address or a name does).
     """
-    if not _sendable(address):
+    if normalized_address(address) is None:
         raise UnsendableAddress(address)
     return address
-
-
-def _sendable(address: str) -> bool:
-    """Whether a mail server could take the address."""
-    return normalized_address(address) is not None
-
-
-def normalized_address(address: str) -> str | None:
-    """The address as a mail server takes it, lower-cased; None when none could take it.
-    Checked once per address and process: where it is typed (`registration.services`), then
-    here for each message to it (a registration's receipt and invitations), with the same
-    text when it was typed in lower case. Nothing longer than an address can be is kept."""
-    if len(address) > _LONGEST_ADDRESS:
-        return None
-    return _normalized(address)
-
-
-#: RFC 5321's limit on a path (254 characters between the brackets), with some room.
-_LONGEST_ADDRESS = 320
-
-
-@lru_cache(maxsize=4096)
-def _normalized(address: str) -> str | None:
-    try:
-        return validate_email(address, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        return None
 
 
 def _one_line(text: str) -> str:

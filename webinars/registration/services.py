@@ -30,7 +30,7 @@ from webinars.accounts.models import User
 from webinars.catalog.reference import MEMBER_ZONES
 from webinars.errors import FieldError
 from webinars.extensions import db
-from webinars.mail import outbox
+from webinars.mail.addresses import normalized_address
 from webinars.participation import services as participation
 from webinars.registration import approvals, inserts, notifications, seats, snapshots
 from webinars.registration.anonymised import is_anonymised_email
@@ -134,7 +134,7 @@ class _Checked:
 
 def normalize_email(raw: str) -> str:
     """The address lower-cased and checked; raises RegistrationError on `email`."""
-    normalized = outbox.normalized_address(raw.strip())
+    normalized = normalized_address(raw.strip())
     if normalized is None:
         raise RegistrationError("email", _l("Enter a valid e-mail address."))
     return normalized
@@ -266,7 +266,8 @@ def register(
     `optimistic` (on PostgreSQL, `inserts.predicts`): the registration is written with the
     status the count before the lock predicts; its e-mails and invitations are written by
     the statement that takes the lock, and a count under the lock confirms it
-    (`seats.confirm_prediction`): three statements. When the prediction does not hold,
+    (`seats.confirm_prediction`): three statements, two when it waits and no seat was given
+    back meanwhile. When the prediction does not hold,
     Mispredicted: the caller rolls back and registers again without `optimistic`.
     """
     now = now or utcnow()
