@@ -75,9 +75,9 @@ def _one_statement(
     """The PostgreSQL statement. Its parameters: every name of COLUMNS, `series_id`,
     `version` (the series' as read), `link` (whether the registration gets its person now),
     `session_ids`, and `_given`'s when `predicting`. It returns one row: the series' version
-    as it reads it and its `seats_released`, the new registration's id, person and status, the person if it created
-    it, and the version under the series lock, which it takes last unless `predicting`
-    (else null). It writes nothing, and takes no lock, when the version it reads is another,
+    and `seats_released` as it reads them, the new registration's id, person and status, the
+    person if it created it, and the version under the series lock, which it takes last
+    unless `predicting` (else null). It writes nothing, and takes no lock, when the version it reads is another,
     or when the address is registered in the series already (then the id is null)."""
     given = _given(predicting)
     email, link = given["email"], bindparam("link", type_=Boolean())
@@ -173,6 +173,8 @@ def predicts() -> bool:
 
 
 class Inserted(NamedTuple):
+    """What `insert_registration` wrote, and what the count it predicted with read."""
+
     registration: Registration
     #: The series' `seats_released` as the statement read it (PostgreSQL; else 0).
     seats_released: int
