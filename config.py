@@ -65,8 +65,9 @@ class Config:
     #: Delivery: attempts before `failed`, and the first retry delay (doubled each time).
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
-    #: Flask-Limiter: "memory://" for one process; "redis://host:6379" for several.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: Flask-Limiter: "swept-memory://" (`webinars.limiter_storage`) for one process;
+    #: "redis://host:6379" for several.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "swept-memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # Set explicitly: Flask-Limiter's one limiter object otherwise keeps the values of the
     # last app it was bound to (several apps in one process: the tests).

@@ -133,3 +133,7 @@ _.mask_tokens
 _.load_demo
 _.csv_bytes
 _.renderer_names
+
+# Found by limits through its storage registry (`STORAGE_SCHEME`), from the configured URI.
+_.SweptMemoryStorage
+_.STORAGE_SCHEME

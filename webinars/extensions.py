@@ -18,6 +18,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
+from webinars import limiter_storage  # noqa: F401  (registers `swept-memory://`)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -38,7 +40,8 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 api = Api()
-#: Rate limits; storage from RATELIMIT_STORAGE_URI (memory by default, Redis in production).
+#: Rate limits; storage from RATELIMIT_STORAGE_URI (`swept-memory://` by default, a scheme
+#: that importing `limiter_storage` registers; Redis in production).
 limiter = Limiter(key_func=get_remote_address)
 
 

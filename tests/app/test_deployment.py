@@ -339,9 +339,12 @@ def _post_to(port: int, url: str) -> int:
 
 
 def test_with_the_memory_store_each_process_counts_alone(app: Flask, database_url: str) -> None:
-    """What Redis is for: with `memory://`, two hosts let twice the limit through."""
+    """What Redis is for: with the default `swept-memory://`, two hosts let twice the limit through."""
     url = _open_series(app)
-    with _two_web_hosts(database_url, "memory://", "test-deployment-memory") as (first, second):
+    with _two_web_hosts(database_url, "swept-memory://", "test-deployment-memory") as (
+        first,
+        second,
+    ):
         statuses = [_post_to(first, url) for _ in range(3)] + [
             _post_to(second, url) for _ in range(3)
         ]

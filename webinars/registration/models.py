@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,6 +51,10 @@ class Sex(enum.StrEnum):
 
 #: Statuses that hold a seat: counted against every hard limit.
 HOLDING_STATUSES = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+#: The same as SQL with the values written out: a partial index's condition, and the counts'
+#: (`seats`) that must match it in a prepared statement's generic plan, where a bound value
+#: would not prove that the index applies.
+HOLDING_CONDITION = f"status IN ({', '.join(repr(s.value) for s in HOLDING_STATUSES)})"
 #: Registrations closed for good: no approval, rejection, cancellation or change applies any more.
 CLOSED_STATUSES = (RegistrationStatus.REJECTED, RegistrationStatus.CANCELLED)
 #: Verified registrations that are not closed (the order in which they are shown): what the
@@ -125,6 +130,16 @@ class Registration(db.Model):
         ),
         CheckConstraint("language IN ('en', 'es')", name="language_known"),
         Index("ix_registrations_series_id_status", "series_id", "status"),
+        # The seats held (`seats`' counts): only the holders of a series, of one profile in
+        # one country, are read, not the waiting list or the whole series (migration 0016).
+        Index(
+            "ix_registrations_holding",
+            "series_id",
+            "profile_id",
+            "country_code",
+            postgresql_where=text(HOLDING_CONDITION),
+            sqlite_where=text(HOLDING_CONDITION),
+        ),
         # A new registration looks its address up in every series (the person it joins).
         Index("ix_registrations_email", "email"),
     )

@@ -1,0 +1,67 @@
+"""The rate limiter's default storage: counts as limits' memory storage, with no thread per hit."""
+
+from __future__ import annotations
+
+import time
+
+from limits import RateLimitItemPerMinute
+from limits.strategies import FixedWindowRateLimiter
+
+from webinars.extensions import limiter
+from webinars.limiter_storage import SweptMemoryStorage
+
+
+def _storage() -> SweptMemoryStorage:
+    storage = SweptMemoryStorage()
+    storage.timer.join()  # the one timer limits' constructor starts
+    return storage
+
+
+def test_the_app_counts_in_it_by_default(app):
+    assert isinstance(limiter.storage, SweptMemoryStorage)
+
+
+def test_a_fixed_window_limit_holds_and_no_thread_is_started():
+    storage = _storage()
+    timer = storage.timer
+    limit = RateLimitItemPerMinute(3)
+    window = FixedWindowRateLimiter(storage)
+    assert [window.hit(limit, "client") for _ in range(5)] == [True, True, True, False, False]
+    assert window.hit(limit, "another client")
+    assert storage.timer is timer and not timer.is_alive()
+
+
+def test_a_counter_starts_again_after_its_window():
+    storage = _storage()
+    assert storage.incr("key", 60) == 1
+    assert storage.incr("key", 60) == 2
+    storage.expirations["key"] = time.time() - 1  # its minute is over
+    assert storage.get("key") == 0
+    assert storage.incr("key", 60) == 1
+
+
+def test_the_sweep_drops_the_counters_whose_window_is_over_at_most_once_a_second():
+    storage = _storage()
+    storage.incr("old", 60)
+    storage.incr("new", 60)
+    now = time.time()
+    storage.expirations["old"] = now - 1
+    storage.sweep(now=now)  # the first incr swept: too recent
+    assert "old" in storage.storage
+    storage.sweep(now=now + storage.sweep_every)
+    assert "old" not in storage.storage and "old" not in storage.expirations
+    assert storage.storage["new"] == 1
+    storage.expirations["new"] = now
+    storage.sweep(now=now + storage.sweep_every + 0.5)
+    assert "new" in storage.storage
+    storage.sweep(now=now + 2 * storage.sweep_every)
+    assert "new" not in storage.storage
+
+
+def test_a_hit_sweeps():
+    storage = _storage()
+    storage.sweep_every = 0
+    storage.incr("old", 60)
+    storage.expirations["old"] = time.time() - 1
+    storage.incr("other", 60)
+    assert "old" not in storage.storage and storage.storage["other"] == 1
