@@ -34,10 +34,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     deployment.refuse_development_secret(app.config["SECRET_KEY"], deployment.flask_run_addresses())
     INSTANCE_DIR.mkdir(exist_ok=True)
 
-    from webinars import bodies, extensions, proxy, resilience, security, web
+    from webinars import bodies, extensions, proxy, query_cache, resilience, security, web
     from webinars.extensions import login_manager
 
     extensions.init_app(app)
+    query_cache.cache_long_statements()
     # After the extensions: Flask runs end-of-request cleanup in reverse order, so this one's
     # runs first and survives a connection the database dropped.
     resilience.init_app(app)

@@ -26,7 +26,7 @@ from webinars.invitations.models import Invitation
 from webinars.mail.models import OutboxMessage
 from webinars.registration import inserts, seats, services
 from webinars.registration.models import Registration, RegistrationStatus
-from webinars.series.models import Series
+from webinars.series.models import ApprovalMode, Series
 from webinars.sessions import agenda
 from webinars.sessions.agenda import RoleData
 from webinars.sessions.models import RoleKind
@@ -384,3 +384,30 @@ def test_every_seat_given_back_is_counted_whoever_writes_it(pg: Flask) -> None:
     services.cancel(db.session.get(Registration, third_id))
     commit()
     assert _released(series_id)[0] - start == 7
+
+
+def test_psycopg_converts_each_statement_of_a_confirmed_registration_once(
+    pg: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock statement of a confirmed registration with its three e-mails' and two
+    invitations' rows is longer than psycopg caches by default (`webinars.query_cache`):
+    after the first registration, no statement's placeholders are parsed again."""
+    from psycopg import _queries
+
+    factories.open_series(slug="cached", approval_mode=ApprovalMode.AUTOMATIC)
+    commit()
+    assert post(pg, "cached", "first@example.gov") == 201
+    parsed: list[bytes] = []
+    uncached = _queries._query2pg_nocache
+
+    def parse(query: bytes, encoding: str) -> Any:
+        parsed.append(query)
+        return uncached(query, encoding)
+
+    monkeypatch.setattr(_queries, "_query2pg_nocache", parse)
+    with recorded_statements() as statements:
+        assert post(pg, "cached", "ana@example.gov") == 201
+    assert registration("ana@example.gov").status == S.CONFIRMED
+    assert mails_to("ana@example.gov") == ["registration.confirmed"] + ["invitation.new"] * 2
+    assert max(len(s) for s in statements) > 4_096
+    assert parsed == []
