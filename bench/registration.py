@@ -1,10 +1,10 @@
 """Registrations per second and latency, side by side with two baselines, in one run.
 
     .venv/bin/python bench/registration.py [--seconds 15] [--clients 50] [--workers 2]
-                                           [--rate 150]
+                                           [--rate 150] [--rounds 3]
 
-Creates PostgreSQL's database `webinars_bench` afresh and serves, each in turn under the same
-gunicorn (`--workers` sync workers):
+Creates PostgreSQL's database `webinars_bench` afresh and serves, all at once, each on its
+own port under the same gunicorn (`--workers` sync workers):
 
 - the app, `POST /api/v1/series/<slug>/registrations`, to two series:
   - *confirmed*: automatic approval, two sessions, a hard maximum per country and profile
@@ -18,7 +18,10 @@ gunicorn (`--workers` sync workers):
 Each target gets a closed-loop run (`--clients` connections, each posting again as soon as
 it is answered: the saturation throughput and its latency) and an open-loop run (`--rate`
 requests per second whoever answers, latency counted from when each request was due: no
-coordinated omission). Prints every run and the ratios to the Flask baseline, then checks the
+coordinated omission), of `--seconds` each, cut in `--rounds` slices that alternate between
+the targets (in an order that turns at each round): the speed of this machine changes by up
+to a factor of two within minutes, and a target run after another would be measured on
+another machine. Only one target is under load at a time. Prints every run and the ratios to the Flask baseline, then checks the
 database: every 201 is one row and no row was written without one, no e-mail is doubled, no
 limit was exceeded, and the outbox holds exactly one row per expected message (a receipt per
 registration, one invitation per session per confirmed one). The database is dropped at the
@@ -73,6 +76,14 @@ class Run:
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    def add(self, other: Run) -> None:
+        """Count `other`, a slice of the same run, in this one."""
+        self.latencies.extend(other.latencies)
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+        self.errors += other.errors
+        self.seconds += other.seconds
 
     def line(self, name: str) -> str:
         return (
@@ -309,6 +320,31 @@ NAMES = {
 }
 
 
+def _alternated(
+    servers: dict[str, tuple[subprocess.Popen[bytes], int]],
+    args: argparse.Namespace,
+    closed: dict[str, Run],
+    paced: dict[str, Run],
+    created: dict[str, int],
+) -> None:
+    """Warm each target, then run its closed and open loops in `args.rounds` slices that
+    alternate between the targets; `created` counts each one's 201 answers."""
+    paths = {label: path for label, _app, path in TARGETS}
+    labels = list(paths)
+    for label in labels:
+        warm = _load(servers[label][1], paths[label], 5, 2, f"warm{label}")
+        created[label] = warm.statuses.get(201, 0)
+        closed[label], paced[label] = Run(), Run()
+    part = args.seconds / args.rounds
+    for loop, runs, rate in (("c", closed, None), ("p", paced, args.rate)):
+        for n in range(args.rounds):
+            for label in labels[n % len(labels) :] + labels[: n % len(labels)]:
+                tag = f"{loop}{label}r{n}x"
+                run = _load(servers[label][1], paths[label], args.clients, part, tag, rate)
+                runs[label].add(run)
+                created[label] += run.statuses.get(201, 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=15)
@@ -316,6 +352,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--rate", type=float, default=150, help="offered load of the open-loop runs, req/s"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="slices each run is cut in, alternated"
     )
     args = parser.parse_args()
 
@@ -342,23 +381,21 @@ def main() -> None:
         create_table(dsn)
         create_flask_table(dsn)
         load_before = os.getloadavg()
-        for label, app, path in TARGETS:
-            port = _free_port()
-            server = _serve(app, env, args.workers, port)
-            try:
-                warm = _load(port, path, 5, 2, f"warm{label}")
-                closed[label] = _load(port, path, args.clients, args.seconds, f"c{label}")
-                paced[label] = _load(port, path, args.clients, args.seconds, f"p{label}", args.rate)
-            finally:
+        servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
+        try:
+            for label, app, _path in TARGETS:
+                port = _free_port()
+                servers[label] = (_serve(app, env, args.workers, port), port)
+            _alternated(servers, args, closed, paced, created)
+        finally:
+            for server, _port in servers.values():
                 server.terminate()
                 server.wait()
-            created[label] = sum(
-                r.statuses.get(201, 0) for r in (warm, closed[label], paced[label])
-            )
         load_after = os.getloadavg()
         print(
             f"{args.clients} clients, {args.workers} gunicorn sync workers, {args.seconds:.0f} s"
-            f" per run, PostgreSQL, {os.cpu_count()} cores; load average before"
+            f" per run in {args.rounds} alternated slices, PostgreSQL, {os.cpu_count()} cores;"
+            " load average before"
             f" {load_before[0]:.1f}, after {load_after[0]:.1f}"
         )
         print("closed loop: every client posts again as soon as it is answered (saturation)")

@@ -64,6 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(health_bp)
     register_api(app)
+    extensions.drop_the_idle_limit_check(app)
     login_manager.user_loader(current_user_for)
     receivers.connect()
 

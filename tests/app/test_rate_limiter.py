@@ -1,4 +1,5 @@
-"""The rate limiter's default storage: counts as limits' memory storage, with no thread per hit."""
+"""The rate limiter's cost on every request: its default storage counts as limits' memory
+storage, with no thread per hit; no check runs before a request when no limit needs one."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from limits.strategies import FixedWindowRateLimiter
 
 from webinars.extensions import limiter
 from webinars.limiter_storage import SweptMemoryStorage
+
+from ..conftest import make_test_app
 
 
 def _storage() -> SweptMemoryStorage:
@@ -65,3 +68,23 @@ def test_a_hit_sweeps():
     storage.expirations["old"] = time.time() - 1
     storage.incr("other", 60)
     assert "old" not in storage.storage and storage.storage["other"] == 1
+
+
+def test_no_check_runs_before_a_request_when_every_limit_has_its_decorator(app):
+    assert limiter._check_request_limit not in app.before_request_funcs[None]
+    client = app.test_client()
+    # A decorated limit still holds: the log-in form's, 10 per minute by default.
+    app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
+    statuses = [client.post("/login", data={}).status_code for _ in range(3)]
+    assert statuses[-1] == 429 and 429 not in statuses[:2]
+
+
+def test_a_default_limit_keeps_the_check(database_url):
+    try:
+        app = make_test_app(database_url, RATELIMIT_DEFAULT="2 per minute")
+        assert limiter._check_request_limit in app.before_request_funcs[None]
+        client = app.test_client()
+        assert [client.get("/").status_code for _ in range(3)][-1] == 429
+    finally:
+        limiter.limit_manager.set_default_limits([])  # the limiter is one object for all apps
+        limiter.reset()
