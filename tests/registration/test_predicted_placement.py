@@ -411,3 +411,50 @@ def test_psycopg_converts_each_statement_of_a_confirmed_registration_once(
     assert mails_to("ana@example.gov") == ["registration.confirmed"] + ["invitation.new"] * 2
     assert max(len(s) for s in statements) > 4_096
     assert parsed == []
+
+
+@pytest.mark.parametrize("limit", ["capacity", "profile", "session"])
+def test_the_count_after_the_lock_is_the_seat_rule(pg: Flask, limit: str) -> None:
+    """`seat_limit_reached` (migration 0017), which counts under the lock for a confirmed
+    prediction, says what `seats.seat_fits` says, for each kind of limit, the registration
+    itself left out, waiting and cancelled registrations not counted."""
+    series = factories.open_series(capacity=2 if limit == "capacity" else None)
+    profile = factories.make_profile(series, code="prosecutor", max_per_country=2)
+    limited = factories.make_session(series, capacity=2 if limit == "session" else None)
+    db.session.refresh(series)
+    held = [
+        factories.make_registration(series, profile=profile, country_code="CR", sessions=[limited])
+        for _ in range(2)
+    ]
+    for status in (S.WAITLISTED, S.CANCELLED):
+        factories.make_registration(
+            series, profile=profile, country_code="CR", sessions=[limited], status=status
+        )
+    for country, excluding in (("CR", 0), ("CR", held[0].id), ("MX", 0)):
+        limits = seats.Limits.of(series, profile, country, [limited])
+        values = limits.function_parameters(excluding)
+        reached = db.session.execute(
+            text(
+                "SELECT seat_limit_reached(:series, :limit_excluding, :limit_capacity,"
+                " :limit_profile, :limit_country, :limit_pair_maximum, :limit_sessions,"
+                " :limit_session_capacities)"
+            ),
+            {"series": series.id, **values},
+        ).scalar_one()
+        fits = seats.seat_fits(series, profile, country, [limited], excluding=excluding or None)
+        assert reached is (not fits), (country, excluding)
+        if limit == "profile" and country == "MX":
+            assert fits
+
+
+def test_a_confirmed_registration_takes_two_statements(pg: Flask) -> None:
+    """The registration's statement, then the lock statement, which writes its e-mails' and
+    invitations' rows and counts once the lock is granted: no count of its own."""
+    factories.open_series(slug="two", capacity=10, approval_mode=ApprovalMode.AUTOMATIC)
+    commit()
+    post(pg, "two", "first@example.gov")  # the process keeps the series now
+    with recorded_statements() as statements:
+        assert post(pg, "two", "ana@example.gov") == 201
+    assert len(statements) == 2
+    assert "seat_limit_reached" in statements[1] and "FOR NO KEY UPDATE" in statements[1]
+    assert registration("ana@example.gov").status == S.CONFIRMED

@@ -17,11 +17,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Connection,
+    Integer,
     Select,
+    String,
     bindparam,
     func,
     or_,
@@ -29,6 +33,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -234,6 +239,19 @@ class Limits:
         """`maximum_0`...: the parameters of `reaches_a_maximum` besides the counts'."""
         return {f"maximum_{n}": m for n, m in enumerate(self.maximums())}
 
+    def function_parameters(self, excluding: int) -> dict[str, object]:
+        """The parameters of `seat_limit_reached` (`_counted_after_the_lock`)."""
+        profile, country = self.pair if self.pair is not None else (None, None)
+        return {
+            "limit_excluding": excluding,
+            "limit_capacity": self.capacity,
+            "limit_profile": profile,
+            "limit_country": country,
+            "limit_pair_maximum": self.pair_maximum,
+            "limit_sessions": [s.id for s in self.sessions],
+            "limit_session_capacities": [s.capacity for s in self.sessions],
+        }
+
     def shape(self) -> tuple[bool, bool, int]:
         """Which limits there are (the arguments of `_counts` and `reaches_a_maximum`)."""
         return self.capacity is not None, self.pair is not None, len(self.sessions)
@@ -425,24 +443,60 @@ def confirm_prediction(
     waits exactly when no seat fits). A registration put on the waiting list needs no count
     under the lock when the series' `seats_released` is still the one its count was made
     with (`seats_released`): since then seats were only taken, and the limit it found
-    reached still is; a seat given back meanwhile (migration 0015) and it is counted again. The inserts `held` back since (its e-mails' and
+    reached still is; a seat given back meanwhile (migration 0015) and it is counted again.
+    A registration given a seat is counted by the lock statement itself, once the lock is
+    granted (`_counted_after_the_lock`). The inserts `held` back since (its e-mails' and
     invitations' rows) are written by the lock's statement, before the lock. Mispredicted
     when something does not hold, or when a held insert left a row out (an address invited
     to the session meanwhile): rows were written, so the caller rolls back. Under the lock
-    only the lock, the count and the commit: registrations of one series wait for each
-    other for three round trips."""
+    only the lock statement and the commit: registrations of one series wait for each other
+    for two round trips."""
     db.session.flush()
     expected = series.version
     require_transaction()
+    waits = registration.status == RegistrationStatus.WAITLISTED
     locked = held.attach(_PREDICTION_LOCK)
-    row = db.session.execute(locked, {"series_id": series.id, **held.parameters()}).first()
-    if row is None or row[0] != expected or not held.written_in_full(row[2:]):
+    values = {"series_id": series.id, **held.parameters()}
+    if not waits:  # counted by the lock statement, once the lock is granted
+        locked = _counted_after_the_lock(locked)
+        limits = Limits.of(series, profile, country_code, sessions)
+        values.update(limits.function_parameters(registration.id))
+    row = db.session.execute(locked, values).first()
+    if row is None or row[0] != expected or not held.written_in_full(row[2 if waits else 3 :]):
         raise Mispredicted()
-    if registration.status == RegistrationStatus.WAITLISTED and row[1] == seats_released:
+    if not waits:
+        if row[2]:  # some limit reached: it should wait
+            raise Mispredicted()
         return
-    fits = seat_fits(series, profile, country_code, sessions, excluding=registration.id)
-    if fits == (registration.status == RegistrationStatus.WAITLISTED):
+    if row[1] == seats_released:
+        return
+    if seat_fits(series, profile, country_code, sessions, excluding=registration.id):
         raise Mispredicted()
+
+
+@lru_cache(maxsize=64)
+def _counted_after_the_lock(locked: Select[Any]) -> Select[Any]:
+    """`locked` (the lock statement, with its held inserts) with, after its version and
+    `seats_released`, whether a limit of the registration is reached, counted by
+    `seat_limit_reached` (migration 0017) once the series row is locked: the function is
+    called on the rows of the locking subquery, and a PL/pgSQL function's statement reads
+    what is committed when it runs, not when the lock statement began. Its parameters:
+    `Limits.function_parameters`'. Built once per held shape (`locked` is `Held.attach`'s,
+    itself cached)."""
+    inner = locked.subquery("locked")
+    columns = list(inner.c)
+    reached = func.seat_limit_reached(
+        bindparam("series_id", type_=Integer()),
+        bindparam("limit_excluding", type_=Integer()),
+        bindparam("limit_capacity", type_=Integer()),
+        bindparam("limit_profile", type_=Integer()),
+        bindparam("limit_country", type_=String()),
+        bindparam("limit_pair_maximum", type_=Integer()),
+        bindparam("limit_sessions", type_=ARRAY(Integer())),
+        bindparam("limit_session_capacities", type_=ARRAY(Integer())),
+        type_=Boolean(),
+    )
+    return select(columns[0], columns[1], reached, *columns[2:])
 
 
 def seated_status(series: Series) -> RegistrationStatus:
