@@ -265,10 +265,11 @@ def register(
 
     `optimistic` (on PostgreSQL, `inserts.predicts`): the registration is written with the
     status the count before the lock predicts; its e-mails and invitations are written by
-    the statement that takes the lock, and a count under the lock confirms it
-    (`seats.confirm_prediction`): three statements, two when it waits and no seat was given
-    back meanwhile. When the prediction does not hold,
-    Mispredicted: the caller rolls back and registers again without `optimistic`.
+    the statement that takes the lock, which also counts once the lock is granted, unless
+    it waits and no seat was given back meanwhile (`seats.confirm_prediction`): two
+    statements. When the prediction does not hold (or a seat was given back to a
+    registration that waits: then a third statement counts), Mispredicted: the caller rolls
+    back and registers again without `optimistic`.
     """
     now = now or utcnow()
     try:
@@ -314,8 +315,8 @@ def _write(
     e-mails' small rows (nothing is rendered): registrations of one series wait for each
     other as briefly as possible. With `predict`, written and counted without the lock;
     its e-mails' and invitations' rows are held back (`held_inserts`) and written by the
-    statement that takes the lock, then a count under it confirms the status
-    (`seats.confirm_prediction`): under the lock only the count and the commit."""
+    statement that takes the lock, which counts under it and so confirms the status
+    (`seats.confirm_prediction`): under the lock only that statement and the commit."""
     if needs_verification(series, registered_by):
         # It holds no seat: nothing to count; linked once verified.
         registration = _insert(
