@@ -265,11 +265,11 @@ def register(
 
     `optimistic` (on PostgreSQL, `inserts.predicts`): the registration is written with the
     status the count before the lock predicts; its e-mails and invitations are written by
-    the statement that takes the lock, which also counts once the lock is granted, unless
-    it waits and no seat was given back meanwhile (`seats.confirm_prediction`): two
-    statements. When the prediction does not hold (or a seat was given back to a
-    registration that waits: then a third statement counts), Mispredicted: the caller rolls
-    back and registers again without `optimistic`.
+    the statement that takes the lock, which also counts once the lock is granted
+    (`seats.confirm_prediction`): two statements. One that waits is not counted again
+    unless a seat was given back meanwhile; then a third statement counts. When the
+    prediction does not hold, Mispredicted: the caller rolls back and registers again
+    without `optimistic`.
     """
     now = now or utcnow()
     try:
