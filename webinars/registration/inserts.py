@@ -77,8 +77,9 @@ def _one_statement(
     `session_ids`, and `_given`'s when `predicting`. It returns one row: the series' version
     and `seats_released` as it reads them, the new registration's id, person and status, the
     person if it created it, and the version under the series lock, which it takes last
-    unless `predicting` (else null). It writes nothing, and takes no lock, when the version it reads is another,
-    or when the address is registered in the series already (then the id is null)."""
+    unless `predicting` (else null). It writes nothing, and takes no lock, when the version
+    it reads is another, or when the address is registered in the series already (then the
+    id is null)."""
     given = _given(predicting)
     email, link = given["email"], bindparam("link", type_=Boolean())
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)

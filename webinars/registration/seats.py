@@ -42,7 +42,6 @@ from webinars.held_inserts import Held
 from webinars.registration import approvals, notifications
 from webinars.registration.models import (
     HOLDING_CONDITION,
-    HOLDING_STATUSES,
     Registration,
     RegistrationStatus,
     registration_sessions,
@@ -145,9 +144,7 @@ def occupancy(
 ) -> Occupancy:
     """At most two grouped queries, whatever the number of registrations; the seats per
     session only when asked (`per_session`), i.e. when some session has a capacity."""
-    holders = db.select(Registration.id).where(
-        Registration.series_id == series_id, Registration.status.in_(HOLDING_STATUSES)
-    )
+    holders = db.select(Registration.id).where(Registration.series_id == series_id, _HOLDING)
     if excluding is not None:
         holders = holders.where(Registration.id != excluding)
     groups = holders.with_only_columns(
@@ -462,7 +459,8 @@ def confirm_prediction(
         limits = Limits.of(series, profile, country_code, sessions)
         values.update(limits.function_parameters(registration.id))
     row = db.session.execute(locked, values).first()
-    if row is None or row[0] != expected or not held.written_in_full(row[2 if waits else 3 :]):
+    leading = 2 if waits else 3  # the version, `seats_released`, whether a limit is reached
+    if row is None or row[0] != expected or not held.written_in_full(row[leading:]):
         raise Mispredicted()
     if not waits:
         if row[2]:  # some limit reached: it should wait
