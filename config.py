@@ -78,6 +78,9 @@ class Config:
     #: Proxies in front of the app that add to X-Forwarded-For and set X-Forwarded-Proto
     #: (nginx alone: 1). 0: not behind a proxy, forwarded headers are ignored.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    #: Once built, set the app's own objects aside from the garbage collector's full passes
+    #: (`webinars.startup_heap`): for long-lived server processes, not for the tests' apps.
+    FREEZE_STARTUP_OBJECTS = False
     #: A registrant's private link stops working this many days after the series' last session.
     MANAGE_LINK_DAYS_AFTER_END = int(os.environ.get("MANAGE_LINK_DAYS_AFTER_END", "90"))
     #: Public registrations (the API and the HTML form together), per client address.
@@ -152,12 +155,14 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Refuses to start without a real SECRET_KEY; cookies only over HTTPS, and HSTS."""
+    """Refuses to start without a real SECRET_KEY; cookies only over HTTPS, and HSTS; the
+    start-up objects frozen (gunicorn's workers, the delivery worker)."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+    FREEZE_STARTUP_OBJECTS = True
 
 
 CONFIGS: dict[str, type[Config]] = {

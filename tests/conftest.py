@@ -97,6 +97,9 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "ADMIN_SECOND_FACTOR_REQUIRED": False,
         # Uploaded files of the tests, never in the project's instance/ folder.
         "STORAGE_LOCAL_ROOT": str(TEST_UPLOADS),
+        # A production-configured app would freeze the test process's whole heap;
+        # tests/app/test_startup_heap.py checks the production setting.
+        "FREEZE_STARTUP_OBJECTS": False,
     }
     config.update(overrides)
     return create_app(config)

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from config import CONFIGS, INSTANCE_DIR
+from webinars import startup_heap
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,4 +72,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webinars.cli import register_commands
 
     register_commands(app)
+    startup_heap.freeze_if_configured(app)
     return app
