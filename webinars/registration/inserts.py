@@ -45,6 +45,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from webinars import direct_statements
 from webinars.extensions import db
 from webinars.participation import services as participation
 from webinars.participation.models import Participant
@@ -263,7 +264,8 @@ def _in_one_statement(
         parameters.update(limits.parameters(series_id, None))
         parameters.update(limits.maximum_parameters())
         parameters.update(waitlisted=RegistrationStatus.WAITLISTED, now=predicting)
-    row = db.session.execute(_one_statement(shape), parameters).one()
+    row = direct_statements.first_row(_one_statement(shape), parameters)
+    assert row is not None  # a SELECT without FROM: one row, written or not
     current, released, registration_id, participant_id, status, created, locked = row
     if current != version:
         raise SeriesChanged()

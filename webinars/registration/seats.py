@@ -37,6 +37,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from webinars import direct_statements
 from webinars.extensions import db
 from webinars.held_inserts import Held
 from webinars.registration import approvals, notifications
@@ -458,7 +459,7 @@ def confirm_prediction(
         locked = _counted_after_the_lock(locked)
         limits = Limits.of(series, profile, country_code, sessions)
         values.update(limits.function_parameters(registration.id))
-    row = db.session.execute(locked, values).first()
+    row = direct_statements.first_row(locked, values)
     leading = 2 if waits else 3  # the version, `seats_released`, whether a limit is reached
     if row is None or row[0] != expected or not held.written_in_full(row[leading:]):
         raise Mispredicted()
