@@ -69,12 +69,12 @@ class Held:
 
     def parameters(self) -> dict[str, Any]:
         """The held rows' values, by the names `attach` gives them."""
-        return {
-            _name(n, i, column): value
-            for n, rows in enumerate(self._rows)
-            for i, row in enumerate(rows)
-            for column, value in row.items()
-        }
+        values: dict[str, Any] = {}
+        for n, (shape, rows) in enumerate(zip(self._shapes, self._rows, strict=True)):
+            names = _names(n, shape.rows, shape.columns)
+            cells = (value for row in rows for value in row.values())
+            values.update(zip(names, cells, strict=True))
+        return values
 
     def written_in_full(self, written: Sequence[int]) -> bool:
         """Whether each insert wrote all its rows: `written` are the last columns of the
@@ -115,22 +115,33 @@ def _with_defaults(table: Table, row: dict[str, Any]) -> dict[str, Any] | None:
     order, as SQLAlchemy would add them: a multi-row INSERT that it completes itself is
     compiled anew at every execution. None when a default is a SQL expression."""
     completed = {}
-    for column in table.columns:
-        if column.key in row:
-            completed[column.key] = row[column.key]
-        elif column.default is not None:
-            default: Any = column.default
+    for key, default in _defaults(table):
+        if key in row:
+            completed[key] = row[key]
+        elif default is not None:
             if default.is_scalar:
-                completed[column.key] = default.arg
+                completed[key] = default.arg
             elif default.is_callable:
-                completed[column.key] = default.arg(None)
+                completed[key] = default.arg(None)
             else:
                 return None
     return completed
 
 
+@lru_cache(maxsize=64)
+def _defaults(table: Table) -> tuple[tuple[str, Any], ...]:
+    """Each column's key and Python-side default (or None), in the table's order."""
+    return tuple((column.key, column.default) for column in table.columns)
+
+
 def _name(insert_number: int, row: int, column: str) -> str:
     return f"held_{insert_number}_{row}_{column}"
+
+
+@lru_cache(maxsize=256)
+def _names(insert_number: int, rows: int, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The parameter names of an insert's values, row after row, column after column."""
+    return tuple(_name(insert_number, i, column) for i in range(rows) for column in columns)
 
 
 @lru_cache(maxsize=256)

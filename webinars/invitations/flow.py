@@ -595,8 +595,11 @@ def _enqueue(
 ) -> None:
     """The deferred e-mail of what `_record` recorded on the row (`_send`'s second half)."""
     language = _language(event_session, row)
-    with force_locale(language):
-        note_text = str(note)
+    if isinstance(note, str):
+        note_text = note
+    else:  # a lazy translation, in the invitee's language
+        with force_locale(language):
+            note_text = str(note)
     enqueue_deferred(
         RENDERER,
         kind=f"invitation.{event}",
