@@ -86,15 +86,7 @@ def main() -> None:
     bench._psql(f"DROP DATABASE IF EXISTS {bench.DB}")
     bench._psql(f"CREATE DATABASE {bench.DB}")
     dsn = f"{bench.PG}/{bench.DB}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=dsn,
-        WEBINARS_CONFIG="production",
-        SECRET_KEY="bench",
-        REGISTRATION_RATE_LIMIT="1000000 per minute",
-        BENCH_DSN=dsn,
-    )
-    env.pop("MAIL_SERVER", None)
+    env = bench.server_environment(dsn)
     try:
         bench._prepare(env)
         from bench.bare_app import create_table

@@ -56,6 +56,7 @@ from bench.registration import (  # noqa: E402  (after the path is set)
     _free_port,
     _psql,
     _wait_for,
+    server_environment,
 )
 from bench.registration import LOAD_MAX_PER_COUNTRY as MAX_PER_COUNTRY  # noqa: E402
 
@@ -359,16 +360,8 @@ def main() -> None:
     _psql(f"CREATE DATABASE {DB}")
     dsn = f"{PG}/{DB}"
     storage = args.redis or "memory://"
-    env = dict(
-        os.environ,
-        DATABASE_URL=dsn,
-        WEBINARS_CONFIG="production",
-        SECRET_KEY="bench",
-        REGISTRATION_RATE_LIMIT="1000000 per minute",
-        RATELIMIT_STORAGE_URI=storage,
-    )
-    for name in ("MAIL_SERVER", "WEB_CONCURRENCY"):
-        env.pop(name, None)
+    env = dict(server_environment(dsn), RATELIMIT_STORAGE_URI=storage)
+    env.pop("WEB_CONCURRENCY", None)
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
     try:
         _prepare(env)

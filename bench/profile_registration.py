@@ -29,7 +29,14 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.registration import PG, SLUG, WAITLIST_SLUG, _prepare, _psql  # noqa: E402
+from bench.registration import (  # noqa: E402
+    PG,
+    SLUG,
+    WAITLIST_SLUG,
+    _prepare,
+    _psql,
+    server_environment,
+)
 
 DB = "webinars_bench_profile"
 SHOW = int(os.environ.get("SHOW", 160))
@@ -82,13 +89,7 @@ def main() -> None:
     _psql(f"DROP DATABASE IF EXISTS {DB}")
     _psql(f"CREATE DATABASE {DB}")
     dsn = f"{PG}/{DB}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=dsn,
-        WEBINARS_CONFIG="production",
-        SECRET_KEY="bench",
-        REGISTRATION_RATE_LIMIT="1000000 per minute",
-    )
+    env = server_environment(dsn)
     try:
         _prepare(env)
         os.environ.update(env)

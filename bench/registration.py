@@ -159,6 +159,21 @@ with app.app_context():
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
 
 
+def server_environment(dsn: str) -> dict[str, str]:
+    """The environment the benchmark's servers run in: production settings on `dsn`, no
+    rate limit that a run could reach, no SMTP server (messages wait in the outbox)."""
+    env = dict(
+        os.environ,
+        DATABASE_URL=dsn,
+        WEBINARS_CONFIG="production",
+        SECRET_KEY="bench",
+        REGISTRATION_RATE_LIMIT="1000000 per minute",
+        BENCH_DSN=dsn,
+    )
+    env.pop("MAIL_SERVER", None)
+    return env
+
+
 def _serve(app: str, env: dict[str, str], workers: int, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [
@@ -361,15 +376,7 @@ def main() -> None:
     _psql(f"DROP DATABASE IF EXISTS {DB}")
     _psql(f"CREATE DATABASE {DB}")
     dsn = f"{PG}/{DB}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=dsn,
-        WEBINARS_CONFIG="production",
-        SECRET_KEY="bench",
-        REGISTRATION_RATE_LIMIT="1000000 per minute",
-        BENCH_DSN=dsn,
-    )
-    env.pop("MAIL_SERVER", None)
+    env = server_environment(dsn)
     closed: dict[str, Run] = {}
     paced: dict[str, Run] = {}
     created: dict[str, int] = {}
