@@ -1,14 +1,15 @@
 """Where the CPU of a request goes under load: the workers, PostgreSQL, the load generator.
 
     .venv/bin/python bench/cpu_per_request.py [confirmed] [waitlisted] [flask] [wsgi]
-        [--seconds 10] [--all]
+        [--seconds 10] [--repeat 1] [--all]
 
 Serves each target named (those of `bench/registration.py`) under gunicorn with 2 sync
 workers, warms it, runs the closed loop with 50 connections for `--seconds`, and divides the
 CPU time (user + system, from /proc) of the gunicorn workers, of the PostgreSQL backends that
 serve them, and of this process (the load generator) by the registrations answered; the last
-figure is both cores' time, busy or idle, per registration. With `--all` the four targets
-are served at once, as `bench/registration.py` does. Creates the database `webinars_bench`
+figure is both cores' time, busy or idle, per registration. `--repeat` measures that many
+runs in a row on the same server and series (how the cost grows with the series); with
+`--all` the four targets are served at once, as `bench/registration.py` does. Creates the database `webinars_bench`
 afresh and drops it.
 """
 
@@ -51,14 +52,13 @@ def _machine_ticks() -> int:
     return sum(int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:8])
 
 
-def _measure(label: str, port: int, path: str, seconds: float) -> str:
-    bench._load(port, path, 5, 2, f"warm{label}")
+def _measure(label: str, port: int, path: str, seconds: float, tag: str) -> str:
     workers = _children(servers[label][0].pid)
     backends = _backends()
     processes = {"workers": workers, "postgres": backends, "load": [os.getpid()]}
     before = {name: sum(map(_ticks, pids)) for name, pids in processes.items()}
     machine = _machine_ticks()
-    run = bench._load(port, path, 50, seconds, f"cpu{label}")
+    run = bench._load(port, path, 50, seconds, tag)
     machine = _machine_ticks() - machine
     answered = run.statuses.get(201, 0)
 
@@ -81,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("targets", nargs="*", default=["confirmed", "flask"])
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--repeat", type=int, default=1, help="runs in a row on one series")
     parser.add_argument("--all", action="store_true", help="serve the four targets at once")
     args = parser.parse_args()
     bench._psql(f"DROP DATABASE IF EXISTS {bench.DB}")
@@ -99,7 +100,10 @@ def main() -> None:
             port = bench._free_port()
             servers[label] = (bench._serve(paths[label][0], env, 2, port), port)
         for label in args.targets:
-            print(_measure(label, servers[label][1], paths[label][1], args.seconds), flush=True)
+            port, path = servers[label][1], paths[label][1]
+            bench._load(port, path, 5, 2, f"warm{label}")
+            for n in range(args.repeat):
+                print(_measure(label, port, path, args.seconds, f"cpu{label}{n}x"), flush=True)
     finally:
         for server, _port in servers.values():
             server.terminate()
