@@ -24,7 +24,7 @@ from sqlalchemy import Connection, text
 from webinars.extensions import db
 from webinars.invitations.models import Invitation
 from webinars.mail.models import OutboxMessage
-from webinars.registration import inserts, seats, services
+from webinars.registration import inserts, reached, seats, services
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.series.models import ApprovalMode, Series
 from webinars.sessions import agenda
@@ -457,4 +457,55 @@ def test_a_confirmed_registration_takes_two_statements(pg: Flask) -> None:
         assert post(pg, "two", "ana@example.gov") == 201
     assert len(statements) == 2
     assert "seat_limit_reached" in statements[1] and "FOR NO KEY UPDATE" in statements[1]
+    assert registration("ana@example.gov").status == S.CONFIRMED
+
+
+def test_a_seat_far_from_a_limit_is_counted_once_under_the_lock(pg: Flask) -> None:
+    """A hard limit nowhere near reached: the registration's statement counts nothing (its
+    status is the seat's), and the lock statement counts once the lock is granted."""
+    series = factories.open_series(slug="far", capacity=100, approval_mode=ApprovalMode.AUTOMATIC)
+    factories.make_profile(series, code="prosecutor", max_per_country=50)
+    commit()
+    post(pg, "far", "first@example.gov", profile="prosecutor")  # the process keeps the series
+    with recorded_statements() as statements:
+        assert post(pg, "far", "ana@example.gov", profile="prosecutor") == 201
+    assert len(statements) == 2
+    assert "count(" not in statements[0].lower()
+    assert "seat_limit_reached" in statements[1]
+    assert registration("ana@example.gov").status == S.CONFIRMED
+
+
+def test_a_limit_found_reached_makes_the_next_registrations_count_first(pg: Flask) -> None:
+    """The first registration to find the series full is made twice (predicted a seat, then
+    lock first); from then on this process counts before the lock, and a registration waits
+    in two statements without a count under it."""
+    series = factories.open_series(slug="fills-up", capacity=1)
+    factories.make_registration(series, email="holder@example.gov")
+    commit()
+    with recorded_statements() as first:
+        assert post(pg, "fills-up", "first@example.gov") == 201
+    assert len(first) > 2 and "count(" not in first[0].lower()
+    assert registration("first@example.gov").status == S.WAITLISTED
+    assert mails_to("first@example.gov") == ["registration.waitlisted"]
+    with recorded_statements() as second:
+        assert post(pg, "fills-up", "ana@example.gov") == 201
+    assert len(second) == 2 and "count(" in second[0].lower()
+    assert "seat_limit_reached" not in second[1]
+    assert registration("ana@example.gov").status == S.WAITLISTED
+    assert mails_to("ana@example.gov") == ["registration.waitlisted"]
+
+
+def test_a_series_changed_since_it_was_found_full_is_predicted_anew(pg: Flask) -> None:
+    series = factories.open_series(slug="raised", capacity=1)
+    factories.make_registration(series, email="holder@example.gov")
+    series_id = series.id
+    commit()
+    assert post(pg, "raised", "first@example.gov") == 201  # found full: remembered
+    full = db.session.get(Series, series_id)
+    assert reached.may_be_reached(full)
+    full.capacity = 5  # a new version
+    commit()
+    raised = db.session.get(Series, series_id)
+    assert not reached.may_be_reached(raised)
+    assert post(pg, "raised", "ana@example.gov") == 201
     assert registration("ana@example.gov").status == S.CONFIRMED

@@ -49,7 +49,7 @@ from webinars import direct_statements
 from webinars.extensions import db
 from webinars.participation import services as participation
 from webinars.participation.models import Participant
-from webinars.registration import seats
+from webinars.registration import reached, seats
 from webinars.registration.anonymised import is_anonymised_email
 from webinars.registration.models import Registration, RegistrationStatus, registration_sessions
 from webinars.series.models import ParticipantProfile, Series
@@ -201,8 +201,10 @@ def insert_registration(
 
     With `predicting` (ignored where not `predicts()`), take no lock: the status is
     `values`' unless a hard limit the registration reads is reached in what the statement
-    reads; then it is waitlisted at `predicting`. The caller confirms it under the lock
-    (`seats.confirm_prediction`), with the `seats_released` the count was made with.
+    reads; then it is waitlisted at `predicting`. That count is made only in a series where
+    this process saw a limit reached (`reached`); elsewhere the status is `values`'. The
+    caller confirms it under the lock (`seats.confirm_prediction`), with the
+    `seats_released` the statement read.
 
     Two registrations of one address sent at the same moment: the unique key refuses the
     second with an IntegrityError, which spoils the transaction; the caller rolls back."""
@@ -212,11 +214,15 @@ def insert_registration(
     db.session.flush()
     version = series.version
     if predicts():
-        limits = (
-            seats.Limits.of(series, profile, values["country_code"], chosen)
-            if predicting is not None
-            else None
-        )
+        limits = None
+        if predicting is not None:
+            # Counted before the lock only where a limit may be reached (`reached`); else
+            # predicted seated, and counted once, under the lock.
+            limits = (
+                seats.Limits.of(series, profile, values["country_code"], chosen)
+                if reached.may_be_reached(series)
+                else seats.Limits.none()
+            )
         written = _in_one_statement(values, series.id, version, chosen, link, limits, predicting)
     else:
         written = _in_four_statements(values, series.id, version, chosen, link)

@@ -40,7 +40,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webinars import direct_statements
 from webinars.extensions import db
 from webinars.held_inserts import Held
-from webinars.registration import approvals, notifications
+from webinars.registration import approvals, notifications, reached
 from webinars.registration.models import (
     HOLDING_CONDITION,
     Registration,
@@ -203,6 +203,11 @@ class Limits:
     pair: tuple[int, str] | None
     pair_maximum: int | None
     sessions: list[EventSession]
+
+    @classmethod
+    def none(cls) -> Limits:
+        """No limit: what a registration predicted to get a seat counts before the lock."""
+        return cls(None, None, None, [])
 
     @classmethod
     def of(
@@ -377,6 +382,7 @@ def place(
         registration_id=registration.id, now=now, waitlisted=RegistrationStatus.WAITLISTED
     )
     if db.session.execute(query, values).scalar_one():
+        reached.found_reached(series)
         for name, value in (
             ("status", RegistrationStatus.WAITLISTED),
             ("waitlisted_at", now),
@@ -464,7 +470,8 @@ def confirm_prediction(
     if row is None or row[0] != expected or not held.written_in_full(row[leading:]):
         raise Mispredicted()
     if not waits:
-        if row[2]:  # some limit reached: it should wait
+        if row[2]:  # some limit reached: it should wait, and the next ones count first
+            reached.found_reached(series)
             raise Mispredicted()
         return
     if row[1] == seats_released:

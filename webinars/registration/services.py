@@ -264,7 +264,8 @@ def register(
     (under the lock, in the second case) and the registration checked and written anew.
 
     `optimistic` (on PostgreSQL, `inserts.predicts`): the registration is written with the
-    status the count before the lock predicts; its e-mails and invitations are written by
+    status the count before the lock predicts (a seat, without a count, unless this process
+    saw a limit of the series reached: `reached`); its e-mails and invitations are written by
     the statement that takes the lock, which also counts once the lock is granted
     (`seats.confirm_prediction`): two statements. One that waits is not counted again
     unless a seat was given back meanwhile; then a third statement counts. When the
