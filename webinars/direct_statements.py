@@ -37,7 +37,7 @@ class _Compiled:
     sql: str
     #: The values fixed in the statement itself (a Python literal in a comparison).
     fixed: Mapping[str, Any]
-    #: By parameter name, the conversion of a value before it is sent (an enum's name).
+    #: By parameter name, the conversion of a value before it is sent (an enum as stored).
     bind_processors: Mapping[str, Processor]
     #: By column, the conversion of a value read (None: taken as psycopg gives it).
     result_processors: tuple[Processor | None, ...]
