@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.registration import PG, _free_port, _psql  # noqa: E402
+from bench.registration import PG, _free_port, _psql, server_environment  # noqa: E402
 
 DB = "webinars_bench_delivery"
 
@@ -127,14 +127,7 @@ def main() -> None:
     _psql(f"CREATE DATABASE {DB}")
     dsn = f"{PG}/{DB}"
     port = _free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=dsn,
-        WEBINARS_CONFIG="production",
-        SECRET_KEY="bench",
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=str(port),
-    )
+    env = dict(server_environment(dsn), MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port))
     sink = _Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     try:

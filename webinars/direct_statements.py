@@ -68,17 +68,12 @@ def first_row(
 
 def _sent(connection: Connection, sql: str, values: dict[str, Any]) -> tuple[Any, ...] | None:
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    listened = bool(connection.dispatch.before_cursor_execute) or bool(
-        connection.dispatch.after_cursor_execute
-    )
     try:
-        if listened:
-            for listener in connection.dispatch.before_cursor_execute:
-                listener(connection, cursor, sql, values, None, False)
+        for before in connection.dispatch.before_cursor_execute:
+            before(connection, cursor, sql, values, None, False)
         cursor.execute(sql, values)
-        if listened:
-            for after in connection.dispatch.after_cursor_execute:
-                after(connection, cursor, sql, values, None, False)
+        for after in connection.dispatch.after_cursor_execute:
+            after(connection, cursor, sql, values, None, False)
         row: tuple[Any, ...] | None = cursor.fetchone()
     except connection.dialect.loaded_dbapi.Error as error:
         # SQLAlchemy's own handling: the error wrapped as its class, the `handle_error`

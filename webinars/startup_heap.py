@@ -17,13 +17,8 @@ from flask import Flask
 
 
 def freeze_if_configured(app: Flask) -> None:
-    """Called last by `create_app`: freeze when `FREEZE_STARTUP_OBJECTS` says so."""
+    """Called last by `create_app`: when `FREEZE_STARTUP_OBJECTS` says so, collect what is
+    garbage already, then freeze the rest."""
     if app.config["FREEZE_STARTUP_OBJECTS"]:
-        freeze()
-
-
-def freeze() -> int:
-    """Collect what is garbage already, then freeze the rest; the number of objects frozen."""
-    gc.collect()
-    gc.freeze()
-    return gc.get_freeze_count()
+        gc.collect()
+        gc.freeze()

@@ -491,7 +491,7 @@ def _counted_after_the_lock(locked: Select[Any]) -> Select[Any]:
     itself cached)."""
     inner = locked.subquery("locked")
     columns = list(inner.c)
-    reached = func.seat_limit_reached(
+    limit_reached = func.seat_limit_reached(
         bindparam("series_id", type_=Integer()),
         bindparam("limit_excluding", type_=Integer()),
         bindparam("limit_capacity", type_=Integer()),
@@ -502,7 +502,7 @@ def _counted_after_the_lock(locked: Select[Any]) -> Select[Any]:
         bindparam("limit_session_capacities", type_=ARRAY(Integer())),
         type_=Boolean(),
     )
-    return select(columns[0], columns[1], reached, *columns[2:])
+    return select(columns[0], columns[1], limit_reached, *columns[2:])
 
 
 def seated_status(series: Series) -> RegistrationStatus:
