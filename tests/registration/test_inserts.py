@@ -71,6 +71,33 @@ def test_the_new_registration_is_loaded_whole_and_its_rows_are_written(ctx) -> N
     assert stored.status == RegistrationStatus.CONFIRMED
 
 
+def test_a_predicted_registration_is_loaded_whole_outside_the_session(ctx) -> None:
+    """With `predicting` (PostgreSQL), the object is built as if loaded, then left out of
+    the session (its series may be the process's shared copy); elsewhere it is persistent,
+    as without."""
+    series = factories.open_series()
+    db.session.commit()
+    values = _values("ana@example.gov")
+    registration = _inserted(
+        values, series, None, series.sessions, link=True, predicting=services.utcnow()
+    )
+    assert registration is not None
+    state = inspect(registration)
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert state.detached and registration not in db.session
+    else:
+        assert state.persistent
+    assert not state.expired_attributes
+    with recorded_statements() as reads:
+        assert {name: getattr(registration, name) for name in values} == values
+        assert registration.series is series and registration.sessions == series.sessions
+    assert reads == []
+    db.session.commit()
+    stored = db.session.get(Registration, registration.id)
+    assert stored is not None and stored.email == "ana@example.gov"
+    assert stored.participant_id == registration.participant_id is not None
+
+
 def test_the_person_of_the_address_elsewhere_is_reused_and_a_new_address_gets_a_new_one(
     ctx,
 ) -> None:

@@ -19,12 +19,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy.orm import Session
 
 from webinars.extensions import db
 from webinars.invitations.models import Invitation
 from webinars.mail.models import OutboxMessage
-from webinars.registration import inserts, reached, seats, services
+from webinars.registration import inserts, reached, seats, services, snapshots
 from webinars.registration.models import Registration, RegistrationStatus
 from webinars.series.models import ApprovalMode, Series
 from webinars.sessions import agenda
@@ -411,6 +412,48 @@ def test_psycopg_converts_each_statement_of_a_confirmed_registration_once(
     assert mails_to("ana@example.gov") == ["registration.confirmed"] + ["invitation.new"] * 2
     assert max(len(s) for s in statements) > 4_096
     assert parsed == []
+
+
+def test_a_predicted_registration_leaves_the_session_nothing_to_expire(pg: Flask) -> None:
+    """The registration reads the process's copy of the series itself, and its object stays
+    out of the session: when the request commits, the session holds no object (the commit
+    expires nothing), and the copy is the same object, still whole, for the next request."""
+    factories.open_series(slug="shared", approval_mode=ApprovalMode.AUTOMATIC)
+    commit()
+    assert post(pg, "shared", "first@example.gov") == 201
+    kept = snapshots.kept_series("shared")
+    assert kept is not None
+    held: list[object] = []
+
+    def before_commit(session: Session) -> None:
+        held.extend(session.identity_map.values())
+
+    event.listen(Session, "before_commit", before_commit)
+    try:
+        assert post(pg, "shared", "ana@example.gov") == 201
+    finally:
+        event.remove(Session, "before_commit", before_commit)
+    assert held == []
+    assert snapshots.kept_series("shared") is kept
+    state = inspect(kept)
+    assert state.detached and not state.expired_attributes
+    assert registration("ana@example.gov").status == S.CONFIRMED
+    assert mails_to("ana@example.gov") == ["registration.confirmed"] + ["invitation.new"] * 2
+
+
+def test_a_series_found_changed_by_the_insert_is_read_again_once(pg: Flask) -> None:
+    """The optimistic insert finds the series' version changed: the process forgets its
+    copy, and the registration is made against the series read again."""
+    series_id = factories.open_series(slug="moved", capacity=1).id
+    commit()
+    assert post(pg, "moved", "first@example.gov") == 201
+    old = snapshots.kept_series("moved")
+    db.session.execute(text("UPDATE series SET capacity = 5 WHERE id = :id"), {"id": series_id})
+    commit()
+    assert post(pg, "moved", "second@example.gov") == 201
+    assert registration("second@example.gov").status == S.CONFIRMED  # the capacity of now
+    new = snapshots.kept_series("moved")
+    assert new is not old and new is not None and new.capacity == 5
 
 
 @pytest.mark.parametrize("limit", ["capacity", "profile", "session"])

@@ -224,6 +224,24 @@ def test_a_change_of_the_series_in_the_same_transaction_is_registered_against(
     assert registration.status == S.PENDING
 
 
+def test_a_session_refuses_a_kept_copy(ctx: Flask) -> None:
+    """The copy kept by the process is shared by its requests: a session that held it would
+    expire it at its commit. Added directly or through a new object's cascade, it is
+    refused; a request's own copy of it (`public_series`) is not."""
+    factories.open_series(slug="shared-copy")
+    commit()
+    kept = snapshots.kept_series("shared-copy")
+    assert kept is not None
+    for instance in (kept, kept.sessions[0]):
+        with pytest.raises(snapshots.SharedCopyAttached):
+            db.session.add(instance)
+    with pytest.raises(snapshots.SharedCopyAttached):
+        db.session.add(Registration(series=kept, email="ana@example.gov"))
+    db.session.rollback()
+    own = snapshots.public_series("shared-copy")
+    assert own is not None and own is not kept and own in db.session
+
+
 def test_a_process_keeps_a_bounded_number_of_copies(
     ctx: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -119,10 +119,10 @@ def register(body: dict[str, Any], slug: str) -> dict[str, Any]:
     data = _registration_data(body)
     try:
         series = _registered(slug, data, optimistic=True)
-    except (services.SeriesGone, Mispredicted):
-        # Deleted since this process kept its copy (`snapshots`), now forgotten: the address
-        # is read anew, and may hold another series. Or the status predicted without the
-        # series lock did not hold under it. Nothing is kept; registered again, lock first.
+    except (services.NotPredicted, Mispredicted):
+        # The copy this process keeps of the series (`snapshots`) refused or was out of
+        # date, or the status predicted without the series lock did not hold under it.
+        # Nothing is kept; registered again, lock first, reading the series again if needed.
         db.session.rollback()
         series = _registered(slug, data, optimistic=False)
     received = {"status": "received", "verify_email": series.verify_email}
@@ -131,10 +131,11 @@ def register(body: dict[str, Any], slug: str) -> dict[str, Any]:
 
 
 def _registered(slug: str, data: RegistrationData, *, optimistic: bool) -> Series:
-    """Register `data` in the public series at `slug` (the copy this process keeps of it);
-    the series. An address registered already is answered as a new one. `optimistic`: see
-    `services.register`; then SeriesGone and Mispredicted are the caller's."""
-    series = snapshots.public_series(slug)
+    """Register `data` in the public series at `slug` (the copy this process keeps of it:
+    itself when `optimistic`, else the session's copy of it); the series. An address
+    registered already is answered as a new one. `optimistic`: see `services.register`;
+    then NotPredicted and Mispredicted are the caller's."""
+    series = (snapshots.kept_series if optimistic else snapshots.public_series)(slug)
     if series is None:
         api_abort(HTTPStatus.NOT_FOUND, message=_("There is no public series at this address."))
     try:
@@ -143,8 +144,6 @@ def _registered(slug: str, data: RegistrationData, *, optimistic: bool) -> Serie
         db.session.rollback()
         services.answer_duplicate(series, data.email)
     except RegistrationError as error:
-        if optimistic and isinstance(error, services.SeriesGone):
-            raise
         db.session.rollback()
         raise _refusal(error) from error
     return series

@@ -13,8 +13,8 @@ On PostgreSQL this is one statement (data-modifying CTEs: the person, the regist
 sessions) and the lock, a quarter of the time of the statements it replaces (the address's
 other registrations, the new person, the registration, its sessions), measured with
 `bench/profile_registration.py`. Other databases (SQLite, for development) take one each.
-Either way the object returned is persistent, as if just loaded, with every column set, so
-nothing reads it back.
+Either way the object returned is as if just loaded, with every column set, so nothing reads
+it back: persistent, or detached when its status was predicted (`insert_registration`).
 """
 
 from __future__ import annotations
@@ -204,7 +204,10 @@ def insert_registration(
     reads; then it is waitlisted at `predicting`. That count is made only in a series where
     this process saw a limit reached (`reached`); elsewhere the status is `values`'. The
     caller confirms it under the lock (`seats.confirm_prediction`), with the
-    `seats_released` the statement read.
+    `seats_released` the statement read. The registration is then not added to the session
+    (its series may be the process's shared copy, which the session must not reach through
+    it, `snapshots.kept_series`): the caller changes nothing of it, and the commit has
+    nothing of it to expire.
 
     Two registrations of one address sent at the same moment: the unique key refuses the
     second with an IntegrityError, which spoils the transaction; the caller rolls back."""
@@ -213,16 +216,14 @@ def insert_registration(
     # The version compared is the one after this session's own changes to the series.
     db.session.flush()
     version = series.version
-    if predicts():
-        limits = None
-        if predicting is not None:
-            # Counted before the lock only where a limit may be reached (`reached`); else
-            # predicted seated, and counted once, under the lock.
-            limits = (
-                seats.Limits.of(series, profile, values["country_code"], chosen)
-                if reached.may_be_reached(series)
-                else seats.Limits.none()
-            )
+    one_statement = predicts()
+    predicted = one_statement and predicting is not None
+    if one_statement:
+        limits = (
+            _predicting_limits(series, profile, values["country_code"], chosen)
+            if predicted
+            else None
+        )
         written = _in_one_statement(values, series.id, version, chosen, link, limits, predicting)
     else:
         written = _in_four_statements(values, series.id, version, chosen, link)
@@ -231,15 +232,47 @@ def insert_registration(
     registration_id, participant_id, status, released = written
     if status != values["status"]:
         values = {**values, "status": status, "waitlisted_at": predicting}
-    registration = Registration(
-        id=registration_id, series_id=series.id, participant_id=participant_id, **values
-    )
+    columns = {**values, "id": registration_id, "participant_id": participant_id}
+    registration = _as_loaded(columns, series, profile, chosen)
+    if not predicted:
+        db.session.add(registration)
+    return Inserted(registration, released)
+
+
+def _predicting_limits(
+    series: Series,
+    profile: ParticipantProfile | None,
+    country: str | None,
+    chosen: list[EventSession],
+) -> seats.Limits:
+    """The limits a prediction counts before the lock: only where a limit may be reached
+    (`reached`); else none, the registration predicted seated and counted once, under the
+    lock."""
+    if reached.may_be_reached(series):
+        return seats.Limits.of(series, profile, country, chosen)
+    return seats.Limits.none()
+
+
+def _as_loaded(
+    columns: dict[str, Any],
+    series: Series,
+    profile: ParticipantProfile | None,
+    chosen: list[EventSession],
+) -> Registration:
+    """A registration of `series` with `columns` (every column but the series), as if just
+    loaded and then detached: built as the ORM builds a row it loads, its values put in place
+    without the constructor's events and history (a fifth of the instructions of writing
+    it), its series, profile and sessions those given."""
+    registration: Registration = _REGISTRATIONS.new_instance()
+    registration.__dict__.update(columns, series_id=series.id)
     make_transient_to_detached(registration)
-    db.session.add(registration)
     set_committed_value(registration, "series", series)
     set_committed_value(registration, "profile", profile)
     set_committed_value(registration, "sessions", chosen)
-    return Inserted(registration, released)
+    return registration
+
+
+_REGISTRATIONS = Registration.__mapper__.class_manager
 
 
 #: The new registration's id, person and status, and the series' `seats_released` as read,

@@ -263,16 +263,13 @@ def register(
     insert finds changed under the series lock, is not final: the series is read again
     (under the lock, in the second case) and the registration checked and written anew.
 
-    `optimistic` (on PostgreSQL, `inserts.predicts`): the registration is written with the
-    status the count before the lock predicts (a seat, without a count, unless this process
-    saw a limit of the series reached: `reached`); its e-mails and invitations are written by
-    the statement that takes the lock, which also counts once the lock is granted
-    (`seats.confirm_prediction`): two statements. One that waits is not counted again
-    unless a seat was given back meanwhile; then a third statement counts. When the
-    prediction does not hold, Mispredicted: the caller rolls back and registers again
-    without `optimistic`.
+    `optimistic`: `series` may be the process's shared copy (`snapshots.kept_series`), only
+    read; see `_register_predicted`. NotPredicted or Mispredicted: the caller rolls back and
+    registers again without `optimistic`.
     """
     now = now or utcnow()
+    if optimistic:
+        return _register_predicted(series, data, now)
     try:
         checked = _check_open(series, data, now)
     except RegistrationError:
@@ -281,14 +278,43 @@ def register(
         _read_again(series)
         checked = _check_open(series, data, now)
     try:
-        return _write(
-            series, data, checked, registered_by, now, predict=optimistic and inserts.predicts()
-        )
+        return _write(series, data, checked, registered_by, now)
     except inserts.SeriesChanged:
         # Nothing is left written. Under the lock, the series read again cannot change.
         seats.lock_series(series.id)
     _read_again(series)
     return _write(series, data, _check_open(series, data, now), registered_by, now)
+
+
+class NotPredicted(Exception):
+    """`register` could not go on optimistically: nothing is kept; the caller rolls back and
+    registers again without `optimistic`."""
+
+
+def _register_predicted(series: Series, data: RegistrationData, now: datetime) -> Registration:
+    """An anonymous registration on PostgreSQL (`inserts.predicts`), with the status the
+    count before the lock predicts (a seat, without a count, unless this process saw a
+    limit of the series reached: `reached`); its e-mails and invitations are written by the
+    statement that takes the lock, which also counts once the lock is granted
+    (`seats.confirm_prediction`): two statements. One that waits is not counted again
+    unless a seat was given back meanwhile; then a third statement counts.
+
+    `series` is only read, and no object of it goes into the session. Whatever would have
+    to read it again gives up instead (NotPredicted): a refusal, which may come from a copy
+    out of date; a version found changed by the insert; an address to verify, whose e-mail
+    is rendered now (its templates may read more of the series). When the prediction does
+    not hold under the lock, Mispredicted. A copy found out of date is forgotten."""
+    if not inserts.predicts() or needs_verification(series, None):
+        raise NotPredicted()
+    try:
+        checked = _check_open(series, data, now)
+    except RegistrationError as refused:
+        raise NotPredicted() from refused
+    try:
+        return _write(series, data, checked, None, now, predict=True)
+    except inserts.SeriesChanged as changed:
+        snapshots.forget(series.id)  # out of date: the next attempt reads the series
+        raise NotPredicted() from changed
 
 
 def _read_again(series: Series) -> None:

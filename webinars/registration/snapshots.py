@@ -2,9 +2,13 @@
 
 Registering reads a series' row, its sessions and its profiles: the largest statement of a
 registration through the API (a fifth of its time, `docs/performance.md`), and the same
-rows for every registration of the series. Each process keeps a copy of them by address and
-gives each request its own copy of the copy, attached to the request's session without a
-query (`Session.merge(load=False)`, SQLAlchemy's way of using cached objects).
+rows for every registration of the series. Each process keeps a copy of them by address.
+The optimistic registration (`services.register`'s `optimistic`) reads that copy itself
+(`kept_series`), shared by the requests of the process and never attached to a session: a
+session that held it would expire it at its commit. Merging it (SQLAlchemy's way of using
+cached objects) cost a seventh of the app's instructions of a registration, and its commit
+a little more, expiring the merged objects. Everything else gets its own copy of the copy,
+attached to the request's session without a query (`public_series`, `Session.merge(load=False)`).
 
 A copy may be out of date; nothing reads from it that is not checked afterwards:
 
@@ -16,13 +20,16 @@ A copy may be out of date; nothing reads from it that is not checked afterwards:
 
 The database draws a new random `version` at every change of the series, its sessions or
 its profiles, whoever writes them (triggers, migration 0014), so a copy never outlives what
-it copied, in any process. The copies are read-only: a request changes only its own.
+it copied, in any process. The copies are read-only: a request changes only its own, and a
+session refuses to hold a kept one (`SharedCopyAttached`).
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session, joinedload
 
 from webinars.extensions import db
@@ -38,28 +45,59 @@ MAX_COPIES = 64
 
 #: This process's copies, by address: detached objects, never attached to a session.
 _copies: dict[str, Series] = {}
+#: Every object of the kept copies (the series, their sessions and profiles).
+_kept: weakref.WeakSet[object] = weakref.WeakSet()
 #: Held while `_copies` changes or is walked (a threaded server serves requests at once).
 _changing = threading.Lock()
 #: The key of `Session.info` naming the series of a session that came from a copy.
 _FROM_COPY = "series_from_copy"
 
 
-def public_series(slug: str) -> Series | None:
-    """The public series at `slug` with its sessions and profiles, for registering: from this
-    process's copy when it has one (no query), else read and kept. None when there is no
-    public series at this address."""
+class SharedCopyAttached(RuntimeError):
+    """A session was asked to hold an object of a copy kept by the process (`kept_series`)."""
+
+
+def kept_series(slug: str) -> Series | None:
+    """This process's copy of the public series at `slug`, with its sessions and profiles,
+    itself: read once (else no query), shared by every request of the process, detached.
+    Only read it: no lazy load works on it, and a session refuses it (the registration
+    written for it is not added to the session either, `inserts.insert_registration`).
+    None when there is no public series at this address."""
     copy = _copies.get(slug)
     if copy is None:
         copy = _read_copy(slug)
         if copy is None:
             return None
+        _kept.add(copy)
+        _kept.update(copy.sessions)
+        _kept.update(copy.profiles)
         with _changing:
             if len(_copies) >= MAX_COPIES:
                 _copies.pop(next(iter(_copies)))
             _copies[slug] = copy
+    return copy
+
+
+def public_series(slug: str) -> Series | None:
+    """The public series at `slug` with its sessions and profiles, for registering: a copy
+    of this process's copy (`kept_series`), attached to the request's session without a
+    query. None when there is no public series at this address."""
+    copy = kept_series(slug)
+    if copy is None:
+        return None
     series = db.session.merge(copy, load=False)
     db.session.info.setdefault(_FROM_COPY, set()).add(series.id)
     return series
+
+
+def _refuse_kept(_session: Session, instance: object) -> None:
+    """A kept copy in a session would be expired by its commit, under every other request
+    of the process (a save-update cascade from a new object would take it there)."""
+    if instance in _kept:
+        raise SharedCopyAttached(f"{instance!r} is a copy kept by the process: only read it")
+
+
+event.listen(Session, "before_attach", _refuse_kept)
 
 
 def _read_copy(slug: str) -> Series | None:
@@ -79,12 +117,18 @@ def is_copy(series: Series) -> bool:
     return series.id in db.session.info.get(_FROM_COPY, ())
 
 
+def forget(series_id: int) -> None:
+    """Drop this process's copy of the series (found out of date): the next request reads
+    it again."""
+    with _changing:
+        for slug in [slug for slug, copy in _copies.items() if copy.id == series_id]:
+            del _copies[slug]
+
+
 def read_again(series: Series) -> bool:
     """Read `series`, its sessions and its profiles again, into the same objects, and forget
     this process's copy of it; False when the series is gone."""
-    with _changing:
-        for slug in [slug for slug, copy in _copies.items() if copy.id == series.id]:
-            del _copies[slug]
+    forget(series.id)
     db.session.info.get(_FROM_COPY, set()).discard(series.id)
     fresh = (
         db.session.execute(
