@@ -456,13 +456,15 @@ def test_a_series_found_changed_by_the_insert_is_read_again_once(pg: Flask) -> N
     assert new is not old and new is not None and new.capacity == 5
 
 
-@pytest.mark.parametrize("limit", ["capacity", "profile", "session"])
+@pytest.mark.parametrize("limit", ["capacity", "profile", "session", "none"])
 def test_the_count_after_the_lock_is_the_seat_rule(pg: Flask, limit: str) -> None:
-    """`seat_limit_reached` (migration 0017), which counts under the lock for a confirmed
-    prediction, says what `seats.seat_fits` says, for each kind of limit, the registration
-    itself left out, waiting and cancelled registrations not counted."""
+    """`seat_limit_reached` (migrations 0017 and 0018), which counts under the lock for a
+    confirmed prediction, says what `seats.seat_fits` says, for each kind of limit and for
+    none, the registration itself left out, waiting and cancelled registrations not
+    counted."""
     series = factories.open_series(capacity=2 if limit == "capacity" else None)
-    profile = factories.make_profile(series, code="prosecutor", max_per_country=2)
+    maximum = None if limit == "none" else 2
+    profile = factories.make_profile(series, code="prosecutor", max_per_country=maximum)
     limited = factories.make_session(series, capacity=2 if limit == "session" else None)
     db.session.refresh(series)
     held = [
@@ -486,7 +488,7 @@ def test_the_count_after_the_lock_is_the_seat_rule(pg: Flask, limit: str) -> Non
         ).scalar_one()
         fits = seats.seat_fits(series, profile, country, [limited], excluding=excluding or None)
         assert reached is (not fits), (country, excluding)
-        if limit == "profile" and country == "MX":
+        if (limit == "profile" and country == "MX") or limit == "none":
             assert fits
 
 
