@@ -441,6 +441,28 @@ def test_a_predicted_registration_leaves_the_session_nothing_to_expire(pg: Flask
     assert mails_to("ana@example.gov") == ["registration.confirmed"] + ["invitation.new"] * 2
 
 
+def test_a_registration_waiting_for_its_focal_point_is_announced_from_the_kept_copy(
+    pg: Flask,
+) -> None:
+    """Pending a focal point's approval, the registration is announced to the focal point
+    of its country at once, by an e-mail rendered now from the process's copy of the series
+    and the registration left out of the session (its profile, its series' title)."""
+    from webinars.accounts.models import StaffRole
+
+    series = factories.open_series(slug="approved", approval_mode=ApprovalMode.FOCAL_POINT)
+    factories.make_profile(series, code="prosecutor", label_en="Prosecutor", label_es="Fiscal")
+    focal_point = factories.make_user(StaffRole.FOCAL_POINT, country_code="CR")
+    address = focal_point.email
+    commit()
+    assert post(pg, "approved", "first@example.gov", country="MX") == 201  # keeps the copy
+    assert post(pg, "approved", "ana@example.gov", profile="prosecutor") == 201
+    assert registration("ana@example.gov").status == S.PENDING
+    [notice] = db.session.scalars(db.select(OutboxMessage).filter_by(to_address=address)).all()
+    assert notice.kind == "approval.first"
+    text_of = notice.stored_text
+    assert "ana@example.gov" in text_of and ("Fiscal" in text_of or "Prosecutor" in text_of)
+
+
 def test_a_series_found_changed_by_the_insert_is_read_again_once(pg: Flask) -> None:
     """The optimistic insert finds the series' version changed: the process forgets its
     copy, and the registration is made against the series read again."""

@@ -68,10 +68,8 @@ def kept_series(slug: str) -> Series | None:
         copy = _read_copy(slug)
         if copy is None:
             return None
-        _kept.add(copy)
-        _kept.update(copy.sessions)
-        _kept.update(copy.profiles)
         with _changing:
+            _kept.update([copy, *copy.sessions, *copy.profiles])
             if len(_copies) >= MAX_COPIES:
                 _copies.pop(next(iter(_copies)))
             _copies[slug] = copy
