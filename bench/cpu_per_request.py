@@ -96,14 +96,15 @@ def main() -> None:
         create_table(dsn)
         create_flask_table(dsn)
         paths = {label: (app, path) for label, app, path in bench.TARGETS}
-        for label in paths if args.all else args.targets:
+        for label in paths if args.all else dict.fromkeys(args.targets):  # each served once
             port = bench._free_port()
             servers[label] = (bench._serve(paths[label][0], env, 2, port), port)
-        for label in args.targets:
+        for turn, label in enumerate(args.targets):  # addresses new at every turn
             port, path = servers[label][1], paths[label][1]
-            bench._load(port, path, 5, 2, f"warm{label}")
+            bench._load(port, path, 5, 2, f"warm{label}{turn}t")
             for n in range(args.repeat):
-                print(_measure(label, port, path, args.seconds, f"cpu{label}{n}x"), flush=True)
+                tag = f"cpu{label}{turn}t{n}x"
+                print(_measure(label, port, path, args.seconds, tag), flush=True)
     finally:
         for server, _port in servers.values():
             server.terminate()
