@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Dialect, Select
 
 from webinars.extensions import db
@@ -64,6 +65,40 @@ def first_row(
         value if process is None else process(value)
         for process, value in zip(compiled.result_processors, row, strict=True)
     )
+
+
+class InTransaction(RuntimeError):
+    """`first_row_on_its_own` was asked for in a transaction begun already."""
+
+
+def outside_transaction() -> bool:
+    """Whether the session's connection (psycopg's) has begun no transaction, so that
+    `first_row_on_its_own` can send a statement on it."""
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    return (
+        connection.dialect.driver == "psycopg"
+        and raw is not None
+        and raw.info.transaction_status == TransactionStatus.IDLE
+    )
+
+
+def first_row_on_its_own(
+    statement: Select[*tuple[Any, ...]], parameters: Mapping[str, Any]
+) -> tuple[Any, ...] | None:
+    """`first_row`, the statement sent on its own, outside any transaction (psycopg's
+    autocommit): PostgreSQL commits it when it ends, or takes it all back when it fails.
+    The session's connection must not have begun a transaction (InTransaction); it is left
+    as it was found, ready for the next transaction."""
+    if not outside_transaction():
+        raise InTransaction("the session's connection is in a transaction, or not psycopg's")
+    raw = db.session.connection().connection.dbapi_connection
+    assert raw is not None
+    raw.autocommit = True
+    try:
+        return first_row(statement, parameters)
+    finally:
+        raw.autocommit = False
 
 
 def _sent(connection: Connection, sql: str, values: dict[str, Any]) -> tuple[Any, ...] | None:

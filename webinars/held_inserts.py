@@ -22,7 +22,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, func, insert, literal_column, select, union_all
+from sqlalchemy import (
+    CTE,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql
 
 
@@ -60,26 +70,53 @@ class Held:
         self._rows.append(completed)
         return True
 
-    def attach(self, query: Select[Any]) -> Select[Any]:
+    def attach(self, query: Select[Any], filled: Filled | None = None) -> Select[Any]:
         """`query` with the held inserts as CTEs, written before it reads anything (its
         WHERE reads what they wrote: PostgreSQL evaluates that first), and after its own
         columns, the number of rows each insert wrote. Built once per shape: a statement
-        keeps its cache key."""
-        return _attached(query, tuple(self._shapes)) if self._shapes else query
+        keeps its cache key.
 
-    def parameters(self) -> dict[str, Any]:
-        """The held rows' values, by the names `attach` gives them."""
+        `filled`: columns whose values the statement gives, from a CTE of its own (a row
+        it writes, whose id the held rows were built without): each held row is then read
+        from that CTE, and none is written when it holds no row. Their held values are not
+        sent."""
+        return _attached(query, tuple(self._shapes), filled) if self._shapes else query
+
+    def parameters(self, filled: Filled | None = None) -> dict[str, Any]:
+        """The held rows' values, by the names `attach` gives them (with the same
+        `filled`)."""
+        skipped = filled.columns if filled is not None else ()
         values: dict[str, Any] = {}
         for n, (shape, rows) in enumerate(zip(self._shapes, self._rows, strict=True)):
-            names = _names(n, shape.rows, shape.columns)
+            names = _names(n, shape.rows, shape.columns, skipped)
             cells = (value for row in rows for value in row.values())
-            values.update(zip(names, cells, strict=True))
+            for name, value in zip(names, cells, strict=True):
+                if name:
+                    values[name] = value
+                elif filled is not None and value != filled.placeholder:
+                    raise ValueError("a filled column holds a value of its own")
         return values
 
     def written_in_full(self, written: Sequence[int]) -> bool:
         """Whether each insert wrote all its rows: `written` are the last columns of the
         attached query's row."""
         return list(written) == [shape.rows for shape in self._shapes]
+
+    def row_counts(self) -> tuple[int, ...]:
+        """How many rows each insert holds, in order (what `written_in_full` expects)."""
+        return tuple(shape.rows for shape in self._shapes)
+
+
+@dataclass(frozen=True)
+class Filled:
+    """Columns of the held rows that a statement fills from a CTE of its own: `columns[i]`
+    takes the CTE's column `sources[i]`."""
+
+    source: CTE
+    columns: tuple[str, ...]
+    sources: tuple[str, ...]
+    #: The value the held rows carry in those columns until the statement fills them.
+    placeholder: Any
 
 
 _held: ContextVar[Held | None] = ContextVar("held_inserts", default=None)
@@ -139,23 +176,28 @@ def _name(insert_number: int, row: int, column: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _names(insert_number: int, rows: int, columns: tuple[str, ...]) -> tuple[str, ...]:
-    """The parameter names of an insert's values, row after row, column after column."""
-    return tuple(_name(insert_number, i, column) for i in range(rows) for column in columns)
+def _names(
+    insert_number: int, rows: int, columns: tuple[str, ...], filled: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """The parameter names of an insert's values, row after row, column after column; an
+    empty name for a column the statement fills (`Filled`)."""
+    return tuple(
+        "" if column in filled else _name(insert_number, i, column)
+        for i in range(rows)
+        for column in columns
+    )
 
 
 @lru_cache(maxsize=256)
-def _attached(query: Select[Any], shapes: tuple[_Shape, ...]) -> Select[Any]:
+def _attached(
+    query: Select[Any], shapes: tuple[_Shape, ...], filled: Filled | None = None
+) -> Select[Any]:
     """Each insert is an `INSERT ... SELECT` of its rows' parameters (a `UNION ALL` of one
     SELECT per row): SQLAlchemy caches the compiled form of that, never of a multi-row
     `VALUES`, which it compiles anew at every execution."""
     written = []
     for n, shape in enumerate(shapes):
-        types = {column: shape.table.c[column].type for column in shape.columns}
-        rows = [
-            select(*(bindparam(_name(n, i, c), type_=types[c]) for c in shape.columns))
-            for i in range(shape.rows)
-        ]
+        rows = [_row(n, i, shape, filled) for i in range(shape.rows)]
         source = rows[0] if len(rows) == 1 else union_all(*rows)
         statement: Any = (
             postgresql.insert(shape.table) if shape.unless_conflict_on else insert(shape.table)
@@ -169,3 +211,18 @@ def _attached(query: Select[Any], shapes: tuple[_Shape, ...]) -> Select[Any]:
         inserted = statement.returning(key).cte(f"held_{n}")
         written.append(select(func.count()).select_from(inserted).scalar_subquery())
     return query.add_columns(*written).where(*(count >= literal_column("0") for count in written))
+
+
+def _row(n: int, i: int, shape: _Shape, filled: Filled | None) -> Select[Any]:
+    """The SELECT of the `i`th row of the `n`th insert: its parameters, and the columns
+    `filled` from its CTE (then read from it)."""
+    types = {column: shape.table.c[column].type for column in shape.columns}
+    if filled is None or not set(filled.columns) & set(shape.columns):
+        return select(*(bindparam(_name(n, i, c), type_=types[c]) for c in shape.columns))
+    given = dict(zip(filled.columns, filled.sources, strict=True))
+    return select(
+        *(
+            filled.source.c[given[c]] if c in given else bindparam(_name(n, i, c), type_=types[c])
+            for c in shape.columns
+        )
+    ).select_from(filled.source)

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 from flask import current_app
 from flask_babel import LazyString, force_locale
@@ -154,22 +154,40 @@ def _invite_placed(registration: Registration, wanted_ids: list[int]) -> None:
     """A registration just placed: it has no rows of its own, so none is read. Its rows are
     written in one statement that leaves out a session its address is invited to already
     (a speaker who registers: the unique key on session and address), and only those
-    sessions, if any, are then read and synced the general way."""
+    sessions, if any, are then read and synced the general way. The new rows are plain
+    values, as first sent (`sequence_for` of a row not sent yet): no `Invitation` object
+    is made for a row nothing reads back."""
     if not wanted_ids:
         db.session.flush()
         return
     sessions = {s.id: s for s in registration.sessions}
-    wanted = _Wanted(registration.email, registration.full_name, registration=registration)
-    now = utcnow()
-    new: list[Invitation] = []
+    name, now = registration.full_name, utcnow()
+    written = _insert_unless_invited(
+        [
+            {
+                "session_id": session_id,
+                "email": registration.email,
+                "name": name,
+                "chair": False,
+                "registration_id": registration.id,
+                "person_id": None,
+                "method": ICalMethod.REQUEST,
+                "sequence": sessions[session_id].ical_sequence,
+                "updated_at": now,
+            }
+            for session_id in wanted_ids
+        ]
+    )
     for session_id in wanted_ids:
-        row = _new_row(sessions[session_id], wanted.email, new)
-        _take(row, wanted)
-        _record(sessions[session_id], row, ICalMethod.REQUEST, now)
-    written = _insert_unless_invited(new)
-    for row in new:
-        if row.session_id in written:
-            _enqueue(sessions[row.session_id], row, ICalMethod.REQUEST, NEW)
+        if session_id in written:
+            event_session = sessions[session_id]
+            _enqueue_to(
+                event_session,
+                _Addressee(registration.email, name, registration.language, registration.id),
+                ICalMethod.REQUEST,
+                event_session.ical_sequence,
+                NEW,
+            )
     invited_already = [i for i in wanted_ids if i not in written]
     if invited_already:
         with db.session.no_autoflush:
@@ -481,13 +499,13 @@ def _insert_new(rows: list[Invitation]) -> None:
         db.session.execute(_INSERT, _values(rows))
 
 
-def _insert_unless_invited(rows: list[Invitation]) -> set[int]:
-    """Insert the rows whose address is not invited to their session yet, in one statement
-    (SQLAlchemy's "insertmanyvalues": one multi-row INSERT); the sessions written."""
-    values = _values(rows)
+def _insert_unless_invited(values: list[dict[str, object]]) -> set[int]:
+    """Insert the rows (`_values`' keys) whose address is not invited to their session yet,
+    in one statement (SQLAlchemy's "insertmanyvalues": one multi-row INSERT); the sessions
+    written."""
     if held_inserts.hold(Invitation.__table__, values, unless_conflict_on=_INVITEE):
         # Sent with the next statement, which checks that none was left out.
-        return {row.session_id for row in rows}
+        return {cast(int, row["session_id"]) for row in values}
     statement = _INSERT_UNLESS_INVITED[db.session.get_bind().dialect.name]
     return set(db.session.scalars(statement, values))
 
@@ -590,27 +608,51 @@ def _record(
     row.updated_at = now
 
 
+@dataclass(frozen=True)
+class _Addressee:
+    """Who an invitation e-mail goes to, and in which language; `registration_id`: the
+    registration it is for, if any (a speaker's has none)."""
+
+    email: str
+    name: str
+    language: str
+    registration_id: int | None
+
+
 def _enqueue(
     event_session: EventSession, row: Invitation, method: ICalMethod, event: str, note: Note = ""
 ) -> None:
     """The deferred e-mail of what `_record` recorded on the row (`_send`'s second half)."""
-    language = _language(event_session, row)
+    registration_id = row.registration.id if row.registration is not None else None
+    addressee = _Addressee(row.email, row.name, _language(event_session, row), registration_id)
+    _enqueue_to(event_session, addressee, method, row.sequence, event, note)
+
+
+def _enqueue_to(
+    event_session: EventSession,
+    addressee: _Addressee,
+    method: ICalMethod,
+    sequence: int,
+    event: str,
+    note: Note = "",
+) -> None:
+    """The deferred e-mail of an invitation, update or cancellation at `sequence`."""
     if isinstance(note, str):
         note_text = note
     else:  # a lazy translation, in the invitee's language
-        with force_locale(language):
+        with force_locale(addressee.language):
             note_text = str(note)
     enqueue_deferred(
         RENDERER,
         kind=f"invitation.{event}",
-        to_address=row.email,
-        to_name=row.name,
-        language=language,
+        to_address=addressee.email,
+        to_name=addressee.name,
+        language=addressee.language,
         series_id=event_session.series_id,
-        registration_id=row.registration.id if row.registration is not None else None,
+        registration_id=addressee.registration_id,
         session_id=event_session.id,
         ical_method=method.value,
-        ical_sequence=row.sequence,
+        ical_sequence=sequence,
         session_sequence=event_session.ical_sequence,
         note=note_text,
     )

@@ -32,21 +32,26 @@ from sqlalchemy import (
     Integer,
     ScalarSelect,
     Select,
+    and_,
     bindparam,
     case,
     delete,
     exists,
     func,
     insert,
+    inspect,
+    literal,
     null,
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webinars import direct_statements
 from webinars.extensions import db
+from webinars.held_inserts import Filled, Held
 from webinars.participation import services as participation
 from webinars.participation.models import Participant
 from webinars.registration import reached, seats
@@ -81,6 +86,37 @@ def _one_statement(
     unless `predicting` (else null). It writes nothing, and takes no lock, when the version
     it reads is another, or when the address is registered in the series already (then the
     id is null)."""
+    written = _written(predicting)
+    registration, person, sessions = written.registration, written.person, written.sessions
+    return select(
+        written.current,
+        written.released,
+        select(registration.c.id).scalar_subquery(),
+        select(registration.c.participant_id).scalar_subquery(),
+        select(registration.c.status).scalar_subquery(),
+        select(person.c.id).scalar_subquery(),
+        _lock_last(registration, sessions) if predicting is None else null(),
+    ).add_cte(sessions)
+
+
+class _Written(NamedTuple):
+    """The parts of a statement that writes a registration (`_written`)."""
+
+    #: The series' version and `seats_released`, as the statement reads them.
+    current: ScalarSelect[int]
+    released: ScalarSelect[int]
+    #: The CTEs that write the person, the registration and its sessions.
+    person: CTE
+    registration: CTE
+    sessions: CTE
+
+
+@lru_cache(maxsize=64)
+def _written(predicting: tuple[bool, bool, int] | None) -> _Written:
+    """The person, the registration and its sessions, written unless the series' version is
+    another than the one read or the address is registered in the series already (built
+    once per `predicting`: a statement keeps its cache key). Their parameters:
+    `_one_statement`'s."""
     given = _given(predicting)
     email, link = given["email"], bindparam("link", type_=Boolean())
     series_id = bindparam("series_id", type_=_TABLE.c.series_id.type)
@@ -113,16 +149,7 @@ def _one_statement(
         .returning(rows.id, rows.participant_id, rows.status)
         .cte("registration")
     )
-    sessions = _chosen(registration)
-    return select(
-        current,
-        released,
-        select(registration.c.id).scalar_subquery(),
-        select(registration.c.participant_id).scalar_subquery(),
-        select(registration.c.status).scalar_subquery(),
-        select(person.c.id).scalar_subquery(),
-        _lock_last(registration, sessions) if predicting is None else null(),
-    ).add_cte(sessions)
+    return _Written(current, released, person, registration, _chosen(registration))
 
 
 def _chosen(registration: CTE) -> CTE:
@@ -353,3 +380,157 @@ def _in_four_statements(
             [{"registration_id": registration_id, "session_id": s.id} for s in chosen],
         )
     return registration_id, participant_id, values["status"], 0
+
+
+# --- a confirmed registration in one statement ---------------------------------------------
+
+#: The id a registration written by `insert_confirmed` has until its statement writes it:
+#: its e-mails' and invitations' rows are built with it, and the statement gives them the
+#: id it writes. Never a registration's (ids start at 1).
+PROVISIONAL_ID = -1
+
+
+class LimitReached(Exception):
+    """`insert_confirmed`: a hard limit was reached once the lock was granted; nothing was
+    written."""
+
+
+class RowLeftOut(Exception):
+    """`insert_confirmed`: a held row was left out (an address invited to a session
+    meanwhile); nothing was written."""
+
+
+#: `seat_confirmed()`'s SQLSTATEs (migration 0019), and what each means here.
+_REFUSALS: dict[str, type[Exception]] = {
+    "WB001": SeriesChanged,
+    "WB002": LimitReached,
+    "WB003": RowLeftOut,
+}
+
+
+def confirms_at_once(series: Series) -> bool:
+    """Whether `insert_confirmed` can write a registration of `series`: on PostgreSQL, in a
+    series that confirms at once (automatic approval) where this process saw no limit
+    reached (`reached`): its status is then the seat's unless the count under the lock says
+    otherwise, and its e-mails can be built before it is written. And before anything
+    else: the request has not begun a transaction (reading the series, the first time the
+    process meets it)."""
+    return (
+        predicts()
+        and seats.seated_status(series) == RegistrationStatus.CONFIRMED
+        and not reached.may_be_reached(series)
+        and direct_statements.outside_transaction()
+    )
+
+
+def provisional(
+    values: dict[str, Any],
+    series: Series,
+    profile: ParticipantProfile | None,
+    sessions: Sequence[EventSession],
+) -> Registration:
+    """The registration `insert_confirmed` writes, before it is written (detached, its id
+    PROVISIONAL_ID and no person yet), to build its e-mails and invitations from."""
+    chosen = sorted(sessions, key=lambda s: (s.start_at, s.id))
+    columns = {**values, "id": PROVISIONAL_ID, "participant_id": None}
+    return _as_loaded(columns, series, profile, chosen)
+
+
+def insert_confirmed(registration: Registration, held: Held, *, link: bool) -> bool:
+    """Write `provisional`'s `registration`, confirmed, with its sessions, its person (with
+    `link`), and the rows `held` for it, then take the series lock and count under it, in
+    one statement sent outside any transaction: PostgreSQL commits it as it ends, and takes
+    it back whole when it fails. One round trip, and the lock held by the database alone,
+    never across a round trip to the application. What the statement cannot take back once
+    committed it checks before (`seat_confirmed()`, migration 0019): the series' version
+    under the lock, no hard limit reached, every held row written. SeriesChanged,
+    LimitReached or RowLeftOut when one does not hold; an IntegrityError when the address
+    was registered at the same moment: nothing is written. False when the address is
+    registered in the series already (nothing is written either). Then `registration` has
+    its id and person."""
+    series, sessions = registration.series, list(registration.sessions)
+    link = link and not is_anonymised_email(registration.email)
+    filled = _filled()
+    limits = seats.Limits.of(series, registration.profile, registration.country_code, sessions)
+    parameters = {
+        **{name: registration.__dict__[name] for name in COLUMNS},
+        "series_id": series.id,
+        "version": series.version,
+        "link": link,
+        "session_ids": [s.id for s in sessions],
+        **held.parameters(filled),
+        **limits.function_parameters(PROVISIONAL_ID),
+    }
+    del parameters["limit_excluding"]  # the id the statement writes
+    locked = held.attach(_lock_with_held_rows(), filled)
+    statement = _confirmed_statement(locked, held.row_counts())
+    try:
+        row = direct_statements.first_row_on_its_own(statement, parameters)
+    except DatabaseError as error:
+        refusal = _REFUSALS.get(getattr(error.orig, "sqlstate", None) or "")
+        if refusal is None:
+            raise
+        raise refusal() from error
+    assert row is not None  # a SELECT without FROM: one row, written or not
+    current, registration_id, participant_id, _confirmed = row
+    if current != series.version:
+        raise SeriesChanged()
+    if registration_id is None:
+        return False
+    _identified(registration, registration_id, participant_id)
+    return True
+
+
+@lru_cache(maxsize=1)
+def _filled() -> Filled:
+    """The held rows' `registration_id`, given by the registration the statement writes."""
+    registration = _written(None).registration
+    return Filled(registration, ("registration_id",), ("id",), PROVISIONAL_ID)
+
+
+@lru_cache(maxsize=1)
+def _lock_with_held_rows() -> Select[int]:
+    """The series lock, taken once the registration and its sessions are written (and the
+    held rows, which `Held.attach` adds), only when the registration was."""
+    written = _written(None)
+    registration, sessions = written.registration, written.sessions
+    return seats.lock_after(
+        exists(select(registration.c.id)),
+        select(func.count()).select_from(sessions).scalar_subquery() >= 0,
+    )
+
+
+@lru_cache(maxsize=64)
+def _confirmed_statement(locked: Select[Any], rows: tuple[int, ...]) -> Select[Any]:
+    """`insert_confirmed`'s statement for one shape of held rows (`locked`, from
+    `Held.attach`, cached itself; `rows`, how many rows each held insert writes, whose
+    counts are its last columns). It returns the series' version as read, the
+    registration's id and person, and `seat_confirmed()` of the locked row, which raises
+    unless the registration stands."""
+    written = _written(None)
+    registration = written.registration
+    inner = locked.subquery("locked")
+    version, *counts = list(inner.c)
+    confirmed = func.seat_confirmed(
+        version == bindparam("version", type_=BigInteger()),
+        seats.limit_reached_now(select(registration.c.id).scalar_subquery()),
+        and_(*(count == literal(n) for count, n in zip(counts, rows, strict=True))),
+        type_=Boolean(),
+    )
+    return select(
+        written.current,
+        select(registration.c.id).scalar_subquery(),
+        select(registration.c.participant_id).scalar_subquery(),
+        select(confirmed).select_from(inner).scalar_subquery(),
+    ).add_cte(written.sessions)
+
+
+def _identified(
+    registration: Registration, registration_id: int, participant_id: int | None
+) -> None:
+    """`registration`, built with PROVISIONAL_ID, with the id and person written."""
+    registration.__dict__.update(id=registration_id, participant_id=participant_id)
+    inspect(registration).key = _MAPPER.identity_key_from_primary_key((registration_id,))
+
+
+_MAPPER = Registration.__mapper__

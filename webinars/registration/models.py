@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Date,
@@ -211,3 +212,36 @@ class ApprovalNotice(db.Model):
     #: "first" (sent with the first registration waiting) or "digest".
     kind: Mapped[str] = mapped_column(String(10))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SeatsTaken(db.Model):
+    """How many times a seat of a series was taken, kept by PostgreSQL's triggers at each
+    commit (migration 0020): a registration written holding a seat, made to hold one, or
+    moved to the series, a profile or a country while holding one. What a `SeatTally` may
+    have grown by since it was made. Never written by the application (SQLite: never
+    written at all, nothing reads it there)."""
+
+    __tablename__ = "series_seats_taken"
+
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("series.id", ondelete="CASCADE"), primary_key=True
+    )
+    taken: Mapped[int] = mapped_column(BigInteger)
+
+
+class SeatTally(db.Model):
+    """A count of the seats held under one hard limit of a series, kept by the database to
+    spare the next counts (`seat_limit_reached()`, migration 0020): the holders were `held`
+    when the series' seats taken (`SeatsTaken`) were `taken`, so now they are at most `held`
+    plus the seats taken since. Written under the series lock by the function that counts;
+    never by the application."""
+
+    __tablename__ = "seat_tallies"
+
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("series.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: "series" (its capacity) or "pair <profile id> <country code>" (a profile's maximum).
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    held: Mapped[int] = mapped_column()
+    taken: Mapped[int] = mapped_column(BigInteger)

@@ -491,9 +491,18 @@ def _counted_after_the_lock(locked: Select[Any]) -> Select[Any]:
     itself cached)."""
     inner = locked.subquery("locked")
     columns = list(inner.c)
-    limit_reached = func.seat_limit_reached(
+    limit_reached = limit_reached_now(bindparam("limit_excluding", type_=Integer()))
+    return select(columns[0], columns[1], limit_reached, *columns[2:])
+
+
+def limit_reached_now(excluding: ColumnElement[int]) -> ColumnElement[bool]:
+    """`seat_limit_reached()` (migration 0017), which counts in a snapshot of its own, so
+    called on a row the statement has locked, it counts once the lock is granted. Its
+    parameters: `series_id` and `Limits.function_parameters`' but `limit_excluding`, which
+    `excluding` gives (a parameter, or the id a statement writes)."""
+    return func.seat_limit_reached(
         bindparam("series_id", type_=Integer()),
-        bindparam("limit_excluding", type_=Integer()),
+        excluding,
         bindparam("limit_capacity", type_=Integer()),
         bindparam("limit_profile", type_=Integer()),
         bindparam("limit_country", type_=String()),
@@ -502,7 +511,6 @@ def _counted_after_the_lock(locked: Select[Any]) -> Select[Any]:
         bindparam("limit_session_capacities", type_=ARRAY(Integer())),
         type_=Boolean(),
     )
-    return select(columns[0], columns[1], limit_reached, *columns[2:])
 
 
 def seated_status(series: Series) -> RegistrationStatus:

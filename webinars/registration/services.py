@@ -32,7 +32,7 @@ from webinars.errors import FieldError
 from webinars.extensions import db
 from webinars.mail.addresses import normalized_address
 from webinars.participation import services as participation
-from webinars.registration import approvals, inserts, notifications, seats, snapshots
+from webinars.registration import approvals, inserts, notifications, reached, seats, snapshots
 from webinars.registration.anonymised import is_anonymised_email
 from webinars.registration.models import (
     Registration,
@@ -358,6 +358,8 @@ def _write(
     values = _new_values(data, checked, seats.seated_status(series), now)
     values["registered_by_id"] = registered_by.id if registered_by else None
     chosen = (checked.profile, checked.country_code, checked.sessions)
+    if predict and inserts.confirms_at_once(series):
+        return _write_confirmed(series, values, checked)
     if predict:
         registration, released = _insert(values, series, checked, link=True, predicting=now)
         with held_inserts.held() as held:
@@ -367,6 +369,32 @@ def _write(
     registration = _insert(values, series, checked, link=True).registration
     seats.place(registration, series, *chosen, now)
     _announce_placement(registration)
+    return registration
+
+
+def _write_confirmed(series: Series, values: dict[str, Any], checked: _Checked) -> Registration:
+    """The checked registration, confirmed, in one statement that also writes its e-mails'
+    and invitations' rows, takes the series lock, counts under it and commits
+    (`inserts.insert_confirmed`): the e-mails are built first, from the registration as it
+    will be written. Its person is the statement's to find (`participation.link` has
+    nothing to do), and a confirmed registration waits for no approver. A limit found
+    reached under the lock: nothing was written, and the next registrations of the series
+    count before the lock (`reached`); Mispredicted either way, as when a held row was left
+    out."""
+    registration = inserts.provisional(values, series, checked.profile, checked.sessions)
+    with held_inserts.held() as held:
+        notifications.announce(registration, _event_of(registration.status), placed=True)
+    try:
+        written = inserts.insert_confirmed(registration, held, link=True)
+    except IntegrityError as error:
+        raise DuplicateRegistration() from error
+    except inserts.LimitReached as reached_now:
+        reached.found_reached(series)
+        raise seats.Mispredicted() from reached_now
+    except inserts.RowLeftOut as left_out:
+        raise seats.Mispredicted() from left_out
+    if not written:
+        raise DuplicateRegistration()
     return registration
 
 
