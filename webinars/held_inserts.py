@@ -8,6 +8,9 @@ they hand their rows to `hold` instead of writing them, and the one who opened i
 them as the CTEs of its own next statement (`Held.attach`, on PostgreSQL), which the
 database runs to completion with it: the same rows, one round trip.
 
+The rows may be held before the row they belong to is written, when the next statement
+writes it too: their column that names it is then filled by that statement (`Filled`).
+
 A held insert may be one that leaves out a row its unique key refuses (`ON CONFLICT DO
 NOTHING`): the writer was told its rows were written, so the statement says how many were
 (`Held.written_in_full`), and the caller takes the transaction back when one was not.

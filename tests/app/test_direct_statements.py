@@ -124,3 +124,82 @@ def test_what_needs_sqlalchemys_execution_is_refused(ctx) -> None:
     defaulted = select(insert(TABLE).values(email="x").returning(TABLE.c.id).cte("written"))
     with pytest.raises(ValueError, match="defaults"):
         direct_statements.first_row(defaulted, {})
+
+
+def test_a_statement_on_its_own_is_committed_by_postgresql(ctx) -> None:
+    """Sent outside a transaction: committed as it ends (a rollback afterwards takes nothing
+    back), or taken back whole when it fails; the connection is left ready for the next
+    transaction. In a transaction begun already it is refused (InTransaction)."""
+    if not _on_postgresql():
+        pytest.skip("psycopg's autocommit: PostgreSQL")
+    series_id = factories.open_series().id
+    db.session.commit()
+    db.session.close()
+    written = select(
+        insert(TABLE)
+        .from_select(
+            list(_ROW),
+            select(*(bindparam(c, type_=TABLE.c[c].type) for c in _ROW)),
+        )
+        .returning(TABLE.c.id)
+        .cte("written")
+    )
+    values = {**_row_values(series_id), "email": "own@example.gov", "manage_token": "a" * 43}
+    assert direct_statements.outside_transaction()
+    row = direct_statements.first_row_on_its_own(written, values)
+    assert row is not None
+    db.session.rollback()  # nothing to take back: PostgreSQL committed it
+    assert db.session.scalar(select(TABLE.c.id).where(TABLE.c.email == "own@example.gov"))
+    db.session.rollback()
+    db.session.close()
+    # A failing one (the address taken) leaves nothing, and the connection as it was.
+    second = {**values, "manage_token": "b" * 43}
+    with pytest.raises(IntegrityError):
+        direct_statements.first_row_on_its_own(written, second)
+    db.session.rollback()
+    raw = db.session.connection().connection.dbapi_connection
+    assert raw is not None and raw.autocommit is False
+    assert db.session.scalar(select(db.func.count()).select_from(TABLE)) == 1
+    with pytest.raises(direct_statements.InTransaction):
+        direct_statements.first_row_on_its_own(written, {**values, "email": "x@example.gov"})
+
+
+#: The columns of a registration the test above writes.
+_ROW = (
+    "series_id",
+    "email",
+    "first_name",
+    "last_name",
+    "country_code",
+    "observer_organization",
+    "institution",
+    "position",
+    "language",
+    "timezone",
+    "consent_to_list",
+    "rejection_reason",
+    "status",
+    "manage_token",
+    "created_at",
+    "updated_at",
+)
+
+
+def _row_values(series_id: int) -> dict[str, object]:
+    now = datetime(2026, 12, 6, tzinfo=UTC)
+    return {
+        "series_id": series_id,
+        "first_name": "Ana",
+        "last_name": "Pérez",
+        "country_code": "CR",
+        "observer_organization": "",
+        "institution": "Fiscalía",
+        "position": "Fiscal",
+        "language": "es",
+        "timezone": "America/Costa_Rica",
+        "consent_to_list": False,
+        "rejection_reason": "",
+        "status": RegistrationStatus.WAITLISTED,
+        "created_at": now,
+        "updated_at": now,
+    }

@@ -15,6 +15,13 @@ other registrations, the new person, the registration, its sessions), measured w
 `bench/profile_registration.py`. Other databases (SQLite, for development) take one each.
 Either way the object returned is as if just loaded, with every column set, so nothing reads
 it back: persistent, or detached when its status was predicted (`insert_registration`).
+
+A registration confirmed at once through the API is written otherwise (`insert_confirmed`):
+its e-mails and invitations are built before it is written, from the registration as it
+will be (`provisional`), and one statement sent outside a transaction writes everything,
+takes the lock, counts under it and checks the registration stands (`seat_confirmed()`,
+migration 0019), which PostgreSQL then commits: one round trip where the other paths take
+four (BEGIN, the row, the lock, COMMIT), and the lock never held across a round trip.
 """
 
 from __future__ import annotations

@@ -294,9 +294,10 @@ class NotPredicted(Exception):
 def _register_predicted(series: Series, data: RegistrationData, now: datetime) -> Registration:
     """An anonymous registration on PostgreSQL (`inserts.predicts`), with the status the
     count before the lock predicts (a seat, without a count, unless this process saw a
-    limit of the series reached: `reached`); its e-mails and invitations are written by the
-    statement that takes the lock, which also counts once the lock is granted
-    (`seats.confirm_prediction`): two statements. One that waits is not counted again
+    limit of the series reached: `reached`). Confirmed at once: one statement that writes
+    it all, takes the lock, counts and commits (`_write_confirmed`). Otherwise its e-mails
+    and invitations are written by the statement that takes the lock, which also counts
+    once the lock is granted (`seats.confirm_prediction`): two statements. One that waits is not counted again
     unless a seat was given back meanwhile; then a third statement counts.
 
     `series` is only read, and no object of it goes into the session. Whatever would have
