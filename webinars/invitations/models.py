@@ -31,9 +31,9 @@ class Invitation(db.Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True
-    )
+    #: Found through the unique key (session, address), whose first column it is: an index
+    #: of its own would be one more to write at every registration (migration 0021).
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200), default="")
     #: Moderators and facilitators are invited as ROLE=CHAIR, everyone else REQ-PARTICIPANT.
