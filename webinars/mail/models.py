@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, false
+from sqlalchemy import ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinars.extensions import db
@@ -87,8 +87,16 @@ class OutboxMessage(db.Model):
 
     __table_args__ = (
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
-        # The daily allowance counts the messages sent to one address in the last day.
-        Index("ix_outbox_messages_to_address_sent_at", "to_address", "sent_at"),
+        # The daily allowance counts the messages sent to one address in the last day: only
+        # sent ones, so a message enters the index when it is sent, not when a request
+        # queues it (three B-tree entries fewer for a confirmed registration, migration 0022).
+        Index(
+            "ix_outbox_messages_to_address_sent_at",
+            "to_address",
+            "sent_at",
+            postgresql_where=text("sent_at IS NOT NULL"),
+            sqlite_where=text("sent_at IS NOT NULL"),
+        ),
     )
 
     def content(self) -> Rendered:
