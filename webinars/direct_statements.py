@@ -79,13 +79,16 @@ class InTransaction(RuntimeError):
 def outside_transaction() -> bool:
     """Whether the session's connection (psycopg's) has begun no transaction, so that
     `first_row_on_its_own` can send a statement on it."""
+    return _idle_connection() is not None
+
+
+def _idle_connection() -> Any:
+    """The session's psycopg connection when it has begun no transaction, else None."""
     connection = db.session.connection()
     raw = connection.connection.dbapi_connection
-    return (
-        connection.dialect.driver == "psycopg"
-        and raw is not None
-        and raw.info.transaction_status == TransactionStatus.IDLE
-    )
+    if connection.dialect.driver != "psycopg" or raw is None:
+        return None
+    return raw if raw.info.transaction_status == TransactionStatus.IDLE else None
 
 
 def first_row_on_its_own(
@@ -95,10 +98,9 @@ def first_row_on_its_own(
     autocommit): PostgreSQL commits it when it ends, or takes it all back when it fails.
     The session's connection must not have begun a transaction (InTransaction); it is left
     as it was found, ready for the next transaction."""
-    if not outside_transaction():
+    raw = _idle_connection()
+    if raw is None:
         raise InTransaction("the session's connection is in a transaction, or not psycopg's")
-    raw = db.session.connection().connection.dbapi_connection
-    assert raw is not None
     raw.autocommit = True
     try:
         return first_row(statement, parameters)

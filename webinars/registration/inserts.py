@@ -245,7 +245,7 @@ def insert_registration(
 
     Two registrations of one address sent at the same moment: the unique key refuses the
     second with an IntegrityError, which spoils the transaction; the caller rolls back."""
-    chosen = sorted(sessions, key=lambda s: (s.start_at, s.id))
+    chosen = _in_order(sessions)
     link = link and not is_anonymised_email(values["email"])
     # The version compared is the one after this session's own changes to the series.
     db.session.flush()
@@ -271,6 +271,11 @@ def insert_registration(
     if not predicted:
         db.session.add(registration)
     return Inserted(registration, released)
+
+
+def _in_order(sessions: Sequence[EventSession]) -> list[EventSession]:
+    """The chosen sessions as a registration holds them: by start, then id."""
+    return sorted(sessions, key=lambda s: (s.start_at, s.id))
 
 
 def _predicting_limits(
@@ -438,9 +443,8 @@ def provisional(
 ) -> Registration:
     """The registration `insert_confirmed` writes, before it is written (detached, its id
     PROVISIONAL_ID and no person yet), to build its e-mails and invitations from."""
-    chosen = sorted(sessions, key=lambda s: (s.start_at, s.id))
     columns = {**values, "id": PROVISIONAL_ID, "participant_id": None}
-    return _as_loaded(columns, series, profile, chosen)
+    return _as_loaded(columns, series, profile, _in_order(sessions))
 
 
 def insert_confirmed(registration: Registration, held: Held, *, link: bool) -> bool:
