@@ -21,7 +21,9 @@ requests per second whoever answers, latency counted from when each request was 
 coordinated omission), of `--seconds` each, cut in `--rounds` slices that alternate between
 the targets (in an order that turns at each round): the speed of this machine changes by up
 to a factor of two within minutes, and a target run after another would be measured on
-another machine. Only one target is under load at a time. Prints every run and the ratios to the Flask baseline, then checks the
+another machine. Only one target is under load at a time. Prints every run, with the rate of
+each of its slices (a path that slows as its tables grow shows there) and the WAL PostgreSQL
+wrote per request, and the ratios to the Flask baseline, then checks the
 database: every 201 is one row and no row was written without one, no e-mail is doubled, no
 limit was exceeded, and the outbox holds exactly one row per expected message (a receipt per
 registration, one invitation per session per confirmed one). The database is dropped at the
@@ -68,6 +70,10 @@ class Run:
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
     seconds: float = 0.0
+    #: Each slice's rate, in the order they ran: a path that slows as its tables grow shows here.
+    slices: list[float] = field(default_factory=list)
+    #: Bytes of WAL PostgreSQL wrote while this target was under load (one target at a time).
+    wal_bytes: int = 0
 
     @property
     def rate(self) -> float:
@@ -84,6 +90,7 @@ class Run:
             self.statuses[status] = self.statuses.get(status, 0) + count
         self.errors += other.errors
         self.seconds += other.seconds
+        self.slices.append(other.rate)
 
     def line(self, name: str) -> str:
         return (
@@ -91,6 +98,12 @@ class Run:
             f"p99 {self.pct(0.99):7.1f} ms   mean {statistics.mean(self.latencies) * 1000:7.1f} ms"
             f"   errors {self.errors}   statuses {dict(sorted(self.statuses.items()))}"
         )
+
+    def detail(self) -> str:
+        """The slices' rates and the WAL written per request: where a path's time may go."""
+        slices = " ".join(f"{rate:.0f}" for rate in self.slices)
+        per_request = self.wal_bytes / max(1, len(self.latencies))
+        return f"{'':<26} slices {slices} req/s; WAL {per_request:,.0f} bytes a request"
 
 
 def _psql(sql: str) -> None:
@@ -335,12 +348,22 @@ NAMES = {
 }
 
 
+def _wal_position(dsn: str) -> int:
+    """Where PostgreSQL's WAL stands, in bytes from its start."""
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')").fetchone()
+    return int(row[0])
+
+
 def _alternated(
     servers: dict[str, tuple[subprocess.Popen[bytes], int]],
     args: argparse.Namespace,
     closed: dict[str, Run],
     paced: dict[str, Run],
     created: dict[str, int],
+    dsn: str,
 ) -> None:
     """Warm each target, then run its closed and open loops in `args.rounds` slices that
     alternate between the targets; `created` counts each one's 201 answers."""
@@ -355,8 +378,10 @@ def _alternated(
         for n in range(args.rounds):
             for label in labels[n % len(labels) :] + labels[: n % len(labels)]:
                 tag = f"{loop}{label}r{n}x"
+                wal_before = _wal_position(dsn)
                 run = _load(servers[label][1], paths[label], args.clients, part, tag, rate)
                 runs[label].add(run)
+                runs[label].wal_bytes += _wal_position(dsn) - wal_before
                 created[label] += run.statuses.get(201, 0)
 
 
@@ -393,7 +418,7 @@ def main() -> None:
             for label, app, _path in TARGETS:
                 port = _free_port()
                 servers[label] = (_serve(app, env, args.workers, port), port)
-            _alternated(servers, args, closed, paced, created)
+            _alternated(servers, args, closed, paced, created, dsn)
         finally:
             for server, _port in servers.values():
                 server.terminate()
@@ -408,6 +433,7 @@ def main() -> None:
         print("closed loop: every client posts again as soon as it is answered (saturation)")
         for label, _app, _path in TARGETS:
             print(closed[label].line(NAMES[label]))
+            print(closed[label].detail())
         base = closed["flask"]
         for label in ("confirmed", "waitlisted"):
             run = closed[label]

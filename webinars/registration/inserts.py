@@ -131,9 +131,14 @@ def _written(predicting: tuple[bool, bool, int] | None) -> _Written:
     current = select(series.version).where(series.id == series_id).scalar_subquery()
     released = select(series.seats_released).where(series.id == series_id).scalar_subquery()
     unchanged = current == bindparam("version", type_=BigInteger())
-    here = exists().where(rows.series_id == series_id, rows.email == email)
+    # The address's registrations in every series, read once through the index on the
+    # address alone. Asked as `series_id = ? AND email = ?`, a generic plan made while the
+    # table was small chose the index on (series, status) as often as the unique key, and then
+    # filtered the whole series by address at every registration (8,000 rows, 1.3 ms, twice).
+    address = select(rows.series_id, rows.participant_id).where(rows.email == email).cte("address")
+    here = exists().where(address.c.series_id == series_id)
     # The person of the address's other registrations, the first one if several.
-    known = select(func.min(rows.participant_id)).where(rows.email == email, link).scalar_subquery()
+    known = select(func.min(address.c.participant_id)).where(link).scalar_subquery()
     person = (
         insert(_PEOPLE)
         .from_select(
