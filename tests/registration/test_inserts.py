@@ -188,7 +188,8 @@ def test_the_address_is_read_once_by_the_address_alone(ctx) -> None:
     arguments = ", ".join(f"NULL::{kind}" for kind in types)
     plan = "\n".join(db.session.scalars(text(f"EXPLAIN EXECUTE {name}({arguments})")))
     db.session.rollback()
-    lines = plan.splitlines()
-    lookups = [line for line in lines if "Scan" in line and " on registrations" in line]
-    assert len(lookups) == 1 and "ix_registrations_email" in lookups[0], plan
-    assert not any("Filter:" in line and "email" in line for line in lines), plan
+    # An index scan or a bitmap scan, as the statistics the earlier tests left make cheaper.
+    indexes = re.findall(r"(?:using|Bitmap Index Scan on) (\w*registrations\w*)", plan)
+    assert indexes == ["ix_registrations_email"], plan
+    assert "Seq Scan on registrations" not in plan, plan
+    assert not any("Filter:" in line and "email" in line for line in plan.splitlines()), plan
