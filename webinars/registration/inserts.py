@@ -133,8 +133,9 @@ def _written(predicting: tuple[bool, bool, int] | None) -> _Written:
     unchanged = current == bindparam("version", type_=BigInteger())
     # The address's registrations in every series, read once through the index on the
     # address alone. Asked as `series_id = ? AND email = ?`, a generic plan made while the
-    # table was small chose the index on (series, status) as often as the unique key, and then
-    # filtered the whole series by address at every registration (8,000 rows, 1.3 ms, twice).
+    # table was small could take the index on (series, status), which then cost the same as
+    # the unique key, and filter the whole series by address at every registration (8,000
+    # rows, 1.3 ms, twice, until the next ANALYZE).
     address = select(rows.series_id, rows.participant_id).where(rows.email == email).cte("address")
     here = exists().where(address.c.series_id == series_id)
     # The person of the address's other registrations, the first one if several.
