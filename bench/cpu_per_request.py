@@ -96,8 +96,8 @@ def main() -> None:
         create_table(dsn)
         create_flask_table(dsn)
         paths = {label: (app, path) for label, app, path in bench.TARGETS}
-        for label in paths if args.all else dict.fromkeys(args.targets):  # each served once
-            port = bench._free_port()
+        served = list(paths if args.all else dict.fromkeys(args.targets))  # each served once
+        for label, port in zip(served, bench._free_ports(len(served)), strict=True):
             servers[label] = (bench._serve(paths[label][0], env, 2, port), port)
         for turn, label in enumerate(args.targets):  # addresses new at every turn
             port, path = servers[label][1], paths[label][1]

@@ -110,10 +110,21 @@ def _psql(sql: str) -> None:
     subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
 
 
+def _free_ports(count: int) -> list[int]:
+    """Distinct free localhost ports: each probe stays bound until all are chosen, since probes
+    closed one after the other may each be given the port the last one released."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
+
+
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return _free_ports(1)[0]
 
 
 def _wait_for(port: int) -> None:
@@ -415,8 +426,8 @@ def main() -> None:
         load_before = os.getloadavg()
         servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
         try:
-            for label, app, _path in TARGETS:
-                port = _free_port()
+            ports = _free_ports(len(TARGETS))
+            for (label, app, _path), port in zip(TARGETS, ports, strict=True):
                 servers[label] = (_serve(app, env, args.workers, port), port)
             _alternated(servers, args, closed, paced, created, dsn)
         finally:

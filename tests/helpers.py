@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from flask import Flask
@@ -12,6 +13,16 @@ from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from webinars.extensions import db
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct free localhost ports. Each probe stays bound until all are chosen: probes bound
+    and closed one after the other may each be given the port the last one just released."""
+    with ExitStack() as probes:
+        sockets = [probes.enter_context(socket.socket()) for _ in range(count)]
+        for probe in sockets:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in sockets]
 
 
 def count_rows(app: Flask, model: type) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import zipfile
 from collections.abc import Iterator
 
 import pytest
+
+from .helpers import free_ports
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -30,17 +31,11 @@ XLSX = ooxml("xl/workbook.xml")
 PPTX = ooxml("ppt/presentation.xml")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def moto_s3() -> Iterator[str]:
     """moto's standalone server on a free localhost port, over HTTP; its endpoint URL."""
     pytest.importorskip("moto.server", reason="moto[server] is not installed (dev extras)")
-    port = _free_port()
+    (port,) = free_ports(1)
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

@@ -33,6 +33,7 @@ from webinars.registration.tokens import public_token
 
 from .. import factories
 from ..conftest import make_test_app
+from ..helpers import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEPLOY = ROOT / "deploy"
@@ -274,12 +275,6 @@ def redis_prefix() -> Iterator[tuple[Any, str]]:
         client.delete(*keys)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_for(server: subprocess.Popen[bytes], port: int) -> None:
     deadline = time.monotonic() + 30
     while True:
@@ -307,23 +302,26 @@ def _two_web_hosts(database_url: str, storage_uri: str, prefix: str) -> Iterator
     )
     env.pop("MAIL_SERVER", None)
     factory = f"webinars:create_app({{'RATELIMIT_KEY_PREFIX': {prefix!r}}})"
-    servers: dict[int, subprocess.Popen[bytes]] = {}
+    ports = free_ports(2)
+    servers: list[subprocess.Popen[bytes]] = []
     try:
-        for port in (_free_port(), _free_port()):
-            servers[port] = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
-                + ["--bind", f"127.0.0.1:{port}", "--workers", "1", factory],
-                env=env,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
+        for port in ports:
+            servers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
+                    + ["--bind", f"127.0.0.1:{port}", "--workers", "1", factory],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                )
             )
-        for port, server in servers.items():
+        for port, server in zip(ports, servers, strict=True):
             _wait_for(server, port)
-        yield list(servers)
+        yield ports
     finally:
-        for server in servers.values():
+        for server in servers:
             server.terminate()
-        for server in servers.values():
+        for server in servers:
             server.wait(timeout=30)
 
 
