@@ -26,6 +26,7 @@ from webinars.catalog.reference import ensure_reference_data
 from webinars.extensions import db, limiter
 
 from . import factories
+from .helpers import free_ports
 
 #: Where the tests' uploads go (a test may give its own `STORAGE_LOCAL_ROOT`).
 TEST_UPLOADS = Path(tempfile.gettempdir()) / f"webinars-test-uploads-{os.getpid()}"
@@ -315,11 +316,7 @@ class SmtpServer:
     host = "127.0.0.1"
 
     def __init__(self) -> None:
-        import socket
-
-        with socket.socket() as probe:
-            probe.bind((self.host, 0))
-            self.port: int = probe.getsockname()[1]
+        (self.port,) = free_ports(1)
         self.handler = SmtpSink()
         self._controller: Any = None
 
